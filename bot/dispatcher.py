@@ -1,0 +1,73 @@
+"""The dispatcher factory: the same one runs production, the tests and the benchmark."""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import handlers
+from bot import errors
+from bot.middlewares.database import DatabaseMiddleware
+from bot.middlewares.log_context import LogContextMiddleware
+from bot.middlewares.throttling import (
+    MemoryRateLimiter,
+    RateLimiter,
+    RedisRateLimiter,
+    ThrottlingMiddleware,
+)
+from bot.settings import Settings
+from utils.i18n import Catalogue
+
+FSM_PREFIX = "zavhoz:fsm"
+
+
+def build_storage(redis: Redis | None) -> BaseStorage:
+    """Redis keeps half-filled dialogs across restarts; memory is the embedded fallback."""
+    if redis is None:
+        return MemoryStorage()
+    return RedisStorage(redis, key_builder=DefaultKeyBuilder(prefix=FSM_PREFIX, with_destiny=True))
+
+
+def build_isolation(redis: Redis | None, *, shared: bool) -> BaseEventIsolation:
+    """One process needs only an in-memory lock per user; several share a Redis lock."""
+    if redis is not None and shared:
+        return RedisEventIsolation(redis, key_builder=DefaultKeyBuilder(prefix=FSM_PREFIX))
+    return SimpleEventIsolation()
+
+
+def build_rate_limiter(settings: Settings, redis: Redis | None) -> RateLimiter:
+    if redis is None:
+        return MemoryRateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+    return RedisRateLimiter(redis, settings.rate_limit_per_second, settings.rate_limit_burst)
+
+
+def build_dispatcher(
+    settings: Settings,
+    *,
+    session_pool: async_sessionmaker[AsyncSession],
+    catalogue: Catalogue,
+    redis: Redis | None = None,
+    storage: BaseStorage | None = None,
+    rate_limiter: RateLimiter | None = None,
+) -> Dispatcher:
+    dp = Dispatcher(
+        storage=storage if storage is not None else build_storage(redis),
+        events_isolation=build_isolation(redis, shared=settings.webhook_url is not None),
+        settings=settings,
+        catalogue=catalogue,
+        session_pool=session_pool,
+        redis=redis,
+    )
+    # Outer update middlewares, after aiogram's own (errors, user context, FSM):
+    dp.update.outer_middleware(LogContextMiddleware())
+    dp.update.outer_middleware(
+        ThrottlingMiddleware(rate_limiter or build_rate_limiter(settings, redis))
+    )
+    dp.update.outer_middleware(DatabaseMiddleware(session_pool, settings.admin_ids))
+    dp.include_router(errors.get_router())
+    dp.include_routers(*handlers.get_routers())
+    return dp

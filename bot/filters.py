@@ -1,0 +1,37 @@
+"""Filters that read what the middlewares put into the handler data."""
+
+from __future__ import annotations
+
+from aiogram.filters import Filter
+from aiogram.types import Message
+
+from models import Role, User
+from utils.i18n import Catalogue
+
+
+class RoleFilter(Filter):
+    """Passes when the current user (from the database middleware) has one of the roles."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles)
+
+    async def __call__(self, _event: object, user: User | None = None) -> bool:
+        return user is not None and user.role in self.roles
+
+
+def is_admin() -> RoleFilter:
+    return RoleFilter(Role.ADMIN)
+
+
+def is_staff() -> RoleFilter:
+    return RoleFilter(Role.ADMIN, Role.EXECUTOR)
+
+
+class TextKey(Filter):
+    """A reply-keyboard button: the message text equals the catalogue text in any language."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    async def __call__(self, message: Message, catalogue: Catalogue) -> bool:
+        return message.text is not None and message.text in catalogue.variants(self.key)

@@ -1,0 +1,84 @@
+"""The transactional outbox: notifications are rows written with the change that causes them.
+
+`enqueue()` takes an aiogram method object (what would have been `await bot(method)`), so
+the sender replays exactly that call later. Nothing here talks to Telegram.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.client.default import Default
+from aiogram.methods import (
+    CopyMessage,
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendDocument,
+    SendMediaGroup,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import OutboxKind, OutboxMessage
+
+METHODS: dict[str, type[TelegramMethod[Any]]] = {
+    cls.__api_method__: cls
+    for cls in (
+        SendMessage,
+        SendPhoto,
+        SendDocument,
+        SendMediaGroup,
+        EditMessageText,
+        EditMessageReplyMarkup,
+        EditMessageCaption,
+        CopyMessage,
+    )
+}
+
+_DEFAULT = "\x00default"
+
+
+def _strip_defaults(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_defaults(v) for k, v in value.items() if v != _DEFAULT}
+    if isinstance(value, list):
+        return [_strip_defaults(v) for v in value]
+    return value
+
+
+def dump_method(method: TelegramMethod[Any]) -> dict[str, Any]:
+    """JSON-ready parameters; bot-level defaults (parse mode...) are left to the Bot."""
+    raw = method.model_dump(
+        mode="json",
+        exclude_none=True,
+        fallback=lambda v: _DEFAULT if isinstance(v, Default) else str(v),
+    )
+    return _strip_defaults(raw)
+
+
+def load_method(name: str, payload: dict[str, Any]) -> TelegramMethod[Any]:
+    return METHODS[name].model_validate(payload)
+
+
+def enqueue(
+    session: AsyncSession,
+    method: TelegramMethod[Any],
+    *,
+    kind: OutboxKind = OutboxKind.MESSAGE,
+    request_id: int | None = None,
+) -> OutboxMessage:
+    """Add one outgoing call to the current transaction (the caller commits)."""
+    name = method.__api_method__
+    if name not in METHODS:
+        raise ValueError(f"{name} cannot go through the outbox")
+    chat_id = getattr(method, "chat_id", None)
+    if not isinstance(chat_id, int):
+        raise ValueError("outbox messages need a numeric chat_id")
+    row = OutboxMessage(
+        chat_id=chat_id, method=name, payload=dump_method(method), kind=kind, request_id=request_id
+    )
+    session.add(row)
+    return row

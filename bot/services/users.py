@@ -1,0 +1,66 @@
+"""Registering and refreshing the user behind an update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from database.repositories import users as users_repo
+from models import Role, User
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramProfile:
+    telegram_id: int
+    username: str | None
+    full_name: str
+    language_code: str | None
+
+
+async def register_or_refresh(
+    session: AsyncSession,
+    profile: TelegramProfile,
+    *,
+    admin_ids: frozenset[int],
+    language: str,
+    private_chat: bool,
+) -> User:
+    """Load the user, creating them on first contact; keep name, username and role fresh.
+
+    One SELECT on the common path; a write only when something changed. Ids listed in
+    ADMIN_IDS are admins whatever the table says. A user writing to the bot in private has
+    evidently unblocked it.
+    """
+    async with session.begin():
+        user = await users_repo.by_telegram_id(session, profile.telegram_id)
+        forced_admin = profile.telegram_id in admin_ids
+        if user is None:
+            return await users_repo.insert_if_absent(
+                session,
+                telegram_id=profile.telegram_id,
+                username=profile.username,
+                full_name=profile.full_name,
+                language=language,
+                role=Role.ADMIN if forced_admin else Role.USER,
+            )
+        if user.username != profile.username:
+            user.username = profile.username
+        if user.full_name != profile.full_name:
+            user.full_name = profile.full_name
+        if forced_admin and user.role is not Role.ADMIN:
+            user.role = Role.ADMIN
+        if private_chat and user.bot_blocked:
+            user.bot_blocked = False
+    return user
+
+
+async def set_language(session: AsyncSession, user: User, language: str) -> None:
+    """`user` is the one the middleware loaded into this session."""
+    async with session.begin():
+        user.language = language
+
+
+async def mark_bot_blocked(session: AsyncSession, telegram_id: int, blocked: bool) -> None:
+    async with session.begin():
+        await users_repo.set_bot_blocked(session, telegram_id, blocked)

@@ -1,0 +1,48 @@
+"""SQLAlchemy models and the pure domain rules."""
+
+from models.base import Base, utcnow
+from models.entities import (
+    Attachment,
+    CardMessage,
+    Category,
+    Comment,
+    JobRun,
+    OutboxMessage,
+    Request,
+    StatusChange,
+    User,
+)
+from models.enums import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Action,
+    AttachmentKind,
+    OutboxKind,
+    OutboxStatus,
+    Priority,
+    RequestStatus,
+    Role,
+)
+
+__all__ = [
+    "FINAL_STATUSES",
+    "OPEN_STATUSES",
+    "Action",
+    "Attachment",
+    "AttachmentKind",
+    "Base",
+    "CardMessage",
+    "Category",
+    "Comment",
+    "JobRun",
+    "OutboxKind",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Priority",
+    "Request",
+    "RequestStatus",
+    "Role",
+    "StatusChange",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,113 @@
+"""Migrations: the stairway (every revision up, down, up) and drift (models == schema)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+
+import asyncpg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
+
+from database import migrate
+from models import Base
+from tests.conftest import TEST_DATABASE_URL
+
+
+@pytest.fixture
+def empty_database() -> Iterator[str]:
+    base = make_url(TEST_DATABASE_URL)
+    name = f"zavhoz_stairway_{uuid.uuid4().hex[:8]}"
+    dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def revisions() -> list[str]:
+    script = ScriptDirectory.from_config(migrate.alembic_config(TEST_DATABASE_URL))
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def test_single_head() -> None:
+    script = ScriptDirectory.from_config(migrate.alembic_config(TEST_DATABASE_URL))
+    assert len(script.get_heads()) == 1
+
+
+def test_stairway_postgresql(empty_database: str) -> None:
+    previous = "base"
+    for revision in revisions():
+        migrate.upgrade(empty_database, revision)
+        migrate.downgrade(empty_database, previous)
+        migrate.upgrade(empty_database, revision)
+        previous = revision
+
+
+def test_stairway_sqlite(tmp_path: object) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/stairway.sqlite3"
+    previous = "base"
+    for revision in revisions():
+        migrate.upgrade(url, revision)
+        migrate.downgrade(url, previous)
+        migrate.upgrade(url, revision)
+        previous = revision
+
+
+def test_no_drift_postgresql(empty_database: str) -> None:
+    migrate.upgrade(empty_database)
+    diff = asyncio.run(_async_diff(empty_database))
+    assert diff == [], f"models and migrations differ: {diff}"
+
+
+async def _async_diff(url: str) -> list[object]:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(
+                lambda sync_conn: list(
+                    compare_metadata(
+                        MigrationContext.configure(sync_conn, opts={"compare_type": True}),
+                        Base.metadata,
+                    )
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+def test_no_drift_sqlite(tmp_path: object) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/drift.sqlite3"
+    migrate.upgrade(url)
+    assert asyncio.run(_async_diff(url)) == []
+
+
+def test_seeded_categories_in_both_languages(empty_database: str) -> None:
+    migrate.upgrade(empty_database)
+
+    async def names() -> list[tuple[str, str]]:
+        dsn = make_url(empty_database).set(drivername="postgresql").render_as_string(False)
+        conn = await asyncpg.connect(dsn)
+        try:
+            rows = await conn.fetch("SELECT name_ru, name_en FROM categories ORDER BY position")
+            return [(r[0], r[1]) for r in rows]
+        finally:
+            await conn.close()
+
+    got = asyncio.run(names())
+    assert len(got) == 8
+    assert got[0] == ("Электрика", "Electrics")
+    assert got[-1] == ("Другое", "Other")

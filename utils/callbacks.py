@@ -1,0 +1,14 @@
+"""Every CallbackData class of the bot, in one place.
+
+Prefixes are short and unique (a test checks it); packed data must fit Telegram's 64
+bytes (aiogram raises if it does not). Handlers re-check on the server that the user may
+do this to this object now: callback data is only a request, never a permission.
+"""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class LanguageCb(CallbackData, prefix="lang"):
+    code: str

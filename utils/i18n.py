@@ -1,0 +1,101 @@
+"""The text catalogue: Fluent files under utils/locales/<lang>/*.ftl, read by aiogram-i18n.
+
+`Catalogue` is built once by the composition root and passed as dispatcher data.
+`Translator` is the catalogue bound to one language; it HTML-escapes every string argument,
+so user-supplied text can never break the markup of a message. Pre-rendered HTML that is
+known to be safe is passed wrapped in `Markup`.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram_i18n.cores.fluent_runtime_core import FluentRuntimeCore
+from fluent.runtime.types import fluent_number
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+LANGUAGES: tuple[str, ...] = ("ru", "en")
+
+
+class Markup(str):
+    """A string that is already safe HTML: Translator does not escape it again."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> str:
+    """HTML-escape a user-supplied value (quotes too: safe in attributes)."""
+    if isinstance(value, Markup):
+        return value
+    return html.escape(str(value), quote=False)
+
+
+def _prepare(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return str(value)
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return fluent_number(value, useGrouping=False)  # "#1234", not "#1,234"
+    return value
+
+
+class Catalogue:
+    def __init__(self, default_language: str = "ru", path: Path = LOCALES_DIR) -> None:
+        self.default_language = default_language
+        self._core = FluentRuntimeCore(path=path, default_locale=default_language)
+        self._core.locales.update(self._core.find_locales())
+        self._translators = {lang: Translator(self, lang) for lang in self.languages}
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self._core.locales))
+
+    def resolve_language(self, language: str | None) -> str:
+        """A supported language for a Telegram language_code like 'en-US', or the default."""
+        if language:
+            short = language.split("-")[0].lower()
+            if short in self._core.locales:
+                return short
+        return self.default_language
+
+    def get(self, language: str | None, key: str, /, **kwargs: Any) -> str:
+        lang = self.resolve_language(language)
+        return self._core.get(key, lang, **{k: _prepare(v) for k, v in kwargs.items()})
+
+    def translator(self, language: str | None) -> Translator:
+        return self._translators[self.resolve_language(language)]
+
+    @cache  # noqa: B019 - one catalogue per process; keys are few
+    def variants(self, key: str) -> frozenset[str]:
+        """The text of `key` in every language (to recognise reply-keyboard buttons)."""
+        return frozenset(self._core.get(key, lang) for lang in self.languages)
+
+    def keys(self, language: str) -> set[str]:
+        bundle = self._core.locales[language]
+        return set(bundle._messages)
+
+
+class Translator:
+    """The catalogue in one language: `t("key", name=...)`."""
+
+    __slots__ = ("catalogue", "language")
+
+    def __init__(self, catalogue: Catalogue, language: str) -> None:
+        self.catalogue = catalogue
+        self.language = language
+
+    def __call__(self, key: str, /, **kwargs: Any) -> str:
+        return self.catalogue.get(self.language, key, **kwargs)
+
+    def datetime(self, value: datetime | None, tz: ZoneInfo) -> str:
+        if value is None:
+            return "—"
+        return value.astimezone(tz).strftime("%d.%m.%Y %H:%M")
