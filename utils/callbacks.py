@@ -9,6 +9,21 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
+from models.enums import Action
+
 
 class LanguageCb(CallbackData, prefix="lang"):
     code: str
+
+
+class RequestActionCb(CallbackData, prefix="ra"):
+    """A state-machine action on a request card (take, reject, hold, finish, confirm, ...)."""
+
+    action: Action
+    id: int
+
+
+class OpenRequestCb(CallbackData, prefix="ro"):
+    """Open the full card of a request."""
+
+    id: int

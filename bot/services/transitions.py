@@ -1,0 +1,153 @@
+"""Changing a request's status: the one place where the state machine meets the database.
+
+`perform()` owns its transaction: it checks the rules for this actor, applies the change as
+a compare-and-set (`UPDATE ... WHERE status = :expected AND assignee = :expected`), writes
+the history row and queues the notifications, all or nothing. When two people act at once,
+exactly one wins; the other gets `Outcome.CONFLICT` with the request as it now is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.notifications import Notifier
+from database.repositories import requests as requests_repo
+from database.repositories import users as users_repo
+from database.repositories.requests import Person, RequestView
+from models import Role, StatusChange, User, utcnow
+from models.enums import Action, RequestStatus
+from models.workflow import SYSTEM, Actor, Denial, TransitionError, check
+
+log = structlog.get_logger(__name__)
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    NOT_FOUND = "not_found"  # no such request, or not one this user may see
+    FORBIDDEN = "forbidden"
+    WRONG_STATUS = "wrong_status"
+    REASON_REQUIRED = "reason_required"
+    BAD_ASSIGNEE = "bad_assignee"
+    CONFLICT = "conflict"  # somebody else changed it a moment ago
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionResult:
+    outcome: Outcome
+    view: RequestView | None = None  # the request after the change (or as it is now)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.DONE
+
+
+_DENIAL_OUTCOME = {
+    Denial.FORBIDDEN: Outcome.FORBIDDEN,
+    Denial.WRONG_STATUS: Outcome.WRONG_STATUS,
+    Denial.REASON_REQUIRED: Outcome.REASON_REQUIRED,
+}
+
+
+def actor_for(user: User, author_id: int, assignee_id: int | None) -> Actor:
+    return Actor(role=user.role, is_author=user.id == author_id, is_assignee=user.id == assignee_id)
+
+
+async def perform(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    request_id: int,
+    action: Action,
+    user: User | None,
+    reason: str | None = None,
+    assignee_id: int | None = None,
+    now: datetime | None = None,
+) -> TransitionResult:
+    """Apply `action` by `user` (None: the system) to request `request_id`."""
+    now = now or utcnow()
+    reason = reason.strip() if reason else None
+    async with session.begin():
+        request = await requests_repo.get(session, request_id)
+        if request is None:
+            return TransitionResult(Outcome.NOT_FOUND)
+        actor = SYSTEM if user is None else actor_for(user, request.author_id, request.assignee_id)
+        # Someone else's request does not exist for a requester.
+        if user is not None and user.role is Role.USER and not actor.is_author:
+            return TransitionResult(Outcome.NOT_FOUND)
+        try:
+            target = check(request.status, action, actor, reason)
+        except TransitionError as exc:
+            view = await requests_repo.get_view(session, request_id)
+            return TransitionResult(_DENIAL_OUTCOME[exc.denial], view)
+
+        values: dict[str, Any] = {"status": target, "updated_at": now}
+        new_assignee = request.assignee_id
+        if action is Action.TAKE:
+            assert user is not None
+            new_assignee = user.id
+        elif action is Action.ASSIGN:
+            target_user = await users_repo.by_id(session, assignee_id) if assignee_id else None
+            if (
+                target_user is None
+                or target_user.role not in (Role.EXECUTOR, Role.ADMIN)
+                or target_user.is_blocked
+            ):
+                return TransitionResult(
+                    Outcome.BAD_ASSIGNEE, await requests_repo.get_view(session, request_id)
+                )
+            new_assignee = target_user.id
+        if new_assignee != request.assignee_id:
+            values["assignee_id"] = new_assignee
+        if request.first_response_at is None and user is not None and not actor.is_author:
+            values["first_response_at"] = now
+        if target is RequestStatus.DONE:
+            values["done_at"] = now
+        elif target is RequestStatus.CLOSED or target in (
+            RequestStatus.REJECTED,
+            RequestStatus.CANCELLED,
+        ):
+            values["closed_at"] = now
+        elif action is Action.REOPEN:
+            values["done_at"] = None
+
+        won = await requests_repo.compare_and_set(
+            session,
+            request_id,
+            expected_status=request.status,
+            expected_assignee_id=request.assignee_id,
+            values=values,
+        )
+        if not won:
+            await session.refresh(request)
+            return TransitionResult(
+                Outcome.CONFLICT, await requests_repo.get_view(session, request_id)
+            )
+        session.add(
+            StatusChange(
+                request_id=request_id,
+                from_status=request.status,
+                to_status=target,
+                actor_id=user.id if user else None,
+                assignee_id=new_assignee,
+                reason=reason,
+                at=now,
+            )
+        )
+        await session.flush()
+        view = await requests_repo.get_view(session, request_id)
+        assert view is not None
+        actor_person = (
+            Person(user.id, user.telegram_id, user.full_name, user.username, user.language)
+            if user
+            else None
+        )
+        notifier.status_changed(session, view, actor=actor_person, reason=reason)
+        await notifier.sync_cards(session, view, now)
+    log.info("request_status_changed", request_id=request_id, action=action, to=target)
+    return TransitionResult(Outcome.DONE, view)

@@ -1,0 +1,43 @@
+"""Buttons under a request card: exactly the actions the state machine allows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from models.enums import Action
+from utils.callbacks import OpenRequestCb, RequestActionCb
+from utils.i18n import Translator
+
+# Actions a person triggers from a card; AUTO_CLOSE belongs to the scheduler only.
+CARD_ACTIONS: tuple[Action, ...] = (
+    Action.TAKE,
+    Action.ASSIGN,
+    Action.RESUME,
+    Action.FINISH,
+    Action.HOLD,
+    Action.REJECT,
+    Action.CONFIRM,
+    Action.REOPEN,
+    Action.CANCEL,
+)
+
+
+def card_actions_keyboard(
+    t: Translator, request_id: int, actions: Iterable[Action], *, include_open: bool = True
+) -> InlineKeyboardMarkup | None:
+    allowed = set(actions)
+    kb = InlineKeyboardBuilder()
+    for action in CARD_ACTIONS:
+        if action in allowed:
+            kb.button(
+                text=t(f"action-{action}"),
+                callback_data=RequestActionCb(action=action, id=request_id),
+            )
+    if include_open:
+        kb.button(text=t("action-open"), callback_data=OpenRequestCb(id=request_id))
+    kb.adjust(2)
+    markup = kb.as_markup()
+    return markup if markup.inline_keyboard else None
