@@ -47,3 +47,10 @@ action-confirm = ✅ Fixed
 action-reopen = ↩ Not fixed
 action-auto_close = Close automatically
 action-open = 🔎 Open
+
+notify-comment =
+    💬 Comment on request #{ $number } from { $author }:
+    { $text }
+notify-internal-note =
+    🔒 Internal note on request #{ $number } from { $author }:
+    { $text }

@@ -47,3 +47,10 @@ action-confirm = ✅ Исправлено
 action-reopen = ↩ Не исправлено
 action-auto_close = Закрыть автоматически
 action-open = 🔎 Открыть
+
+notify-comment =
+    💬 Комментарий к заявке #{ $number } от { $author }:
+    { $text }
+notify-internal-note =
+    🔒 Служебная заметка к заявке #{ $number } от { $author }:
+    { $text }

@@ -1,0 +1,137 @@
+"""Comments and internal notes on a request, with their photos.
+
+Who may comment: the author on their own request; an admin on any; an executor on a
+request assigned to them. Internal notes are staff-only and never reach the author.
+The other side is told through the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from aiogram.methods import SendDocument, SendMessage, SendPhoto
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.notifications import Notifier
+from bot.services.outbox import enqueue
+from database.repositories import requests as requests_repo
+from database.repositories import users as users_repo
+from models import Attachment, AttachmentKind, Comment, Request, Role, User
+from models.enums import FINAL_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A file the user sent: what the bot needs to send it again."""
+
+    kind: AttachmentKind
+    file_id: str
+    file_unique_id: str
+    mime_type: str | None = None
+    file_size: int | None = None
+
+
+class CommentOutcome(StrEnum):
+    DONE = "done"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    CLOSED = "closed"  # the request is final: no more comments
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class CommentResult:
+    outcome: CommentOutcome
+    comment_id: int | None = None
+
+
+def may_comment(user: User, request: Request, *, internal: bool) -> bool:
+    is_staff = user.role is Role.ADMIN or (
+        user.role is Role.EXECUTOR and request.assignee_id == user.id
+    )
+    if internal:
+        return is_staff
+    return is_staff or request.author_id == user.id
+
+
+async def add_comment(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    request_id: int,
+    user: User,
+    text: str,
+    files: list[FileRef] | None = None,
+    internal: bool = False,
+) -> CommentResult:
+    text = text.strip()
+    files = files or []
+    if not text and not files:
+        return CommentResult(CommentOutcome.EMPTY)
+    async with session.begin():
+        request = await requests_repo.get(session, request_id)
+        if request is None or not may_comment(user, request, internal=internal):
+            # Someone else's request does not exist for a requester.
+            visible = request is not None and user.role is not Role.USER
+            return CommentResult(CommentOutcome.FORBIDDEN if visible else CommentOutcome.NOT_FOUND)
+        if request.status in FINAL_STATUSES:
+            return CommentResult(CommentOutcome.CLOSED)
+        comment = Comment(request_id=request_id, author_id=user.id, text=text, is_internal=internal)
+        session.add(comment)
+        await session.flush()
+        for ref in files:
+            session.add(
+                Attachment(
+                    request_id=request_id,
+                    comment_id=comment.id,
+                    kind=ref.kind,
+                    file_id=ref.file_id,
+                    file_unique_id=ref.file_unique_id,
+                    mime_type=ref.mime_type,
+                    file_size=ref.file_size,
+                    uploaded_by_id=user.id,
+                )
+            )
+        await _notify(session, notifier, request, user, text, files, internal)
+    return CommentResult(CommentOutcome.DONE, comment.id)
+
+
+async def _recipients(
+    session: AsyncSession, request: Request, user: User, internal: bool
+) -> list[User]:
+    if user.id == request.author_id or internal:
+        # To the staff on the request: its assignee, or every admin when nobody is assigned.
+        if request.assignee_id is not None:
+            assignee = await users_repo.by_id(session, request.assignee_id)
+            staff = [assignee] if assignee is not None else []
+        else:
+            staff = list(await users_repo.with_roles(session, [Role.ADMIN]))
+        return [u for u in staff if u.id != user.id]
+    author = await users_repo.by_id(session, request.author_id)
+    return [author] if author is not None and author.id != user.id else []
+
+
+async def _notify(
+    session: AsyncSession,
+    notifier: Notifier,
+    request: Request,
+    user: User,
+    text: str,
+    files: list[FileRef],
+    internal: bool,
+) -> None:
+    for recipient in await _recipients(session, request, user, internal):
+        t = notifier.catalogue.translator(recipient.language)
+        key = "notify-internal-note" if internal else "notify-comment"
+        body = t(key, number=request.id, author=user.full_name, text=text or "—")
+        enqueue(
+            session, SendMessage(chat_id=recipient.telegram_id, text=body), request_id=request.id
+        )
+        for ref in files:
+            method: SendPhoto | SendDocument = (
+                SendPhoto(chat_id=recipient.telegram_id, photo=ref.file_id)
+                if ref.kind is AttachmentKind.PHOTO
+                else SendDocument(chat_id=recipient.telegram_id, document=ref.file_id)
+            )
+            enqueue(session, method, request_id=request.id)
