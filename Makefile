@@ -1,0 +1,84 @@
+# ZAVhoz developer commands. `make help` lists them.
+#
+#   make run    start the bot (SQLite by default; only BOT_TOKEN is needed, in .env or the env)
+#   make test   lint, type-check and run the test suite (needs PostgreSQL and Redis)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Interpreter used to create the virtualenv: python3.11 when present, else python3 (>= 3.11).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3)
+PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check -q
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+
+.PHONY: help venv run test lint format migrate bench bench-data clean lock check-python
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
+		echo "ZAVhoz needs Python >= 3.11; '$(PYTHON)' is $$($(PYTHON) -V 2>&1)." >&2; \
+		echo "Install python3.11 or run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
+
+venv: $(STAMP)
+
+# Re-installs only when pyproject.toml or constraints.txt change.
+$(STAMP): pyproject.toml constraints.txt
+	@if [ ! -x $(BIN)/python ]; then \
+		$(MAKE) --no-print-directory check-python; \
+		echo "Creating $(VENV) with $(PYTHON)"; \
+		$(PYTHON) -m venv $(VENV); \
+	fi
+	$(PIP_INSTALL) -c constraints.txt -e '.[dev]'
+	@touch $@
+
+run: venv ## Start the bot (polling; reads .env)
+	@mkdir -p data
+	$(BIN)/python -m bot
+
+test: venv ## ruff, mypy, then pytest against PostgreSQL and Redis
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python tests/check_services.py
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv ## ruff check, ruff format --check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: venv ## Reformat and apply safe lint fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: venv ## Apply database migrations (alembic upgrade head) to DATABASE_URL
+	@mkdir -p data
+	$(BIN)/alembic upgrade head
+
+bench: venv ## Run the benchmark (bench/run.py)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-data: venv ## Generate benchmark data (bench/seed.py)
+	$(BIN)/python -m bench.seed $(BENCH_ARGS)
+
+lock: check-python ## Regenerate constraints.txt from a fresh virtualenv
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	echo "Resolving dependencies in a fresh virtualenv ($$tmp)"; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --disable-pip-version-check -q -e '.[dev]'; \
+	"$$tmp/venv/bin/python" -m pip freeze --exclude-editable > "$$tmp/constraints.txt"; \
+	mv "$$tmp/constraints.txt" constraints.txt; \
+	echo "constraints.txt updated ($$(wc -l < constraints.txt) pins); run make venv to apply"
+
+clean: ## Remove caches and build leftovers (keeps .venv and data/)
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
