@@ -1,0 +1,1 @@
+"""The ZAVhoz benchmark: `make bench` (mixed workload) and `make bench-data` (data scale)."""
