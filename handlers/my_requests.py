@@ -16,7 +16,6 @@ import re
 import structlog
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -29,6 +28,7 @@ from bot.services.comments import CommentOutcome, FileRef, add_comment, attach_f
 from bot.services.notifications import Notifier
 from bot.services.transitions import Outcome, TransitionResult, perform
 from bot.settings import Settings
+from handlers._requester import incoming_file, notifier_for, show
 from models import Action, Role, User, utcnow
 from utils.callbacks import (
     CancelConfirmCb,
@@ -65,33 +65,6 @@ class MyStates(StatesGroup):
     comment_tail = State()  # the rest of an album sent as a comment
     reopen_reason = State()
     rating_comment = State()
-
-
-def notifier_for(catalogue: Catalogue, settings: Settings) -> Notifier:
-    return Notifier(catalogue, settings.tz)
-
-
-async def show(
-    query_or_message: CallbackQuery | Message,
-    text: str,
-    markup: InlineKeyboardMarkup | None,
-    *,
-    edit: bool = True,
-) -> None:
-    """Edit the message the button was on (or send a new one); "not modified" is fine."""
-    if isinstance(query_or_message, Message):
-        await query_or_message.answer(text, reply_markup=markup)
-        return
-    message = query_or_message.message
-    if edit and isinstance(message, Message):
-        try:
-            await message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as exc:
-            if "message is not modified" not in exc.message:
-                raise
-        return
-    if message is not None:
-        await query_or_message.bot.send_message(message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
 
 # ------------------------------------------------------------------------ screens
@@ -156,12 +129,6 @@ def denial_text(t: Translator, result: TransitionResult) -> str:
     return t(f"my-action-denied-{result.outcome}", status=status)
 
 
-def file_ref(message: Message) -> FileRef | FileProblem | None:
-    from handlers.new_request import incoming_file
-
-    return incoming_file(message)
-
-
 # ------------------------------------------------------------------------ router
 def get_router() -> Router:
     router = Router(name="my_requests")
@@ -184,17 +151,22 @@ def get_router() -> Router:
         await query.answer()
         await show(query, *screen, edit=edit)
 
-    async def refresh_card(
+    async def deny(
         query: CallbackQuery,
+        preview: service.Preview,
         session: AsyncSession,
         user: User,
         t: Translator,
         settings: Settings,
-        request_id: int,
     ) -> None:
-        screen = await card_screen(session, user, t, settings, request_id)
-        if screen is not None:
-            await show(query, *screen)
+        """Not allowed now: say why, and show the card as it is (when they may see it)."""
+        await query.answer(
+            denial_text(t, TransitionResult(preview.outcome, preview.view)), show_alert=True
+        )
+        if preview.view is not None:
+            screen = await card_screen(session, user, t, settings, preview.view.id)
+            if screen is not None:
+                await show(query, *screen)
 
     # -- the list and the card ---------------------------------------------------------
     @router.message(Command("my"))
@@ -312,11 +284,9 @@ def get_router() -> Router:
         t: Translator,
         settings: Settings,
     ) -> None:
-        outcome, view = await service.preview_action(session, callback_data.id, user, Action.CANCEL)
-        if outcome is not Outcome.DONE:
-            await query.answer(denial_text(t, TransitionResult(outcome, view)), show_alert=True)
-            if view is not None:
-                await refresh_card(query, session, user, t, settings, callback_data.id)
+        preview = await service.preview_action(session, callback_data.id, user, Action.CANCEL)
+        if not preview.ok:
+            await deny(query, preview, session, user, t, settings)
             return
         screen = await card_screen(session, user, t, settings, callback_data.id)
         text = screen[0] if screen else ""
@@ -387,13 +357,24 @@ def get_router() -> Router:
         user: User,
         t: Translator,
         settings: Settings,
+        catalogue: Catalogue,
         state: FSMContext,
     ) -> None:
-        outcome, view = await service.preview_action(session, callback_data.id, user, Action.REOPEN)
-        if outcome is not Outcome.DONE:
-            await query.answer(denial_text(t, TransitionResult(outcome, view)), show_alert=True)
-            if view is not None:
-                await refresh_card(query, session, user, t, settings, callback_data.id)
+        preview = await service.preview_action(session, callback_data.id, user, Action.REOPEN)
+        if not preview.ok:
+            await deny(query, preview, session, user, t, settings)
+            return
+        if not preview.needs_reason:  # an admin reopens at once, as with other staff buttons
+            result = await perform(
+                session,
+                notifier_for(catalogue, settings),
+                request_id=callback_data.id,
+                action=Action.REOPEN,
+                user=user,
+            )
+            await _after_transition(
+                query, result, session, user, t, settings, "my-reopen-done-toast"
+            )
             return
         await state.set_state(MyStates.reopen_reason)
         await state.update_data(request_id=callback_data.id)
@@ -570,7 +551,7 @@ def get_router() -> Router:
         state: FSMContext,
     ) -> None:
         data = await state.get_data()
-        ref = file_ref(message)
+        ref = incoming_file(message)
         if message.media_group_id != data.get("group") or not isinstance(ref, FileRef):
             # Something new: the album is over; let the other handlers have it.
             await state.clear()
@@ -596,7 +577,7 @@ def get_router() -> Router:
         request_id = int((await state.get_data()).get("request_id", 0))
         back = back_to_card_keyboard(t, request_id)
         files: list[FileRef] = []
-        ref = file_ref(message)
+        ref = incoming_file(message)
         if isinstance(ref, FileProblem):
             await message.answer(t(f"req-hint-file-{ref}"), reply_markup=back)
             return

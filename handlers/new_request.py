@@ -24,7 +24,8 @@ from bot.filters import FreeInput, TextKey
 from bot.services import requests as service
 from bot.services.comments import FileRef
 from bot.settings import Settings
-from handlers.my_requests import author_screen, notifier_for, show
+from handlers._requester import incoming_file, notifier_for, show
+from handlers.my_requests import author_screen
 from models import AttachmentKind, Priority, User
 from utils.callbacks import (
     DraftCategoryCb,
@@ -50,8 +51,6 @@ from utils.validation import (
     MAX_PHOTOS,
     FileProblem,
     TextProblem,
-    check_document,
-    check_size,
     clean_description,
     clean_location,
 )
@@ -93,24 +92,6 @@ REQUIRED: tuple[tuple[str, State], ...] = (
 DRAFT_CALLBACKS = (DraftNavCb, DraftCategoryCb, DraftLocationCb, DraftPriorityCb, DraftEditCb)
 MEDIA = F.photo | F.document | F.video | F.animation | F.audio | F.voice | F.video_note
 REMEMBERED_ALBUMS = 20
-
-
-# ------------------------------------------------------------------------- files
-def incoming_file(message: Message) -> FileRef | FileProblem | None:
-    """The photo or document of a message, or why it is refused (None: no file at all)."""
-    if message.photo:
-        best = message.photo[-1]
-        return check_size(best.file_size) or FileRef(
-            AttachmentKind.PHOTO, best.file_id, best.file_unique_id, "image/jpeg", best.file_size
-        )
-    if message.animation or message.video or message.audio or message.voice or message.video_note:
-        return FileProblem.UNSUPPORTED
-    if message.document:
-        doc = message.document
-        return check_document(doc.mime_type, doc.file_size) or FileRef(
-            AttachmentKind.DOCUMENT, doc.file_id, doc.file_unique_id, doc.mime_type, doc.file_size
-        )
-    return None
 
 
 def _dump(ref: FileRef) -> dict[str, Any]:
@@ -552,7 +533,8 @@ def get_router() -> Router:
             return
         await state.clear()
         number = result.view.id
-        await query.answer(t("draft-already", number=number))
+        created = result.outcome is service.CreateOutcome.CREATED
+        await query.answer(t("draft-created-toast" if created else "draft-already", number=number))
         screen = await author_screen(session, user, t, settings, number)
         text = t("draft-created", number=number)
         if screen is not None:

@@ -501,3 +501,16 @@ def _key(person: Person) -> object:
     from tests.recording_session import BOT_ID
 
     return StorageKey(bot_id=BOT_ID, chat_id=person.id, user_id=person.id)
+
+
+async def test_admin_reopens_at_once(harness: Harness) -> None:
+    rid, _done = await finished_request(harness)
+    await register(harness, ADMIN)
+    await harness.feed(press(ADMIN, RequestActionCb(action=Action.REOPEN, id=rid)))
+    assert harness.pop(AnswerCallbackQuery).text == "↩ Заявка #1 возвращена в работу."
+    card = harness.pop(EditMessageText)  # the staff card, as it is now
+    assert "🔧 В работе" in card.text and "Автор: Мария Учителева" in card.text
+    assert await status_of(harness, rid) is RequestStatus.IN_PROGRESS
+    await harness.deliver_outbox()
+    told = harness.pop(SendMessage)
+    assert told.chat_id == TEACHER.id and "Анна Админова" in told.text

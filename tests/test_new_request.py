@@ -522,7 +522,7 @@ async def test_creation_limit_keeps_the_dialog(harness: Harness) -> None:
         harness.pop(EditMessageText)
     summary = await fill_to_summary(harness, location="Каб. 99")
     refused = await submit(harness, summary, TEACHER)
-    assert refused.show_alert and "Вы подали 2 заявок за последние 10 мин" in (refused.text or "")
+    assert refused.show_alert and "Вы подали 2 заявки за последние 10 мин" in (refused.text or "")
     assert len(await requests_in_db(harness)) == 2
     assert await harness.dp.storage.get_state(_key(TEACHER)) == "NewRequest:confirm"
     # Another user is not limited; and once the window has passed the same Submit works.

@@ -40,7 +40,14 @@ from models import (
     utcnow,
 )
 from models.sla import due_at
-from models.workflow import Actor, Denial, TransitionError, allowed_actions, target_status
+from models.workflow import (
+    Actor,
+    Denial,
+    TransitionError,
+    allowed_actions,
+    reason_required,
+    target_status,
+)
 from utils.validation import MAX_PHOTOS
 
 log = structlog.get_logger(__name__)
@@ -290,7 +297,9 @@ async def list_my_requests(
         items = await requests_repo.author_page(
             session, user.id, cursor=cursor, older=older, limit=limit
         )
-        if cursor and not items:  # a stale or forged cursor: start from the top
+        if not cursor:
+            page = 1
+        elif not items:  # a stale or forged cursor: start from the top
             items = await requests_repo.author_page(
                 session, user.id, cursor=0, older=True, limit=limit
             )
@@ -393,9 +402,20 @@ _DENIALS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Preview:
+    outcome: Outcome
+    view: RequestView | None = None
+    needs_reason: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.DONE
+
+
 async def preview_action(
     session: AsyncSession, request_id: int, user: User, action: Action
-) -> tuple[Outcome, RequestView | None]:
+) -> Preview:
     """Whether `user` may do `action` now (before asking them to confirm or give a reason).
 
     The same rules as `transitions.perform`, which checks them again when it acts.
@@ -403,16 +423,16 @@ async def preview_action(
     async with session.begin():
         request = await requests_repo.get(session, request_id)
         if request is None:
-            return Outcome.NOT_FOUND, None
+            return Preview(Outcome.NOT_FOUND)
         actor = actor_for(user, request.author_id, request.assignee_id)
         if user.role is Role.USER and not actor.is_author:
-            return Outcome.NOT_FOUND, None
+            return Preview(Outcome.NOT_FOUND)
         view = await requests_repo.get_view(session, request_id)
         try:
             target_status(request.status, action, actor)
         except TransitionError as exc:
-            return _DENIALS[exc.denial], view
-    return Outcome.DONE, view
+            return Preview(_DENIALS[exc.denial], view)
+    return Preview(Outcome.DONE, view, needs_reason=reason_required(action, actor))
 
 
 # ----------------------------------------------------------------------- rating

@@ -119,7 +119,7 @@ def list_keyboard(
             kb.button(text="◀", callback_data=MyListCb(page=page - 1, cursor=first, older=False))
             nav += 1
         kb.button(
-            text=t("my-page", page=page, pages=pages), callback_data=MyListCb(page=page, cursor=0)
+            text=t("my-page", page=page, pages=pages), callback_data=MyListCb(page=1, cursor=0)
         )
         nav += 1
         if page < pages:

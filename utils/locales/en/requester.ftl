@@ -54,8 +54,12 @@ draft-album-added = 📎 Album received. Send more or tap “Done”.
 draft-photos-cleared = The files are removed.
 draft-cancelled = The request is cancelled, nothing was sent. You are in the main menu.
 draft-created = ✅ <b>Request #{ $number } registered.</b> The caretaker has been told; you will get a message at every change.
+draft-created-toast = ✅ Request #{ $number } registered.
 draft-already = Request #{ $number } is already registered.
-draft-limit = You have filed { $limit } requests in the last { $minutes } min. Please try again in { $wait } min — your request is kept, just tap “Submit” then.
+draft-limit = You have filed { $limit ->
+        [one] { $limit } request
+       *[other] { $limit } requests
+    } in the last { $minutes } min. Please try again in { $wait } min — your request is kept, just tap “Submit” then.
 draft-category-gone = This category is no longer available. Please choose another one.
 draft-old-button = This button is from an old message. Here is the current step.
 draft-gone = This request form is closed. Start a new one with /new.
@@ -134,3 +138,4 @@ req-hint-reason-too_long = Too long — at most 1000 characters.
 req-hint-reason-empty = Please write what is wrong, in words.
 
 draft-staff-files = 📷 Request #{ $number }
+my-reopen-done-toast = ↩ Request #{ $number } is back in progress.
