@@ -24,7 +24,10 @@ async def show(
     *,
     edit: bool = True,
 ) -> None:
-    """Edit the message the button was on (or send a new one); "not modified" is fine."""
+    """Edit the message the button was on (or send a new one); "not modified" is fine.
+
+    A message that cannot be edited (too old, a photo) gets the text as a new message.
+    """
     if isinstance(query_or_message, Message):
         await query_or_message.answer(text, reply_markup=markup)
         return
@@ -32,10 +35,11 @@ async def show(
     if edit and isinstance(message, Message):
         try:
             await message.edit_text(text, reply_markup=markup)
+            return
         except TelegramBadRequest as exc:
-            if "message is not modified" not in exc.message:
-                raise
-        return
+            if "message is not modified" in exc.message:
+                return
+            # Too old to edit, or a media message: say it in a new message instead.
     if message is not None:
         await query_or_message.bot.send_message(message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
 

@@ -514,3 +514,15 @@ async def test_admin_reopens_at_once(harness: Harness) -> None:
     await harness.deliver_outbox()
     told = harness.pop(SendMessage)
     assert told.chat_id == TEACHER.id and "Анна Админова" in told.text
+
+
+async def test_a_message_that_cannot_be_edited_gets_a_new_one(harness: Harness) -> None:
+    from aiogram.exceptions import TelegramBadRequest
+    from aiogram.methods import EditMessageText as Edit
+
+    await register(harness, TEACHER)
+    rid = await make_request(harness, TEACHER)
+    harness.api.fail_next(Edit, TelegramBadRequest(Edit(text="x"), "message can't be edited"))
+    await harness.feed(press(TEACHER, MyOpenCb(id=rid)))
+    harness.pop(AnswerCallbackQuery)
+    assert "<b>Заявка #1</b>" in harness.pop(SendMessage).text
