@@ -35,3 +35,27 @@ class TextKey(Filter):
 
     async def __call__(self, message: Message, catalogue: Catalogue) -> bool:
         return message.text is not None and message.text in catalogue.variants(self.key)
+
+
+MENU_KEYS: tuple[str, ...] = (
+    "menu-new-request",
+    "menu-my-requests",
+    "menu-my-tasks",
+    "menu-admin",
+    "menu-help",
+)
+
+
+class FreeInput(Filter):
+    """What the user typed for the current step: not a command, not a menu button.
+
+    Dialog steps use it so that commands and the menu keep working in the middle of a form.
+    """
+
+    async def __call__(self, message: Message, catalogue: Catalogue) -> bool:
+        text = message.text
+        if text is None:
+            return True
+        if text.startswith("/"):
+            return False
+        return not any(text in catalogue.variants(key) for key in MENU_KEYS)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, fallback
+from handlers import common, fallback, my_requests, new_request
 
 
 def get_routers() -> list[Router]:
     return [
         common.get_router(),
+        new_request.get_router(),
+        my_requests.get_router(),
         fallback.get_router(),
     ]

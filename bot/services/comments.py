@@ -135,3 +135,45 @@ async def _notify(
                 else SendDocument(chat_id=recipient.telegram_id, document=ref.file_id)
             )
             enqueue(session, method, request_id=request.id)
+
+
+async def attach_files(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    comment_id: int,
+    user: User,
+    files: list[FileRef],
+) -> CommentResult:
+    """More files for one's own comment (the rest of an album); the recipients get them too."""
+    async with session.begin():
+        comment = await session.get(Comment, comment_id)
+        if comment is None or comment.author_id != user.id or comment.deleted_at is not None:
+            return CommentResult(CommentOutcome.NOT_FOUND)
+        request = await requests_repo.get(session, comment.request_id)
+        if request is None:
+            return CommentResult(CommentOutcome.NOT_FOUND)
+        if request.status in FINAL_STATUSES:
+            return CommentResult(CommentOutcome.CLOSED)
+        for ref in files:
+            session.add(
+                Attachment(
+                    request_id=request.id,
+                    comment_id=comment.id,
+                    kind=ref.kind,
+                    file_id=ref.file_id,
+                    file_unique_id=ref.file_unique_id,
+                    mime_type=ref.mime_type,
+                    file_size=ref.file_size,
+                    uploaded_by_id=user.id,
+                )
+            )
+        for recipient in await _recipients(session, request, user, comment.is_internal):
+            for ref in files:
+                method: SendPhoto | SendDocument = (
+                    SendPhoto(chat_id=recipient.telegram_id, photo=ref.file_id)
+                    if ref.kind is AttachmentKind.PHOTO
+                    else SendDocument(chat_id=recipient.telegram_id, document=ref.file_id)
+                )
+                enqueue(session, method, request_id=request.id)
+    return CommentResult(CommentOutcome.DONE, comment.id)

@@ -49,9 +49,10 @@ class Notifier:
         actor: Person | None,
         reason: str | None,
     ) -> None:
-        """Tell the author (unless they did it themselves)."""
+        """Tell the author (unless they did it themselves; then tell the assignee)."""
         author = view.author
         if actor is not None and actor.id == author.id:
+            self._author_acted(session, view, reason=reason)
             return
         t = self.t(author)
         if actor is None:
@@ -74,6 +75,29 @@ class Notifier:
             author_actor = Actor(role=Role.USER, is_author=True)
             keyboard = card_actions_keyboard(t, view.id, allowed_actions(view.status, author_actor))
         enqueue(session, SendMessage(chat_id=author.telegram_id, text=text, reply_markup=keyboard))
+
+    def _author_acted(
+        self, session: AsyncSession, view: RequestView, *, reason: str | None
+    ) -> None:
+        """The author cancelled, confirmed or reopened: the assignee hears it at once."""
+        assignee = view.assignee
+        if assignee is None or assignee.id == view.author.id:
+            return
+        t = self.t(assignee)
+        text = t(
+            "notify-author-changed",
+            number=view.id,
+            status=Markup(status_label(t, view.status)),
+            author=view.author.display,
+        )
+        if reason:
+            text += "\n" + t("notify-reason", reason=reason)
+        keyboard = card_actions_keyboard(t, view.id, [], include_open=True)
+        enqueue(
+            session,
+            SendMessage(chat_id=assignee.telegram_id, text=text, reply_markup=keyboard),
+            request_id=view.id,
+        )
 
     async def sync_cards(self, session: AsyncSession, view: RequestView, now: datetime) -> None:
         """Edit every copy of the card that staff received, to show the new state."""

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import Select, and_, func, literal, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -14,6 +15,7 @@ from models import (
     Attachment,
     CardMessage,
     Category,
+    Comment,
     Priority,
     Request,
     RequestStatus,
@@ -161,3 +163,198 @@ async def card_chats(session: AsyncSession, request_id: int) -> list[int]:
         select(CardMessage.chat_id).where(CardMessage.request_id == request_id).distinct()
     )
     return list(rows)
+
+
+# ----------------------------------------------------------------- the requester's side
+async def visible_categories(session: AsyncSession) -> list[Category]:
+    rows = await session.scalars(
+        select(Category)
+        .where(Category.is_hidden.is_(False))
+        .order_by(Category.position, Category.id)
+    )
+    return list(rows)
+
+
+async def visible_category(session: AsyncSession, category_id: int) -> Category | None:
+    return await session.scalar(
+        select(Category).where(Category.id == category_id, Category.is_hidden.is_(False))
+    )
+
+
+async def recent_locations(session: AsyncSession, author_id: int, limit: int = 5) -> list[str]:
+    """The author's most recently used distinct locations, newest first."""
+    last_used = func.max(Request.created_at)
+    rows = await session.execute(
+        select(Request.location, last_used)
+        .where(Request.author_id == author_id)
+        .group_by(Request.location)
+        .order_by(last_used.desc())
+        .limit(limit)
+    )
+    return [location for location, _ in rows.all()]
+
+
+async def id_by_token(session: AsyncSession, author_id: int, token: str) -> int | None:
+    return await session.scalar(
+        select(Request.id).where(Request.client_token == token, Request.author_id == author_id)
+    )
+
+
+async def count_created_since(session: AsyncSession, author_id: int, since: datetime) -> int:
+    count = await session.scalar(
+        select(func.count(Request.id)).where(
+            Request.author_id == author_id, Request.created_at >= since
+        )
+    )
+    return int(count or 0)
+
+
+async def oldest_created_since(
+    session: AsyncSession, author_id: int, since: datetime
+) -> datetime | None:
+    return await session.scalar(
+        select(func.min(Request.created_at)).where(
+            Request.author_id == author_id, Request.created_at >= since
+        )
+    )
+
+
+async def insert_if_new_token(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    """INSERT the request unless its client_token exists; the new id, or None."""
+    dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(Request)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[Request.client_token])
+        .returning(Request.id)
+    )
+    return await session.scalar(stmt)
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    id: int
+    status: RequestStatus
+    category_ru: str
+    category_en: str
+    location: str
+    created_at: datetime
+
+    def category(self, language: str) -> str:
+        return self.category_en if language == "en" else self.category_ru
+
+
+async def count_by_author(session: AsyncSession, author_id: int) -> int:
+    count = await session.scalar(
+        select(func.count(Request.id)).where(Request.author_id == author_id)
+    )
+    return int(count or 0)
+
+
+async def author_page(
+    session: AsyncSession, author_id: int, *, cursor: int, older: bool, limit: int
+) -> list[ListItem]:
+    """Keyset page of the author's requests, newest first.
+
+    `cursor` is a request id of this author (0: from the top); `older` takes the rows after
+    it in the list, otherwise the rows before it. Uses ix_requests_author_id_created_at.
+    """
+    key = tuple_(Request.created_at, Request.id)
+    stmt = (
+        select(
+            Request.id,
+            Request.status,
+            Category.name_ru,
+            Category.name_en,
+            Request.location,
+            Request.created_at,
+        )
+        .join(Category, Category.id == Request.category_id)
+        .where(Request.author_id == author_id)
+    )
+    if cursor:
+        # The cursor must be this author's request; otherwise the page is empty.
+        anchor = aliased(Request)
+        anchor_created = (
+            select(anchor.created_at)
+            .where(anchor.id == cursor, anchor.author_id == author_id)
+            .scalar_subquery()
+        )
+        anchor_key = tuple_(anchor_created, literal(cursor))
+        stmt = stmt.where(key < anchor_key if older else key > anchor_key)
+    if older:
+        stmt = stmt.order_by(Request.created_at.desc(), Request.id.desc())
+    else:
+        stmt = stmt.order_by(Request.created_at.asc(), Request.id.asc())
+    rows = (await session.execute(stmt.limit(limit))).all()
+    items = [ListItem(*row) for row in rows]
+    return items if older else items[::-1]
+
+
+async def public_comments(
+    session: AsyncSession, request_id: int, limit: int
+) -> list[tuple[Comment, str | None]]:
+    """The latest comments visible to the author (no internal notes, none deleted)."""
+    writer = aliased(User)
+    rows = await session.execute(
+        select(Comment, writer.full_name)
+        .outerjoin(writer, writer.id == Comment.author_id)
+        .where(
+            Comment.request_id == request_id,
+            Comment.is_internal.is_(False),
+            Comment.deleted_at.is_(None),
+        )
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    )
+    found: list[tuple[Comment, str | None]] = [(c, name) for c, name in rows.all()]
+    return found[::-1]
+
+
+async def request_files(session: AsyncSession, request_id: int) -> list[Attachment]:
+    """The request's own files (not those of comments), in the order they were sent."""
+    rows = await session.scalars(
+        select(Attachment)
+        .where(Attachment.request_id == request_id, Attachment.comment_id.is_(None))
+        .order_by(Attachment.id)
+    )
+    return list(rows)
+
+
+async def set_rating(session: AsyncSession, request_id: int, author_id: int, stars: int) -> bool:
+    """Rate once: only the author, only a closed request, only while unrated."""
+    result = await session.execute(
+        update(Request)
+        .where(
+            Request.id == request_id,
+            Request.author_id == author_id,
+            Request.status == RequestStatus.CLOSED,
+            Request.rating.is_(None),
+        )
+        .values(rating=stars)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def set_rating_comment(
+    session: AsyncSession, request_id: int, author_id: int, text: str
+) -> bool:
+    result = await session.execute(
+        update(Request)
+        .where(
+            Request.id == request_id,
+            Request.author_id == author_id,
+            Request.rating.is_not(None),
+            Request.rating_comment.is_(None),
+        )
+        .values(rating_comment=text)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def lock_user(session: AsyncSession, user_id: int) -> None:
+    """Serialise one user's concurrent submits (the creation limit is checked under it)."""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update())

@@ -54,3 +54,6 @@ notify-comment =
 notify-internal-note =
     🔒 Internal note on request #{ $number } from { $author }:
     { $text }
+notify-author-changed =
+    Request #{ $number }: { $status }
+    Changed by the author: { $author }

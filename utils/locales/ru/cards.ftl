@@ -54,3 +54,6 @@ notify-comment =
 notify-internal-note =
     🔒 Служебная заметка к заявке #{ $number } от { $author }:
     { $text }
+notify-author-changed =
+    Заявка #{ $number }: { $status }
+    Изменил(а) автор: { $author }
