@@ -35,3 +35,25 @@ class TextKey(Filter):
 
     async def __call__(self, message: Message, catalogue: Catalogue) -> bool:
         return message.text is not None and message.text in catalogue.variants(self.key)
+
+
+MENU_KEYS: tuple[str, ...] = (
+    "menu-new-request",
+    "menu-my-requests",
+    "menu-my-tasks",
+    "menu-admin",
+    "menu-help",
+)
+
+
+class FreeText(Filter):
+    """Typed text that is neither a command nor a main-menu button (an answer in a dialog).
+
+    A command or a menu button pressed in the middle of a dialog goes to its own handler.
+    """
+
+    async def __call__(self, message: Message, catalogue: Catalogue) -> bool:
+        text = message.text
+        if not text or text.startswith("/"):
+            return False
+        return not any(text in catalogue.variants(key) for key in MENU_KEYS)

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, fallback
+from handlers import admin, categories, common, fallback, triage, users
 
 
 def get_routers() -> list[Router]:
     return [
         common.get_router(),
+        admin.get_router(),
+        users.get_router(),
+        categories.get_router(),
+        triage.get_router(),
         fallback.get_router(),
     ]
