@@ -173,7 +173,7 @@ class Notifier:
         if not chats:
             return
         people = {u.telegram_id: u for u in await users_repo.by_telegram_ids(session, chats)}
-        for chat_id in chats:
+        for chat_id in sorted(chats):
             person = people.get(chat_id)
             if person is not None:
                 t = self.catalogue.translator(person.language)
