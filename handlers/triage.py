@@ -559,7 +559,8 @@ def get_router() -> Router:
             t(key, number=callback_data.id), reply_markup=_prompt_markup(t, query.message)
         )
 
-    @router.message(StaffCommentForm.text, (F.text & FreeText()) | F.photo)
+    @router.message(StaffCommentForm.text, F.text, FreeText())
+    @router.message(StaffCommentForm.text, F.photo)
     async def comment_given(
         message: Message,
         state: FSMContext,

@@ -203,16 +203,20 @@ def _search_condition(dialect: str, words: list[str]) -> ColumnElement[bool]:
         document = func.to_tsvector(_TS_CONFIG, Request.description + " " + Request.location)
         query = func.to_tsquery(_TS_CONFIG, " & ".join(f"{w}:*" for w in words))
         return document.op("@@")(query)
+
     # The SQLite fallback: every word is a substring of the description or the location.
-    return and_(
-        *(
-            or_(
-                func.lower(Request.description).contains(w, autoescape=True),
-                func.lower(Request.location).contains(w, autoescape=True),
+    # SQLite's lower() knows only ASCII, so the usual spellings of a word are tried too.
+    def matches(word: str) -> ColumnElement[bool]:
+        forms = {word, word.capitalize(), word.upper()}
+        return or_(
+            *(
+                column.contains(form, autoescape=True)
+                for column in (func.lower(Request.description), func.lower(Request.location))
+                for form in forms
             )
-            for w in words
         )
-    )
+
+    return and_(*(matches(w) for w in words))
 
 
 async def search(
