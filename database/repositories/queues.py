@@ -33,8 +33,8 @@ from models.queues import ANY_ASSIGNEE, UNASSIGNED, Queue
 
 PAGE_SIZE = 10
 MAX_SEARCH_WORDS = 8
-# Written so that an expression index can serve it:
-# to_tsvector('simple', description || ' ' || location).
+# Spelled exactly like the GIN index ix_requests_fulltext (migration 0002_triage) so the
+# planner uses it: to_tsvector('simple'::regconfig, description || ' ' || location).
 _TS_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"^\s*#?\s*(\d{1,9})\s*$")
@@ -200,7 +200,8 @@ def _search_condition(dialect: str, words: list[str]) -> ColumnElement[bool]:
     if dialect == "postgresql":
         # Full-text over description and location; each word also matches as a prefix,
         # which covers most Russian endings ("кран" finds "крана").
-        document = func.to_tsvector(_TS_CONFIG, Request.description + " " + Request.location)
+        text = Request.description + literal_column("' '") + Request.location
+        document = func.to_tsvector(_TS_CONFIG, text)
         query = func.to_tsquery(_TS_CONFIG, " & ".join(f"{w}:*" for w in words))
         return document.op("@@")(query)
 
