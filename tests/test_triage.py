@@ -16,8 +16,11 @@ from aiogram.methods import (
     SendMediaGroup,
     SendMessage,
 )
+from aiogram.types import ForceReply
 from sqlalchemy import select
 
+from bot.services.notifications import Notifier
+from bot.services.transitions import perform
 from models import (
     Action,
     Attachment,
@@ -452,3 +455,49 @@ async def test_executor_from_tasks_to_done_with_after_photos(harness: Harness) -
     assert positions == sorted(positions)
     assert "«Нет прокладок»" in text
     assert "✅ <i>отчёт</i>" in text and "Заменил смеситель" in text
+
+
+# --------------------------------------------------------------- the staff group
+async def test_reject_from_the_staff_group_asks_for_a_reply(harness: Harness) -> None:
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    await add_person(pool, ADMIN, Role.ADMIN)
+    rid = await add_request(pool, author)
+    copy = await add_card_copy(pool, rid, STAFF_GROUP.id)
+    card = on_card(ADMIN, copy, chat=STAFF_GROUP)
+
+    await harness.feed(press(ADMIN, RequestActionCb(action=Action.REJECT, id=rid), card))
+    harness.pop(AnswerCallbackQuery)
+    prompt = harness.pop(SendMessage)
+    # In a group the bot sees only replies to itself: the client is asked to reply.
+    assert prompt.chat_id == STAFF_GROUP.id and isinstance(prompt.reply_markup, ForceReply)
+    await harness.feed(message(ADMIN, "Дубликат #3", chat=STAFF_GROUP))
+    assert "отклонена" in harness.pop(SendMessage).text
+    assert await request_state(pool, rid) == (RequestStatus.REJECTED, None)
+    await harness.deliver_outbox()
+    assert "Причина: Дубликат #3" in harness.pop(SendMessage).text
+    redrawn = harness.pop(EditMessageText)  # the group's copy, by the outbox
+    assert redrawn.chat_id == STAFF_GROUP.id and redrawn.message_id == copy
+    assert "⛔ Отклонена" in redrawn.text and "Отклонил(а): Анна Админова" in redrawn.text
+    assert button_texts(redrawn.reply_markup) == ["🔎 Открыть"]
+
+
+async def test_reopened_request_tells_the_assignee_why(harness: Harness) -> None:
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    rid = await add_request(pool, author, status=RequestStatus.DONE, assignee=executor)
+    async with pool() as session:
+        result = await perform(
+            session,
+            Notifier(harness.catalogue, harness.settings.tz),
+            request_id=rid,
+            action=Action.REOPEN,
+            user=author,
+            reason="Всё ещё течёт",
+        )
+    assert result.ok
+    await harness.deliver_outbox()
+    told = harness.pop(SendMessage)
+    assert told.chat_id == EXECUTOR.id
+    assert "снова в работе" in told.text and "Причина: Всё ещё течёт" in told.text
