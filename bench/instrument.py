@@ -99,7 +99,10 @@ class InProcessSession(BaseSession):
         )
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109
     ) -> TelegramType:
         name = method.__api_method__
         self.counters.api_calls += 1
@@ -113,11 +116,14 @@ class InProcessSession(BaseSession):
                     method.chat_id, text=method.text, reply_markup=method.reply_markup
                 )
             case SendPhoto():
-                photo = PhotoSize.model_construct(file_id="p", file_unique_id="p", width=1, height=1)
+                photo = PhotoSize.model_construct(
+                    file_id="p", file_unique_id="p", width=1, height=1
+                )
                 result = self._message(method.chat_id, photo=[photo])
             case SendDocument():
                 result = self._message(
-                    method.chat_id, document=Document.model_construct(file_id="d", file_unique_id="d")
+                    method.chat_id,
+                    document=Document.model_construct(file_id="d", file_unique_id="d"),
                 )
             case SendMediaGroup():
                 result = [self._message(method.chat_id) for _ in method.media]

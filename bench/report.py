@@ -34,7 +34,12 @@ class Report:
     details: dict[str, Any] = field(default_factory=dict)
 
     def add(
-        self, name: str, value: float, unit: str, *, at_most: float | None = None,
+        self,
+        name: str,
+        value: float,
+        unit: str,
+        *,
+        at_most: float | None = None,
         at_least: float | None = None,
     ) -> None:
         target, ok = "", None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, fallback, my_requests, new_request
+from handlers import admin, categories, common, fallback, my_requests, new_request, triage, users
 
 
 def get_routers() -> list[Router]:
@@ -15,5 +15,9 @@ def get_routers() -> list[Router]:
         common.get_router(),
         new_request.get_router(),
         my_requests.get_router(),
+        admin.get_router(),
+        users.get_router(),
+        categories.get_router(),
+        triage.get_router(),
         fallback.get_router(),
     ]

@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -82,6 +83,13 @@ class Request(Timestamps, Base):
         Index("ix_requests_assignee_id_status", "assignee_id", "status"),
         Index("ix_requests_author_id_created_at", "author_id", "created_at", "id"),
         Index("ix_requests_created_at", "created_at", "id"),
+        # The admin's full-text search (PostgreSQL only; migration 0002_triage).
+        Index(
+            "ix_requests_fulltext",
+            # Spelled the way PostgreSQL reports it back, so autogenerate sees no drift.
+            text("to_tsvector('simple'::regconfig, (description || ' '::text) || location::text)"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
     )
 

@@ -465,7 +465,7 @@ async def test_not_fixed_asks_a_reason_and_returns_to_work(harness: Harness) -> 
     await harness.deliver_outbox()
     told = harness.pop(SendMessage)
     assert told.chat_id == EXECUTOR.id
-    assert "🔧 В работе" in told.text and "Всё ещё капает" in told.text
+    assert "снова в работе" in told.text and "Всё ещё капает" in told.text
     async with harness.session_pool() as session:
         last = await session.scalar(select(StatusChange).order_by(StatusChange.id.desc()))
     assert last is not None and (last.to_status, last.reason) == (
@@ -514,6 +514,8 @@ async def test_admin_reopens_at_once(harness: Harness) -> None:
     await harness.deliver_outbox()
     told = harness.pop(SendMessage)
     assert told.chat_id == TEACHER.id and "Анна Админова" in told.text
+    assignee_told = harness.pop(SendMessage)  # the executor learns the work came back
+    assert assignee_told.chat_id == EXECUTOR.id and "снова в работе" in assignee_told.text
 
 
 async def test_a_message_that_cannot_be_edited_gets_a_new_one(harness: Harness) -> None:

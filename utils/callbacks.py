@@ -11,7 +11,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
-from models.enums import Action, Priority
+from models.enums import Action, Priority, Role
+from models.queues import FilterField, Queue
 
 
 class LanguageCb(CallbackData, prefix="lang"):
@@ -118,3 +119,151 @@ class RateSkipCb(CallbackData, prefix="myrs"):
     """No comment to the rating."""
 
     id: int
+
+
+# --------------------------------------------------------------------- staff side (triage)
+# Prefixes of the staff side start with "a" (admin), "s" (staff) or "t" (tasks).
+
+
+class AdminMenuCb(CallbackData, prefix="adm"):
+    """The admin panel (queues with counts, search, users, categories)."""
+
+    refresh: bool = False
+
+
+class QueueCb(CallbackData, prefix="aq"):
+    """One page of a queue. Filters: c = category id (0 any), p = priority,
+    a = assignee (0 any, -1 nobody, else users.id); after = the last id of the previous page.
+    """
+
+    q: Queue
+    c: int = 0
+    p: Priority | None = None
+    a: int = 0
+    after: int = 0
+
+
+class QueueFilterCb(CallbackData, prefix="aqf"):
+    """The options of one filter of a queue; `after` pages the assignee options."""
+
+    q: Queue
+    c: int = 0
+    p: Priority | None = None
+    a: int = 0
+    f: FilterField
+    after: int = 0
+
+
+class SearchStartCb(CallbackData, prefix="asr"):
+    """Ask for a search query (a #number or words)."""
+
+
+class SearchPageCb(CallbackData, prefix="asn"):
+    """The next page of the current search (the query is kept in the dialog data)."""
+
+    after: int
+
+
+class AssignPageCb(CallbackData, prefix="asp"):
+    """A page of the executor picker under a card."""
+
+    id: int
+    after: int = 0
+
+
+class AssignToCb(CallbackData, prefix="ast"):
+    """Assign request `id` to users.id `uid`."""
+
+    id: int
+    uid: int
+
+
+class CardKeyboardCb(CallbackData, prefix="ack"):
+    """Back from a picker: restore the card's own buttons."""
+
+    id: int
+
+
+class StaffCancelCb(CallbackData, prefix="sdx"):
+    """Cancel the staff dialog in progress (a reason, a comment, finishing, a search...)."""
+
+
+class FinishSubmitCb(CallbackData, prefix="fin"):
+    """Finish request `id` with the comment and photos collected so far."""
+
+    id: int
+
+
+class StaffCommentCb(CallbackData, prefix="scm"):
+    """Write a comment to the author, or an internal note (staff only)."""
+
+    id: int
+    internal: bool = False
+
+
+class PhotosCb(CallbackData, prefix="sph"):
+    """Send the photos of a request (the author's and the "after" ones)."""
+
+    id: int
+
+
+class CommentDeleteListCb(CallbackData, prefix="scl"):
+    """Choose a comment of request `id` to delete."""
+
+    id: int
+
+
+class CommentDeleteCb(CallbackData, prefix="scd"):
+    """Soft-delete comment `id`."""
+
+    id: int
+
+
+class TasksCb(CallbackData, prefix="tks"):
+    """An executor's task list."""
+
+
+class UsersPageCb(CallbackData, prefix="aup"):
+    """A page of the user list; `s` = of the current search results."""
+
+    after: int = 0
+    s: bool = False
+
+
+class UserCardCb(CallbackData, prefix="auc"):
+    id: int
+
+
+class UserRoleCb(CallbackData, prefix="aur"):
+    id: int
+    role: Role
+
+
+class UserBlockCb(CallbackData, prefix="aub"):
+    id: int
+    block: bool
+
+
+class UserSearchCb(CallbackData, prefix="aus"):
+    """Ask for a name, @username or id to look for."""
+
+
+class CategoriesCb(CallbackData, prefix="acl"):
+    """The category list."""
+
+
+class CategoryCardCb(CallbackData, prefix="acc"):
+    id: int
+
+
+class CategoryHideCb(CallbackData, prefix="ach"):
+    id: int
+    hide: bool
+
+
+class CategoryRenameCb(CallbackData, prefix="acr"):
+    id: int
+
+
+class CategoryAddCb(CallbackData, prefix="aca"):
+    """Ask for the name of a new category."""

@@ -11,10 +11,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.methods import EditMessageText, SendMessage
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.outbox import enqueue
 from database.repositories import requests as requests_repo
+from database.repositories import users as users_repo
 from database.repositories.requests import Person, RequestView
 from models import OutboxKind, Role
 from models.enums import Action, RequestStatus
@@ -22,10 +24,20 @@ from models.workflow import Actor, allowed_actions
 from utils.cards import render_card, status_label
 from utils.i18n import Catalogue, Markup, Translator
 from utils.keyboards.cards import card_actions_keyboard
+from utils.keyboards.staff import STAFF_ACTIONS
 
-# A copy of a card in an admin's chat or the staff group shows the admin's buttons;
-# whoever presses one is checked again on the server.
+# A copy of a card in the staff group shows the admin's buttons; whoever presses one is
+# checked again on the server. A copy in a private chat shows that person's own buttons.
 STAFF_VIEWER = Actor(role=Role.ADMIN)
+
+
+def viewer_actor(user_id: int, role: Role, view: RequestView) -> Actor:
+    """Who `user_id` is to this request (for the buttons they get)."""
+    return Actor(
+        role=role,
+        is_author=user_id == view.author.id,
+        is_assignee=view.assignee is not None and user_id == view.assignee.id,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +48,23 @@ class Notifier:
     def t(self, person: Person | None) -> Translator:
         return self.catalogue.translator(person.language if person else None)
 
-    def staff_card(self, t: Translator, view: RequestView, now: datetime) -> tuple[str, object]:
+    def staff_card(
+        self,
+        t: Translator,
+        view: RequestView,
+        now: datetime,
+        *,
+        viewer: Actor = STAFF_VIEWER,
+        actor: Person | None = None,
+        action: Action | None = None,
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        """A card as staff receive it, with the viewer's buttons and who acted last."""
         text = render_card(t, view, tz=self.tz, now=now, for_staff=True)
-        keyboard = card_actions_keyboard(t, view.id, allowed_actions(view.status, STAFF_VIEWER))
+        if action is not None:
+            who = actor.display if actor is not None else t("actor-system")
+            text += "\n" + t(f"card-acted-{action}", actor=who)
+        actions = [a for a in allowed_actions(view.status, viewer) if a in STAFF_ACTIONS]
+        keyboard = card_actions_keyboard(t, view.id, actions)
         return text, keyboard
 
     def status_changed(
@@ -79,9 +105,14 @@ class Notifier:
     def _author_acted(
         self, session: AsyncSession, view: RequestView, *, reason: str | None
     ) -> None:
-        """The author cancelled, confirmed or reopened: the assignee hears it at once."""
+        """The author cancelled or confirmed: the assignee hears it at once.
+
+        (A reopen is told by `reopened`, with the author's reason.)
+        """
         assignee = view.assignee
         if assignee is None or assignee.id == view.author.id:
+            return
+        if view.status is RequestStatus.IN_PROGRESS:
             return
         t = self.t(assignee)
         text = t(
@@ -99,17 +130,95 @@ class Notifier:
             request_id=view.id,
         )
 
-    async def sync_cards(self, session: AsyncSession, view: RequestView, now: datetime) -> None:
-        """Edit every copy of the card that staff received, to show the new state."""
-        for chat_id in await requests_repo.card_chats(session, view.id):
-            t = self.catalogue.translator(None)
-            text, keyboard = self.staff_card(t, view, now)
+    async def assigned(
+        self,
+        session: AsyncSession,
+        view: RequestView,
+        now: datetime,
+        *,
+        actor: Person | None,
+        previous_assignee_id: int | None,
+    ) -> None:
+        """The new assignee receives the card (a remembered copy); the previous one is told."""
+        assignee = view.assignee
+        if assignee is None:
+            return
+        if actor is None or assignee.id != actor.id:
+            user = await users_repo.by_id(session, assignee.id)
+            if user is not None:
+                t = self.t(assignee)
+                card, keyboard = self.staff_card(
+                    t, view, now, viewer=viewer_actor(user.id, user.role, view)
+                )
+                who = actor.display if actor is not None else t("actor-system")
+                text = t("notify-assigned", number=view.id, actor=who) + "\n\n" + card
+                enqueue(
+                    session,
+                    SendMessage(chat_id=assignee.telegram_id, text=text, reply_markup=keyboard),
+                    kind=OutboxKind.CARD,
+                    request_id=view.id,
+                )
+        if previous_assignee_id is None or previous_assignee_id in (
+            assignee.id,
+            actor.id if actor else None,
+        ):
+            return
+        previous = await users_repo.by_id(session, previous_assignee_id)
+        if previous is None:
+            return
+        t = self.catalogue.translator(previous.language)
+        text = t("notify-reassigned", number=view.id, assignee=assignee.display)
+        enqueue(session, SendMessage(chat_id=previous.telegram_id, text=text), request_id=view.id)
+
+    def reopened(
+        self, session: AsyncSession, view: RequestView, *, actor: Person | None, reason: str | None
+    ) -> None:
+        """The assignee learns that the work was not accepted, and why."""
+        assignee = view.assignee
+        if assignee is None or (actor is not None and actor.id == assignee.id):
+            return
+        t = self.t(assignee)
+        who = actor.display if actor is not None else t("actor-system")
+        text = t("notify-reopened", number=view.id, actor=who)
+        if reason:
+            text += "\n" + t("notify-reason", reason=reason)
+        enqueue(session, SendMessage(chat_id=assignee.telegram_id, text=text), request_id=view.id)
+
+    async def sync_cards(
+        self,
+        session: AsyncSession,
+        view: RequestView,
+        now: datetime,
+        *,
+        actor: Person | None = None,
+        action: Action | None = None,
+    ) -> None:
+        """Edit every copy of the card that staff received, to show the new state.
+
+        A private chat's copy (chat id == the person's Telegram id) is rendered in that
+        person's language with their own buttons; a group's in the default language.
+        """
+        chats = await requests_repo.card_chats(session, view.id)
+        if not chats:
+            return
+        people = {u.telegram_id: u for u in await users_repo.by_telegram_ids(session, chats)}
+        for chat_id in sorted(chats):
+            person = people.get(chat_id)
+            if person is not None:
+                t = self.catalogue.translator(person.language)
+                viewer = viewer_actor(person.id, person.role, view)
+            else:
+                t = self.catalogue.translator(None)
+                viewer = STAFF_VIEWER
+            text, keyboard = self.staff_card(
+                t, view, now, viewer=viewer, actor=actor, action=action
+            )
             enqueue(
                 session,
-                EditMessageText(chat_id=chat_id, text=text, reply_markup=keyboard),  # type: ignore[arg-type]
+                EditMessageText(chat_id=chat_id, text=text, reply_markup=keyboard),
                 kind=OutboxKind.CARD_EDIT,
                 request_id=view.id,
             )
 
 
-__all__ = ["Action", "Notifier"]
+__all__ = ["STAFF_VIEWER", "Action", "Notifier", "viewer_actor"]

@@ -22,6 +22,7 @@ from bot.services.comments import FileRef
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
 from bot.services.transitions import Outcome, actor_for
+from database.repositories import categories as categories_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
 from database.repositories.requests import ListItem, RequestView
@@ -92,7 +93,7 @@ class CreateResult:
 
 async def visible_categories(session: AsyncSession) -> list[Category]:
     async with session.begin():
-        return await requests_repo.visible_categories(session)
+        return list(await categories_repo.visible(session))
 
 
 async def recent_locations(session: AsyncSession, user: User, limit: int = 5) -> list[str]:
@@ -124,7 +125,7 @@ async def create_request(
             return CreateResult(
                 CreateOutcome.DUPLICATE, await requests_repo.get_view(session, existing)
             )
-        if await requests_repo.visible_category(session, draft.category_id) is None:
+        if await categories_repo.visible_one(session, draft.category_id) is None:
             return CreateResult(CreateOutcome.BAD_CATEGORY)
         since = now - rules.window
         if await requests_repo.count_created_since(session, user.id, since) >= rules.limit:

@@ -8,6 +8,7 @@ exactly one wins; the other gets `Outcome.CONFLICT` with the request as it now i
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -54,6 +55,11 @@ _DENIAL_OUTCOME = {
 }
 
 
+# Runs inside the transaction right after a successful change, before anyone is told:
+# e.g. saving the executor's "after" photos, which the author must receive first.
+OnApplied = Callable[[AsyncSession, RequestView], Awaitable[None]]
+
+
 def actor_for(user: User, author_id: int, assignee_id: int | None) -> Actor:
     return Actor(role=user.role, is_author=user.id == author_id, is_assignee=user.id == assignee_id)
 
@@ -68,6 +74,7 @@ async def perform(
     reason: str | None = None,
     assignee_id: int | None = None,
     now: datetime | None = None,
+    on_applied: OnApplied | None = None,
 ) -> TransitionResult:
     """Apply `action` by `user` (None: the system) to request `request_id`."""
     now = now or utcnow()
@@ -87,6 +94,7 @@ async def perform(
             return TransitionResult(_DENIAL_OUTCOME[exc.denial], view)
 
         values: dict[str, Any] = {"status": target, "updated_at": now}
+        previous_assignee = request.assignee_id
         new_assignee = request.assignee_id
         if action is Action.TAKE:
             assert user is not None
@@ -147,7 +155,15 @@ async def perform(
             if user
             else None
         )
+        if on_applied is not None:
+            await on_applied(session, view)
         notifier.status_changed(session, view, actor=actor_person, reason=reason)
-        await notifier.sync_cards(session, view, now)
+        if action is Action.ASSIGN:
+            await notifier.assigned(
+                session, view, now, actor=actor_person, previous_assignee_id=previous_assignee
+            )
+        elif action is Action.REOPEN:
+            notifier.reopened(session, view, actor=actor_person, reason=reason)
+        await notifier.sync_cards(session, view, now, actor=actor_person, action=action)
     log.info("request_status_changed", request_id=request_id, action=action, to=target)
     return TransitionResult(Outcome.DONE, view)

@@ -166,21 +166,6 @@ async def card_chats(session: AsyncSession, request_id: int) -> list[int]:
 
 
 # ----------------------------------------------------------------- the requester's side
-async def visible_categories(session: AsyncSession) -> list[Category]:
-    rows = await session.scalars(
-        select(Category)
-        .where(Category.is_hidden.is_(False))
-        .order_by(Category.position, Category.id)
-    )
-    return list(rows)
-
-
-async def visible_category(session: AsyncSession, category_id: int) -> Category | None:
-    return await session.scalar(
-        select(Category).where(Category.id == category_id, Category.is_hidden.is_(False))
-    )
-
-
 async def recent_locations(session: AsyncSession, author_id: int, limit: int = 5) -> list[str]:
     """The author's most recently used distinct locations, newest first."""
     last_used = func.max(Request.created_at)

@@ -61,3 +61,10 @@ async def with_roles(session: AsyncSession, roles: Sequence[Role]) -> Sequence[U
         select(User).where(User.role.in_(roles), User.is_blocked.is_(False)).order_by(User.id)
     )
     return result.all()
+
+
+async def by_telegram_ids(session: AsyncSession, telegram_ids: Sequence[int]) -> Sequence[User]:
+    if not telegram_ids:
+        return []
+    result = await session.scalars(select(User).where(User.telegram_id.in_(telegram_ids)))
+    return result.all()

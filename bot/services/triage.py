@@ -1,0 +1,301 @@
+"""The staff's work on a request: checks before a dialog, the full card, finishing with a
+report, internal notes and deleting comments, queues and search.
+
+Every status change goes through `transitions.perform` (compare-and-set, history, the
+notifications). Functions here own their transaction and return plain results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+import structlog
+from aiogram.methods import SendMediaGroup, SendMessage, SendPhoto
+from aiogram.types import InputMediaPhoto
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.comments import FileRef
+from bot.services.notifications import Notifier, viewer_actor
+from bot.services.outbox import enqueue
+from bot.services.transitions import Outcome, TransitionResult, actor_for, perform
+from database.repositories import categories as categories_repo
+from database.repositories import details as details_repo
+from database.repositories import queues as queues_repo
+from database.repositories import requests as requests_repo
+from database.repositories import users as users_repo
+from database.repositories.details import HistoryRow, StaffCard
+from database.repositories.queues import Page, QueueFilter, RequestRow, StaffRow
+from database.repositories.requests import RequestView
+from models import Attachment, AttachmentKind, Comment, Role, User, utcnow
+from models.enums import FINAL_STATUSES, Action
+from models.queues import Queue
+from models.workflow import TransitionError, allowed_actions, target_status
+from utils.keyboards.staff import STAFF_ACTIONS
+
+log = structlog.get_logger(__name__)
+
+REASON_MAX = 500
+RESULT_COMMENT_MAX = 900  # it goes into a photo caption (Telegram allows 1024)
+RESULT_PHOTOS_MAX = 10  # one album
+
+
+# ------------------------------------------------------------------ before a dialog
+async def preflight(
+    session: AsyncSession, *, request_id: int, action: Action, user: User
+) -> TransitionResult:
+    """May `user` start `action` on this request now? (The reason comes later.)
+
+    Decides the same way `perform` will, so a dialog is never opened for an action that
+    is certain to be refused; `perform` checks again when the dialog ends.
+    """
+    async with session.begin():
+        request = await requests_repo.get(session, request_id)
+        if request is None:
+            return TransitionResult(Outcome.NOT_FOUND)
+        actor = actor_for(user, request.author_id, request.assignee_id)
+        if user.role is Role.USER and not actor.is_author:
+            return TransitionResult(Outcome.NOT_FOUND)
+        view = await requests_repo.get_view(session, request_id)
+        try:
+            target_status(request.status, action, actor)
+        except TransitionError as exc:
+            return TransitionResult(Outcome(exc.denial.value), view)
+    return TransitionResult(Outcome.DONE, view)
+
+
+# ------------------------------------------------------------------------ the cards
+def _may_comment(user: User, view: RequestView) -> bool:
+    if view.status in FINAL_STATUSES:
+        return False
+    is_assignee = view.assignee is not None and view.assignee.id == user.id
+    return user.role is Role.ADMIN or (user.role is Role.EXECUTOR and is_assignee)
+
+
+async def staff_card(session: AsyncSession, *, request_id: int, user: User) -> StaffCard | None:
+    """The full card for a staff member, or None when there is no such request."""
+    async with session.begin():
+        view = await requests_repo.get_view(session, request_id)
+        if view is None:
+            return None
+        history = [
+            HistoryRow(c.at, c.from_status, c.to_status, name, c.reason)
+            for c, name in await requests_repo.history(session, request_id)
+        ]
+        comments = await details_repo.comments(session, request_id)
+        files = await details_repo.files(session, request_id)
+    actor = viewer_actor(user.id, user.role, view)
+    may_comment = _may_comment(user, view)
+    return StaffCard(
+        view=view,
+        history=history,
+        comments=comments,
+        file_count=len(files),
+        actions=[a for a in allowed_actions(view.status, actor) if a in STAFF_ACTIONS],
+        can_comment=may_comment,
+        can_note=may_comment,
+        can_delete_comments=user.role is Role.ADMIN and any(not c.deleted for c in comments),
+    )
+
+
+async def is_card_copy(session: AsyncSession, *, chat_id: int, message_id: int) -> bool:
+    async with session.begin():
+        return await details_repo.is_card_copy(session, chat_id, message_id)
+
+
+async def request_files(session: AsyncSession, *, request_id: int) -> list[Attachment]:
+    async with session.begin():
+        return await details_repo.files(session, request_id)
+
+
+# --------------------------------------------------------------------- finishing
+async def finish(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    request_id: int,
+    user: User,
+    comment: str = "",
+    photos: Sequence[FileRef] = (),
+) -> TransitionResult:
+    """Done, with the executor's optional comment and "after" photos.
+
+    The report is saved with the status change, in one transaction, and the author gets
+    the photos (an album when several) before the "Fixed / Not fixed" question.
+    """
+    comment = comment.strip()[:RESULT_COMMENT_MAX]
+    photos = list(photos)[:RESULT_PHOTOS_MAX]
+
+    async def save_report(tx: AsyncSession, view: RequestView) -> None:
+        if not comment and not photos:
+            return
+        note = Comment(request_id=request_id, author_id=user.id, text=comment)
+        tx.add(note)
+        await tx.flush()
+        for ref in photos:
+            tx.add(
+                Attachment(
+                    request_id=request_id,
+                    comment_id=note.id,
+                    kind=AttachmentKind.PHOTO,
+                    file_id=ref.file_id,
+                    file_unique_id=ref.file_unique_id,
+                    file_size=ref.file_size,
+                    uploaded_by_id=user.id,
+                    is_result=True,
+                )
+            )
+        if view.author.id == user.id:
+            return
+        t = notifier.t(view.author)
+        chat_id = view.author.telegram_id
+        caption = t("notify-result", number=view.id, executor=user.full_name)
+        if comment:
+            caption += "\n" + t("notify-result-comment", text=comment)
+        if len(photos) == 1:
+            enqueue(
+                tx,
+                SendPhoto(chat_id=chat_id, photo=photos[0].file_id, caption=caption),
+                request_id=view.id,
+            )
+        elif photos:
+            media = [
+                InputMediaPhoto(media=ref.file_id, caption=caption if i == 0 else None)
+                for i, ref in enumerate(photos)
+            ]
+            enqueue(tx, SendMediaGroup(chat_id=chat_id, media=media), request_id=view.id)  # type: ignore[arg-type]
+        else:
+            enqueue(tx, SendMessage(chat_id=chat_id, text=caption), request_id=view.id)
+
+    return await perform(
+        session,
+        notifier,
+        request_id=request_id,
+        action=Action.FINISH,
+        user=user,
+        on_applied=save_report,
+    )
+
+
+# ------------------------------------------------------------------- comments
+class DeleteOutcome(StrEnum):
+    DONE = "done"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    ALREADY = "already"
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteResult:
+    outcome: DeleteOutcome
+    request_id: int | None = None
+
+
+async def delete_comment(session: AsyncSession, *, comment_id: int, user: User) -> DeleteResult:
+    """Soft delete: the comment stays in the table and shows as "deleted by an admin"."""
+    if user.role is not Role.ADMIN:
+        return DeleteResult(DeleteOutcome.FORBIDDEN)
+    async with session.begin():
+        comment = await details_repo.comment(session, comment_id)
+        if comment is None:
+            return DeleteResult(DeleteOutcome.NOT_FOUND)
+        if comment.deleted_at is not None:
+            return DeleteResult(DeleteOutcome.ALREADY, comment.request_id)
+        comment.deleted_at = utcnow()
+        comment.deleted_by_id = user.id
+        request_id = comment.request_id
+    log.info("comment_deleted", comment_id=comment_id, request_id=request_id)
+    return DeleteResult(DeleteOutcome.DONE, request_id)
+
+
+# ------------------------------------------------------------------ lists
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    flt: QueueFilter
+    page: Page
+    total: int
+    category: tuple[str, str] | None = None  # (ru, en) of the category filter
+    assignee_name: str | None = None  # of the assignee filter
+
+
+async def panel_counts(session: AsyncSession, *, now: datetime | None = None) -> dict[Queue, int]:
+    async with session.begin():
+        return await queues_repo.queue_counts(session, now=now or utcnow())
+
+
+async def queue(
+    session: AsyncSession, flt: QueueFilter, *, after_id: int = 0, now: datetime | None = None
+) -> QueueView:
+    now = now or utcnow()
+    async with session.begin():
+        page = await queues_repo.queue_page(session, flt, now=now, after_id=after_id)
+        total = await queues_repo.queue_total(session, flt, now=now)
+        category = await categories_repo.get(session, flt.category_id) if flt.category_id else None
+        assignee = await users_repo.by_id(session, flt.assignee) if flt.assignee > 0 else None
+    return QueueView(
+        flt,
+        page,
+        total,
+        category=(category.name_ru, category.name_en) if category else None,
+        assignee_name=assignee.full_name if assignee else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    number: int | None = None  # the query was a #number and that request exists
+    page: Page | None = None
+
+
+async def search(session: AsyncSession, text: str, *, after_id: int = 0) -> SearchResult:
+    number = queues_repo.parse_number(text)
+    async with session.begin():
+        if number is not None:
+            exists = await requests_repo.get(session, number) is not None
+            return SearchResult(number=number) if exists else SearchResult(page=Page([], False))
+        return SearchResult(page=await queues_repo.search(session, text, after_id=after_id))
+
+
+async def tasks(session: AsyncSession, *, user: User) -> list[RequestRow]:
+    async with session.begin():
+        return await queues_repo.tasks_of(session, user.id)
+
+
+async def staff_page(session: AsyncSession, *, after_id: int = 0) -> tuple[list[StaffRow], bool]:
+    async with session.begin():
+        return await queues_repo.staff_page(session, after_id=after_id)
+
+
+async def categories_and_staff(
+    session: AsyncSession, *, after_id: int = 0
+) -> tuple[list[tuple[int, str, str]], list[StaffRow], bool]:
+    """Options of the queue filters: categories (id, ru, en) and a page of staff."""
+    async with session.begin():
+        cats = [
+            (c.id, c.name_ru, c.name_en) for c, _ in await categories_repo.all_with_counts(session)
+        ]
+        staff, more = await queues_repo.staff_page(session, after_id=after_id)
+    return cats, staff, more
+
+
+@dataclass(frozen=True, slots=True)
+class PressedCard:
+    """The card behind a pressed button, and whether that message is a remembered copy."""
+
+    card: StaffCard
+    is_copy: bool
+
+
+async def pressed_card(
+    session: AsyncSession, *, request_id: int, user: User, chat_id: int, message_id: int
+) -> PressedCard | None:
+    card = await staff_card(session, request_id=request_id, user=user)
+    if card is None:
+        return None
+    return PressedCard(card, await is_card_copy(session, chat_id=chat_id, message_id=message_id))
+
+
+def has_words(text: str) -> bool:
+    return bool(queues_repo.search_words(text))

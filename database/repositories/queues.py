@@ -1,0 +1,278 @@
+"""The staff's lists of requests: queues with filters, search, tasks, the staff picker.
+
+Keyset pagination everywhere: newest first on (created_at, id); the cursor is the id of
+the last row shown, its created_at is read back from the table. Takes a session, never
+commits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    tuple_,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from models import OPEN_STATUSES, Category, Priority, Request, RequestStatus, Role, User
+from models.queues import ANY_ASSIGNEE, UNASSIGNED, Queue
+
+PAGE_SIZE = 10
+MAX_SEARCH_WORDS = 8
+# Spelled exactly like the GIN index ix_requests_fulltext (migration 0002_triage) so the
+# planner uses it: to_tsvector('simple'::regconfig, description || ' ' || location).
+_TS_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NUMBER = re.compile(r"^\s*#?\s*(\d{1,9})\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    queue: Queue = Queue.ALL
+    category_id: int = 0  # 0: any
+    priority: Priority | None = None
+    assignee: int = ANY_ASSIGNEE  # 0 any, -1 nobody, else users.id
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow:
+    """One line of a list."""
+
+    id: int
+    status: RequestStatus
+    priority: Priority
+    location: str
+    description: str
+    category_ru: str
+    category_en: str
+    assignee_name: str | None
+    created_at: datetime
+    due_at: datetime | None
+
+    def category(self, language: str) -> str:
+        return self.category_en if language == "en" else self.category_ru
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    rows: list[RequestRow]
+    has_more: bool
+
+    @property
+    def last_id(self) -> int:
+        return self.rows[-1].id if self.rows else 0
+
+
+def queue_condition(queue: Queue, now: datetime) -> ColumnElement[bool]:
+    match queue:
+        case Queue.NEW:
+            return Request.status == RequestStatus.NEW
+        case Queue.IN_PROGRESS:
+            return Request.status == RequestStatus.IN_PROGRESS
+        case Queue.ON_HOLD:
+            return Request.status == RequestStatus.ON_HOLD
+        case Queue.DONE:
+            return Request.status == RequestStatus.DONE
+        case Queue.OVERDUE:
+            return and_(Request.status.in_(OPEN_STATUSES), Request.due_at < now)
+        case Queue.ALL:
+            return true()
+    return false()  # pragma: no cover - exhaustive
+
+
+def _filter_conditions(flt: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
+    conditions = [queue_condition(flt.queue, now)]
+    if flt.category_id:
+        conditions.append(Request.category_id == flt.category_id)
+    if flt.priority is not None:
+        conditions.append(Request.priority == flt.priority)
+    if flt.assignee == UNASSIGNED:
+        conditions.append(Request.assignee_id.is_(None))
+    elif flt.assignee != ANY_ASSIGNEE:
+        conditions.append(Request.assignee_id == flt.assignee)
+    return conditions
+
+
+_assignee = aliased(User, name="row_assignee")
+
+
+def _rows_query() -> Select[Any]:  # the columns of RequestRow, in order
+    stmt = (
+        select(
+            Request.id,
+            Request.status,
+            Request.priority,
+            Request.location,
+            Request.description,
+            Category.name_ru,
+            Category.name_en,
+            _assignee.full_name,
+            Request.created_at,
+            Request.due_at,
+        )
+        .join(Category, Category.id == Request.category_id)
+        .outerjoin(_assignee, _assignee.id == Request.assignee_id)
+    )
+    return cast("Select[Any]", stmt)
+
+
+async def _after(session: AsyncSession, after_id: int) -> ColumnElement[bool] | None:
+    """The keyset condition: rows older than the cursor row (newest first)."""
+    if not after_id:
+        return None
+    created = await session.scalar(select(Request.created_at).where(Request.id == after_id))
+    if created is None:
+        return Request.id < after_id
+    return tuple_(Request.created_at, Request.id) < tuple_(created, after_id)
+
+
+async def _page(
+    session: AsyncSession, conditions: Sequence[ColumnElement[bool]], after_id: int, limit: int
+) -> Page:
+    where = list(conditions)
+    keyset = await _after(session, after_id)
+    if keyset is not None:
+        where.append(keyset)
+    stmt = (
+        _rows_query()
+        .where(*where)
+        .order_by(Request.created_at.desc(), Request.id.desc())
+        .limit(limit + 1)
+    )
+    rows = [RequestRow(*r) for r in (await session.execute(stmt)).all()]
+    return Page(rows[:limit], len(rows) > limit)
+
+
+async def queue_page(
+    session: AsyncSession,
+    flt: QueueFilter,
+    *,
+    now: datetime,
+    after_id: int = 0,
+    limit: int = PAGE_SIZE,
+) -> Page:
+    return await _page(session, _filter_conditions(flt, now), after_id, limit)
+
+
+async def queue_total(session: AsyncSession, flt: QueueFilter, *, now: datetime) -> int:
+    stmt = select(func.count(Request.id)).where(*_filter_conditions(flt, now))
+    return int(await session.scalar(stmt) or 0)
+
+
+async def queue_counts(session: AsyncSession, *, now: datetime) -> dict[Queue, int]:
+    """Every queue's size in one query (conditional aggregates)."""
+    columns = [
+        func.count(Request.id).filter(queue_condition(q, now)).label(q.value)
+        for q in Queue
+        if q is not Queue.ALL
+    ]
+    columns.append(func.count(Request.id).label(Queue.ALL.value))
+    row = (await session.execute(select(*columns))).one()
+    return {Queue(key): int(value or 0) for key, value in row._mapping.items()}
+
+
+# ------------------------------------------------------------------------------ search
+def parse_number(text: str) -> int | None:
+    """'#12', '12' or '# 12' is a request number."""
+    match = _NUMBER.match(text)
+    return int(match.group(1)) if match else None
+
+
+def search_words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)][:MAX_SEARCH_WORDS]
+
+
+def _search_condition(dialect: str, words: list[str]) -> ColumnElement[bool]:
+    if dialect == "postgresql":
+        # Full-text over description and location; each word also matches as a prefix,
+        # which covers most Russian endings ("кран" finds "крана").
+        text = Request.description + literal_column("' '") + Request.location
+        document = func.to_tsvector(_TS_CONFIG, text)
+        query = func.to_tsquery(_TS_CONFIG, " & ".join(f"{w}:*" for w in words))
+        return document.op("@@")(query)
+
+    # The SQLite fallback: every word is a substring of the description or the location.
+    # SQLite's lower() knows only ASCII, so the usual spellings of a word are tried too.
+    def matches(word: str) -> ColumnElement[bool]:
+        forms = {word, word.capitalize(), word.upper()}
+        return or_(
+            *(
+                column.contains(form, autoescape=True)
+                for column in (func.lower(Request.description), func.lower(Request.location))
+                for form in forms
+            )
+        )
+
+    return and_(*(matches(w) for w in words))
+
+
+async def search(
+    session: AsyncSession, text: str, *, after_id: int = 0, limit: int = PAGE_SIZE
+) -> Page:
+    words = search_words(text)
+    if not words:
+        return Page([], False)
+    dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
+    return await _page(session, [_search_condition(dialect, words)], after_id, limit)
+
+
+# ------------------------------------------------------------------------------- tasks
+TASK_STATUSES = (RequestStatus.IN_PROGRESS, RequestStatus.ON_HOLD, RequestStatus.DONE)
+MAX_TASKS = 30
+
+
+async def tasks_of(
+    session: AsyncSession, user_id: int, *, limit: int = MAX_TASKS
+) -> list[RequestRow]:
+    """Requests assigned to this person that still need them (or the author's confirmation)."""
+    stmt = (
+        _rows_query()
+        .where(Request.assignee_id == user_id, Request.status.in_(TASK_STATUSES))
+        .order_by(Request.due_at.asc().nulls_last(), Request.id)
+        .limit(limit)
+    )
+    return [RequestRow(*r) for r in (await session.execute(stmt)).all()]
+
+
+# --------------------------------------------------------------------- staff picker
+@dataclass(frozen=True, slots=True)
+class StaffRow:
+    id: int
+    full_name: str
+    role: Role
+    open_tasks: int
+
+
+async def staff_page(
+    session: AsyncSession, *, after_id: int = 0, limit: int = 8
+) -> tuple[list[StaffRow], bool]:
+    """Executors and admins who may be assigned, with their open task counts; by id."""
+    open_tasks = func.count(Request.id)
+    stmt = (
+        select(User.id, User.full_name, User.role, open_tasks)
+        .outerjoin(Request, and_(Request.assignee_id == User.id, Request.status.in_(OPEN_STATUSES)))
+        .where(
+            User.role.in_((Role.EXECUTOR, Role.ADMIN)),
+            User.is_blocked.is_(False),
+            User.id > after_id,
+        )
+        .group_by(User.id, User.full_name, User.role)
+        .order_by(User.id)
+        .limit(limit + 1)
+    )
+    rows = [StaffRow(*r) for r in (await session.execute(stmt)).all()]
+    return rows[:limit], len(rows) > limit

@@ -1,0 +1,86 @@
+"""The admin's user list: keyset pages with request counts, search. Never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import OPEN_STATUSES, Request, Role, User
+
+PAGE_SIZE = 10
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    id: int
+    telegram_id: int
+    full_name: str
+    username: str | None
+    role: Role
+    is_blocked: bool
+    requests: int  # created by them
+    open_tasks: int  # open requests assigned to them
+
+
+def _authored() -> ColumnElement[int]:
+    return select(func.count(Request.id)).where(Request.author_id == User.id).scalar_subquery()
+
+
+def _open_tasks() -> ColumnElement[int]:
+    return (
+        select(func.count(Request.id))
+        .where(Request.assignee_id == User.id, Request.status.in_(OPEN_STATUSES))
+        .scalar_subquery()
+    )
+
+
+def search_condition(query: str) -> ColumnElement[bool]:
+    """A number is a Telegram id or an internal id; '@name' a username; else name or username."""
+    query = query.strip()
+    if query.lstrip("-").isdigit():
+        number = int(query)
+        return or_(User.telegram_id == number, User.id == number)
+    if query.startswith("@"):
+        return func.lower(User.username) == query[1:].lower()
+    like = query.lower()
+    return or_(
+        func.lower(User.full_name).contains(like, autoescape=True),
+        func.lower(User.username).contains(like, autoescape=True),
+    )
+
+
+async def page(
+    session: AsyncSession, *, after_id: int = 0, query: str | None = None, limit: int = PAGE_SIZE
+) -> tuple[list[UserRow], bool]:
+    stmt = select(
+        User.id,
+        User.telegram_id,
+        User.full_name,
+        User.username,
+        User.role,
+        User.is_blocked,
+        _authored(),
+        _open_tasks(),
+    ).where(User.id > after_id)
+    if query:
+        stmt = stmt.where(search_condition(query))
+    stmt = stmt.order_by(User.id).limit(limit + 1)
+    rows = [UserRow(*r) for r in (await session.execute(stmt)).all()]
+    return rows[:limit], len(rows) > limit
+
+
+async def row(session: AsyncSession, user_id: int) -> UserRow | None:
+    stmt = select(
+        User.id,
+        User.telegram_id,
+        User.full_name,
+        User.username,
+        User.role,
+        User.is_blocked,
+        _authored(),
+        _open_tasks(),
+    ).where(User.id == user_id)
+    found = (await session.execute(stmt)).first()
+    return UserRow(*found) if found is not None else None

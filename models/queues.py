@@ -1,0 +1,27 @@
+"""The admin's queues: named slices of the request table (pure definitions)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Queue(StrEnum):
+    """Short values: they travel inside callback data."""
+
+    NEW = "new"
+    IN_PROGRESS = "work"
+    ON_HOLD = "hold"
+    DONE = "done"  # done, waiting for the author to confirm
+    OVERDUE = "late"  # open and past its deadline
+    ALL = "all"
+
+
+class FilterField(StrEnum):
+    CATEGORY = "c"
+    PRIORITY = "p"
+    ASSIGNEE = "a"
+
+
+# The assignee filter: 0 = anybody, -1 = nobody assigned, otherwise a users.id.
+ANY_ASSIGNEE = 0
+UNASSIGNED = -1

@@ -1,0 +1,188 @@
+"""Texts of the staff side: the full card, list lines, queues, tasks, users, categories.
+
+Pure functions; every user-supplied value goes through the Translator, which escapes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from database.repositories.details import CommentRow, HistoryRow, StaffCard
+from database.repositories.queues import RequestRow
+from database.repositories.user_admin import UserRow
+from models.enums import Priority, RequestStatus
+from models.queues import UNASSIGNED, Queue
+from models.sla import is_overdue
+from utils.cards import OVERDUE_MARK, PRIORITY_MARK, STATUS_MARK, priority_label, render_card
+from utils.i18n import Markup, Translator
+from utils.keyboards.staff import ROLE_MARK
+
+MESSAGE_MAX = 4096
+COMMENT_SHOWN_MAX = 300
+DESCRIPTION_IN_LINE = 60
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def history_line(t: Translator, row: HistoryRow, tz: ZoneInfo) -> str:
+    to = Markup(f"{STATUS_MARK[row.to_status]} {t(f'status-{row.to_status}')}")
+    line = t(
+        "history-line",
+        at=t.datetime(row.at, tz),
+        status=to,
+        actor=row.actor_name or t("actor-system"),
+    )
+    if row.reason:
+        line += " " + t("history-reason", reason=_clip(row.reason, COMMENT_SHOWN_MAX))
+    return line
+
+
+def comment_line(t: Translator, row: CommentRow, tz: ZoneInfo) -> str:
+    at = t.datetime(row.created_at, tz)
+    author = row.author_name or t("actor-system")
+    if row.deleted:
+        return t("comment-deleted", at=at, author=author)
+    if row.is_internal:
+        key = "comment-internal"
+    elif row.is_result:
+        key = "comment-result"
+    else:
+        key = "comment-public"
+    text = _clip(row.text, COMMENT_SHOWN_MAX) if row.text else ""
+    line = t(key, at=at, author=author, text=text)
+    if row.files:
+        line += " " + t("comment-files", count=row.files)
+    return line
+
+
+def render_full_card(t: Translator, card: StaffCard, *, tz: ZoneInfo, now: datetime) -> str:
+    """The card, its history in order, and the comments (internal notes marked).
+
+    Fits one message: when too long, the oldest comments give way first.
+    """
+    head = render_card(t, card.view, tz=tz, now=now, for_staff=True)
+    history = [t("card-history-title"), *(history_line(t, h, tz) for h in card.history)]
+    if not card.history:
+        history.append(t("card-history-empty"))
+    comments = [comment_line(t, c, tz) for c in card.comments]
+
+    def assemble(shown: list[str], hidden: int) -> str:
+        parts = [head, "\n".join(history)]
+        if card.comments:
+            lines = [t("card-comments-title")]
+            if hidden:
+                lines.append(t("card-comments-hidden", count=hidden))
+            lines.extend(shown)
+            parts.append("\n".join(lines))
+        return "\n\n".join(parts)
+
+    hidden = 0
+    text = assemble(comments, 0)
+    while len(text) > MESSAGE_MAX and hidden < len(comments):
+        hidden += 1
+        text = assemble(comments[hidden:], hidden)
+    return text[:MESSAGE_MAX]
+
+
+def request_line(t: Translator, row: RequestRow, *, now: datetime) -> str:
+    marks = STATUS_MARK[row.status]
+    if row.priority in (Priority.URGENT, Priority.HIGH):
+        marks += PRIORITY_MARK[row.priority]
+    if is_overdue(row.due_at, row.status, now):
+        marks += OVERDUE_MARK
+    return t(
+        "list-line",
+        marks=Markup(marks),
+        number=row.id,
+        category=row.category(t.language),
+        location=_clip(row.location, 40),
+        description=_clip(row.description, DESCRIPTION_IN_LINE),
+        assignee=row.assignee_name or "—",
+    )
+
+
+def button_rows(rows: Sequence[RequestRow]) -> list[tuple[int, str, str]]:
+    return [(r.id, STATUS_MARK[r.status], r.location) for r in rows]
+
+
+def queue_text(
+    t: Translator,
+    queue: Queue,
+    rows: Sequence[RequestRow],
+    *,
+    total: int,
+    now: datetime,
+    category: str | None,
+    priority: Priority | None,
+    assignee: int,
+    assignee_name: str | None,
+) -> str:
+    lines = [t("queue-title", queue=Markup(t(f"queue-name-{queue}")), count=total)]
+    filters = []
+    if category:
+        filters.append(t("filter-shown-category", name=category))
+    if priority is not None:
+        filters.append(t("filter-shown-priority", priority=Markup(priority_label(t, priority))))
+    if assignee == UNASSIGNED:
+        filters.append(t("filter-shown-nobody"))
+    elif assignee_name:
+        filters.append(t("filter-shown-assignee", name=assignee_name))
+    if filters:
+        lines.append(" · ".join(filters))
+    lines.append("")
+    lines.extend(request_line(t, r, now=now) for r in rows)
+    if not rows:
+        lines.append(t("queue-empty"))
+    return "\n".join(lines)
+
+
+TASK_GROUPS = (RequestStatus.IN_PROGRESS, RequestStatus.ON_HOLD, RequestStatus.DONE)
+
+
+def tasks_text(t: Translator, rows: Sequence[RequestRow], *, now: datetime) -> str:
+    if not rows:
+        return t("tasks-empty")
+    parts = [t("tasks-title", count=len(rows))]
+    for status in TASK_GROUPS:
+        group = [r for r in rows if r.status is status]
+        if group:
+            lines = [t(f"tasks-group-{status}", count=len(group))]
+            lines.extend(request_line(t, r, now=now) for r in group)
+            parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def user_line(t: Translator, row: UserRow) -> str:
+    return t(
+        "users-line",
+        mark=Markup("⛔" if row.is_blocked else ROLE_MARK[row.role]),
+        name=row.full_name or str(row.telegram_id),
+        username=f"@{row.username}" if row.username else "",
+        role=Markup(t(f"role-{row.role}")),
+        requests=row.requests,
+        tasks=row.open_tasks,
+    )
+
+
+def user_card_text(t: Translator, row: UserRow, *, protected: bool) -> str:
+    lines = [
+        t(
+            "users-card",
+            name=row.full_name or str(row.telegram_id),
+            username=f"@{row.username}" if row.username else "—",
+            telegram_id=str(row.telegram_id),
+            role=Markup(f"{ROLE_MARK[row.role]} {t(f'role-{row.role}')}"),
+            requests=row.requests,
+            tasks=row.open_tasks,
+        )
+    ]
+    if row.is_blocked:
+        lines.append(t("users-card-blocked"))
+    if protected:
+        lines.append(t("users-card-protected"))
+    return "\n".join(lines)
