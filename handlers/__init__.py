@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, fallback
+from handlers import common, fallback, reports
 
 
 def get_routers() -> list[Router]:
     return [
         common.get_router(),
+        reports.get_router(),
         fallback.get_router(),
     ]

@@ -27,3 +27,20 @@ class OpenRequestCb(CallbackData, prefix="ro"):
     """Open the full card of a request."""
 
     id: int
+
+
+class ExportCb(CallbackData, prefix="xp"):
+    """The /export menu: no period yet -> periods; a period -> statuses; both -> the file.
+
+    `period` is an ExportPeriod value; `status` is a RequestStatus value or "any".
+    """
+
+    period: str | None = None
+    status: str | None = None
+    cancel: bool = False
+
+
+class DigestQueueCb(CallbackData, prefix="dg"):
+    """A daily-digest button: show a queue (new, overdue, in_progress, done)."""
+
+    queue: str
