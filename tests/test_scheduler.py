@@ -25,6 +25,7 @@ from models import (
     User,
     utcnow,
 )
+from models.sla import DEFAULT_SLA_HOURS, deadline_fields
 from tests.conftest import ADMIN, EXECUTOR, OTHER_TEACHER, TEACHER, Harness
 from tests.reports_data import People, add_request, seed_people
 from tests.updates import press
@@ -144,6 +145,35 @@ async def test_overdue_reminder_once_then_admins_once_a_day_later(harness: Harne
     assert row.overdue_reminded_at == NOW
     assert row.overdue_escalated_at == NOW + timedelta(hours=24)
     assert (await get_request(db, resolved.id)).overdue_escalated_at is None
+
+
+async def test_a_new_deadline_is_chased_again(harness: Harness) -> None:
+    """Triage raising the priority (or lowering it) sets a new deadline via deadline_fields;
+    the reminder marks are cleared, so the new deadline is chased once when it passes."""
+    db = harness.session_pool
+    people = await seed_people(db)
+    request = await add_request(
+        db, author_id=people.teacher.id, created_at=NOW - timedelta(hours=73)
+    )
+    scheduler = make_scheduler(harness)
+    assert await scheduler.tick(NOW) == TickResult(reminded=1)
+    await harness.deliver_outbox()
+    harness.pop(SendMessage)
+
+    async with db() as session, session.begin():  # triage: priority low, due in 7 days
+        await session.execute(
+            update(Request)
+            .where(Request.id == request.id)
+            .values(
+                priority=Priority.LOW,
+                **deadline_fields(request.created_at, Priority.LOW, DEFAULT_SLA_HOURS),
+            )
+        )
+    assert await scheduler.tick(NOW + timedelta(hours=1)) == TickResult()
+    new_due = request.created_at + timedelta(hours=168)
+    assert await scheduler.tick(new_due + timedelta(minutes=1)) == TickResult(reminded=1)
+    await harness.deliver_outbox()
+    assert f"Срок заявки #{request.id} истёк" in harness.pop(SendMessage).text
 
 
 # ------------------------------------------------------------------------------ digest

@@ -8,6 +8,7 @@ which ships with matplotlib, has Cyrillic.
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 
 import matplotlib
@@ -23,6 +24,8 @@ from utils.i18n import Translator
 CREATED_COLOR = "#4C72B0"
 DONE_COLOR = "#55A868"
 BACKLOG_COLOR = "#DD8452"
+# matplotlib does not promise thread safety (font cache, text layout): one render at a time.
+_RENDER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,11 @@ class ChartTexts:
 
 def render_chart(stats: Stats, texts: ChartTexts, language: str) -> bytes:
     """PNG bytes. CPU-bound: run it with asyncio.to_thread."""
+    with _RENDER_LOCK:
+        return _render(stats, texts, language)
+
+
+def _render(stats: Stats, texts: ChartTexts, language: str) -> bytes:
     fig = Figure(figsize=(12, 5), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     weekly, backlog = fig.subplots(1, 2, width_ratios=(3, 2))
