@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin, categories, common, fallback, my_requests, new_request, triage, users
+from handlers import (
+    admin,
+    categories,
+    common,
+    fallback,
+    my_requests,
+    new_request,
+    reports,
+    triage,
+    users,
+)
 
 
 def get_routers() -> list[Router]:
@@ -19,5 +29,6 @@ def get_routers() -> list[Router]:
         users.get_router(),
         categories.get_router(),
         triage.get_router(),
+        reports.get_router(),
         fallback.get_router(),
     ]

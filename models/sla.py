@@ -16,3 +16,19 @@ def due_at(created_at: datetime, priority: Priority, hours: Mapping[str, int]) -
 
 def is_overdue(due: datetime | None, status: RequestStatus, now: datetime) -> bool:
     return due is not None and status in OPEN_STATUSES and now > due
+
+
+def deadline_fields(
+    created_at: datetime, priority: Priority, hours: Mapping[str, int]
+) -> dict[str, datetime | None]:
+    """Column values for a request whose priority is set (at creation or by triage).
+
+    The deadline follows the priority's SLA, and the reminder marks are cleared, so a
+    new deadline is chased once again when it passes. Merge into the INSERT or the
+    compare-and-set UPDATE values.
+    """
+    return {
+        "due_at": due_at(created_at, priority, hours),
+        "overdue_reminded_at": None,
+        "overdue_escalated_at": None,
+    }

@@ -267,3 +267,15 @@ class CategoryRenameCb(CallbackData, prefix="acr"):
 
 class CategoryAddCb(CallbackData, prefix="aca"):
     """Ask for the name of a new category."""
+
+
+# ------------------------------------------------------------------------------ reports
+class ExportCb(CallbackData, prefix="xp"):
+    """The /export menu: no period yet -> periods; a period -> statuses; both -> the file.
+
+    `period` is an ExportPeriod value; `status` is a RequestStatus value or "any".
+    """
+
+    period: str | None = None
+    status: str | None = None
+    cancel: bool = False

@@ -1,0 +1,98 @@
+"""The /stats chart: created vs done per week, and the backlog by category, as one PNG.
+
+Uses matplotlib's object-oriented API on the Agg canvas (no pyplot, no global figure
+registry, nothing left open), so it is safe to call from a worker thread. DejaVu Sans,
+which ships with matplotlib, has Cyrillic.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede any pyplot import anywhere
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from bot.services.stats import Stats
+from utils.i18n import Translator
+
+CREATED_COLOR = "#4C72B0"
+DONE_COLOR = "#55A868"
+BACKLOG_COLOR = "#DD8452"
+# matplotlib does not promise thread safety (font cache, text layout): one render at a time.
+_RENDER_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class ChartTexts:
+    weekly_title: str
+    created: str
+    done: str
+    backlog_title: str
+    backlog_empty: str
+
+    @classmethod
+    def from_catalogue(cls, t: Translator) -> ChartTexts:
+        return cls(
+            weekly_title=t("chart-weekly-title"),
+            created=t("chart-created"),
+            done=t("chart-done"),
+            backlog_title=t("chart-backlog-title"),
+            backlog_empty=t("chart-backlog-empty"),
+        )
+
+
+def render_chart(stats: Stats, texts: ChartTexts, language: str) -> bytes:
+    """PNG bytes. CPU-bound: run it with asyncio.to_thread."""
+    with _RENDER_LOCK:
+        return _render(stats, texts, language)
+
+
+def _render(stats: Stats, texts: ChartTexts, language: str) -> bytes:
+    fig = Figure(figsize=(12, 5), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    weekly, backlog = fig.subplots(1, 2, width_ratios=(3, 2))
+
+    labels = [w.start.strftime("%d.%m") for w in stats.weeks]
+    xs = list(range(len(labels)))
+    width = 0.4
+    weekly.bar(
+        [x - width / 2 for x in xs],
+        [w.created for w in stats.weeks],
+        width,
+        label=texts.created,
+        color=CREATED_COLOR,
+    )
+    weekly.bar(
+        [x + width / 2 for x in xs],
+        [w.done for w in stats.weeks],
+        width,
+        label=texts.done,
+        color=DONE_COLOR,
+    )
+    weekly.set_xticks(xs, labels, rotation=45, ha="right", fontsize=8)
+    weekly.set_title(texts.weekly_title)
+    weekly.yaxis.get_major_locator().set_params(integer=True)
+    weekly.legend()
+    weekly.grid(axis="y", alpha=0.3)
+
+    backlog.set_title(texts.backlog_title)
+    if stats.backlog_by_category:
+        items = list(reversed(stats.backlog_by_category))  # biggest on top
+        names = [c.name(language) for c in items]
+        backlog.barh(names, [c.count for c in items], color=BACKLOG_COLOR)
+        backlog.xaxis.get_major_locator().set_params(integer=True)
+        backlog.grid(axis="x", alpha=0.3)
+    else:
+        backlog.text(0.5, 0.5, texts.backlog_empty, ha="center", va="center")
+        backlog.set_axis_off()
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    fig.clear()
+    return buffer.getvalue()

@@ -1,0 +1,165 @@
+"""Scheduled work: deadline reminders, the daily digest, auto-close.
+
+Each job claims its work in the database and writes the messages to the outbox in the
+same transaction as the claim (see database/repositories/jobs.py), so however many bot
+processes run them at once, each reminder and each digest goes out exactly once; a crash
+between claim and commit leaves nothing claimed and nothing queued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+import structlog
+from aiogram.methods import SendMessage
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services import digest
+from bot.services.notifications import Notifier
+from bot.services.outbox import enqueue
+from bot.services.transitions import perform
+from database.repositories import jobs as jobs_repo
+from database.repositories import requests as requests_repo
+from database.repositories import users as users_repo
+from database.repositories.requests import Person, RequestView
+from models import Action, OutboxKind, Role, User
+from utils.keyboards.reports import digest_keyboard
+from utils.reports import render_digest
+
+log = structlog.get_logger(__name__)
+
+BATCH = 100
+ESCALATE_AFTER = timedelta(hours=24)
+DIGEST_JOB = "digest"
+
+
+@dataclass(frozen=True, slots=True)
+class Jobs:
+    """The scheduled jobs, bound to their dependencies. Each takes the current time."""
+
+    session_pool: async_sessionmaker[AsyncSession]
+    notifier: Notifier
+    digest_time: time | None
+    auto_close_days: int
+
+    # ------------------------------------------------------------------ reminders
+    async def remind_overdue(self, now: datetime) -> int:
+        """Remind the assignee (the admins, when nobody is assigned) once per request."""
+        total = 0
+        while True:
+            async with self.session_pool() as session, session.begin():
+                ids = await jobs_repo.claim_overdue(session, now, BATCH)
+                admins = await _admins(session) if ids else []
+                for request_id in ids:
+                    view = await requests_repo.get_view(session, request_id)
+                    assert view is not None
+                    recipients = [view.assignee] if view.assignee is not None else admins
+                    key = "reminder-overdue" if view.assignee else "reminder-overdue-unassigned"
+                    for person in recipients:
+                        self._send_card(session, person, view, key, now)
+            total += len(ids)
+            if len(ids) < BATCH:
+                break
+        if total:
+            log.info("overdue_reminded", count=total)
+        return total
+
+    async def escalate_overdue(self, now: datetime) -> int:
+        """Still overdue 24 hours after the reminder: tell the admins, once."""
+        total = 0
+        while True:
+            async with self.session_pool() as session, session.begin():
+                ids = await jobs_repo.claim_escalations(session, now, now - ESCALATE_AFTER, BATCH)
+                admins = await _admins(session) if ids else []
+                for request_id in ids:
+                    view = await requests_repo.get_view(session, request_id)
+                    assert view is not None
+                    for person in admins:
+                        self._send_card(session, person, view, "reminder-escalated", now)
+            total += len(ids)
+            if len(ids) < BATCH:
+                break
+        if total:
+            log.info("overdue_escalated", count=total)
+        return total
+
+    def _send_card(
+        self, session: AsyncSession, person: Person, view: RequestView, key: str, now: datetime
+    ) -> None:
+        tz = self.notifier.tz
+        t = self.notifier.t(person)
+        heading = t(key, number=view.id, due=t.datetime(view.due_at, tz))
+        card, keyboard = self.notifier.staff_card(t, view, now)
+        enqueue(
+            session,
+            SendMessage(
+                chat_id=person.telegram_id,
+                text=f"{heading}\n\n{card}",
+                reply_markup=keyboard,  # type: ignore[arg-type]
+            ),
+            kind=OutboxKind.CARD,
+            request_id=view.id,
+        )
+
+    # --------------------------------------------------------------------- digest
+    async def send_digest(self, now: datetime) -> bool:
+        """Once per local day, at or after DIGEST_TIME (so a missed one goes out at start)."""
+        if self.digest_time is None:
+            return False
+        tz = self.notifier.tz
+        local = now.astimezone(tz)
+        if local.time() < self.digest_time:
+            return False
+        day = local.date()
+        since = datetime.combine(day - timedelta(days=1), self.digest_time, tz)
+        async with self.session_pool() as session, session.begin():
+            if not await jobs_repo.claim_run(session, DIGEST_JOB, day.isoformat(), now):
+                return False
+            counts = await digest.counts(session, now=now, since=since)
+            admins = await _admins(session)
+            for person in admins:
+                t = self.notifier.t(person)
+                keyboard = digest_keyboard(
+                    t, {q.value: counts.queue(q) for q in digest.DigestQueue}
+                )
+                enqueue(
+                    session,
+                    SendMessage(
+                        chat_id=person.telegram_id,
+                        text=render_digest(t, counts, day),
+                        reply_markup=keyboard,
+                    ),
+                )
+        log.info("digest_sent", day=day.isoformat(), admins=len(admins))
+        return True
+
+    # ----------------------------------------------------------------- auto-close
+    async def auto_close(self, now: datetime) -> int:
+        """Close done requests whose author has not answered for AUTO_CLOSE_DAYS."""
+        cutoff = now - timedelta(days=self.auto_close_days)
+        closed = 0
+        async with self.session_pool() as session:
+            async with session.begin():
+                due = await jobs_repo.done_before(session, cutoff, BATCH)
+            for request_id, language in due:
+                t = self.notifier.catalogue.translator(language)
+                result = await perform(
+                    session,
+                    self.notifier,
+                    request_id=request_id,
+                    action=Action.AUTO_CLOSE,
+                    user=None,
+                    reason=t("auto-close-reason", days=self.auto_close_days),
+                    now=now,
+                )
+                closed += result.ok  # a concurrent scheduler or the author got there first
+        if closed:
+            log.info("auto_closed", count=closed)
+        return closed
+
+
+async def _admins(session: AsyncSession) -> Sequence[Person]:
+    users: Sequence[User] = await users_repo.with_roles(session, [Role.ADMIN])
+    return [Person(u.id, u.telegram_id, u.full_name, u.username, u.language) for u in users]

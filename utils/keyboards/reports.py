@@ -1,0 +1,63 @@
+"""Buttons of /export and of the daily digest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from models.enums import RequestStatus
+from models.queues import Queue
+from utils.callbacks import ExportCb, QueueCb
+from utils.cards import status_label
+from utils.i18n import Translator
+
+EXPORT_PERIODS: tuple[str, ...] = ("month", "prev", "90d", "all")
+# Digest line -> the admin panel's queue its button opens.
+DIGEST_QUEUES: dict[str, Queue] = {
+    "new": Queue.NEW,
+    "overdue": Queue.OVERDUE,
+    "in_progress": Queue.IN_PROGRESS,
+    "done": Queue.DONE,
+}
+
+
+def export_periods_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for period in EXPORT_PERIODS:
+        kb.button(text=t(f"export-period-{period}"), callback_data=ExportCb(period=period))
+    kb.button(text=t("btn-cancel"), callback_data=ExportCb(cancel=True))
+    kb.adjust(2, 2, 1)
+    return kb.as_markup()
+
+
+def export_statuses_keyboard(
+    t: Translator, period: str, statuses: Iterable[RequestStatus] = tuple(RequestStatus)
+) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("export-status-any"), callback_data=ExportCb(period=period, status="any"))
+    for status in statuses:
+        kb.button(
+            text=status_label(t, status), callback_data=ExportCb(period=period, status=status)
+        )
+    kb.button(text=t("btn-back"), callback_data=ExportCb())
+    kb.adjust(1, 2, 2, 2, 2, 1)
+    return kb.as_markup()
+
+
+def export_back_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn-back"), callback_data=ExportCb())
+    return kb.as_markup()
+
+
+def digest_keyboard(t: Translator, counts: dict[str, int]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for name, queue in DIGEST_QUEUES.items():
+        kb.button(
+            text=t(f"digest-btn-{name}", count=counts.get(name, 0)),
+            callback_data=QueueCb(q=queue),
+        )
+    kb.adjust(2)
+    return kb.as_markup()
