@@ -172,9 +172,7 @@ class Settings(BaseSettings):
         if self.webhook_secret is None:
             raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
         if not _WEBHOOK_SECRET_RE.fullmatch(self.webhook_secret.get_secret_value()):
-            raise ValueError(
-                "WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
-            )
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return self
 
     @property
