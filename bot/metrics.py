@@ -278,7 +278,7 @@ async def refresh_gauges(metrics: Metrics, session_pool: async_sessionmaker[Asyn
     async with session_pool() as session:
         by_status = dict.fromkeys(RequestStatus, 0)
         rows = await session.execute(select(Request.status, func.count()).group_by(Request.status))
-        for status, count in rows.tuples():
+        for status, count in rows:
             by_status[status] = count
         outbox = dict.fromkeys((OutboxStatus.PENDING, OutboxStatus.FAILED), 0)
         outbox_rows = await session.execute(
@@ -286,7 +286,7 @@ async def refresh_gauges(metrics: Metrics, session_pool: async_sessionmaker[Asyn
             .where(OutboxMessage.status.in_(list(outbox)))
             .group_by(OutboxMessage.status)
         )
-        for outbox_status, count in outbox_rows.tuples():
+        for outbox_status, count in outbox_rows:
             outbox[outbox_status] = count
     for status, count in by_status.items():
         metrics.requests_by_status.labels(status=str(status)).set(count)
