@@ -68,7 +68,10 @@ async def test_two_webhook_processes_share_dialogs_and_never_interleave_a_user(
     async with SlowBotAPI() as api, aiohttp.ClientSession() as http:
         envs = [webhook_env(api, database_url, TEST_REDIS_URL) for _ in range(2)]
         ports = [int(env["WEBHOOK_PORT"]) for env in envs]
-        async with running_bot(envs[0], tmp_path) as first, running_bot(envs[1], tmp_path) as second:
+        async with (
+            running_bot(envs[0], tmp_path) as first,
+            running_bot(envs[1], tmp_path) as second,
+        ):
             bots = [first, second]
             for _ in bots:
                 try:
