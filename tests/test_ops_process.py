@@ -18,6 +18,7 @@ from tests.ops_support import (
     SECRET,
     TOKEN,
     SlowBotAPI,
+    as_json,
     free_port,
     post_update,
     running_bot,
@@ -136,3 +137,44 @@ async def test_stop_request_while_python_imports_exits_zero(tmp_path: Path) -> N
         code = await bot.stop(timeout=10)
     assert code == 0, bot.output
     assert "Traceback" not in bot.output
+
+
+async def test_polling_process_finishes_the_update_in_flight_and_confirms_only_it(
+    database_url: str, clean_state: None, tmp_path: Path
+) -> None:
+    async with SlowBotAPI() as api, aiohttp.ClientSession() as http:
+        env = bot_env(
+            BOT_TOKEN=TOKEN,
+            TELEGRAM_API_URL=api.url,
+            DATABASE_URL=database_url,
+            REDIS_URL=TEST_REDIS_URL,
+            LOG_FORMAT="json",
+            AUTO_MIGRATE="false",
+            MAX_CONCURRENT_UPDATES="1",
+        )
+        async with running_bot(env, tmp_path) as bot:
+            try:
+                await api.wait_for("getUpdates", timeout=60)
+            except TimeoutError:
+                raise AssertionError(bot.output) from None
+            api.delays["sendMessage"] = 1.5
+            # One batch of two; with one update at a time the second waits for the first.
+            first = api.push_update(as_json(command(NINA, "/start")))
+            api.push_update(as_json(command(PETR, "/start")))
+            await api.wait_arrival("sendMessage", NINA.id)
+
+            code = await bot.stop()
+
+        async with http.post(f"{api.url}/bot{TOKEN}/getWebhookInfo") as resp:
+            pending = (await resp.json())["result"]["pending_update_count"]
+
+    assert code == 0, bot.output
+    assert "Traceback" not in bot.output
+    [greeting] = [c for c in api.calls_to("sendMessage") if c.ok]
+    assert greeting.params["chat_id"] == NINA.id
+    [line] = [line for line in bot.json_lines() if line["event"] == "update"]
+    assert (line["handler"], line["outcome"]) == ("common.start", "handled")
+    # Telegram was told the first update is done (the next process will not get it
+    # again) and still holds the second one for the next process.
+    assert api.calls_to("getUpdates")[-1].params["offset"] == first["update_id"] + 1
+    assert pending == 1
