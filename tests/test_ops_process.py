@@ -68,9 +68,14 @@ async def test_webhook_process_serves_signed_updates_and_stops_after_work_in_fli
                     "status": "ok",
                     "checks": {"database": "ok", "redis": "ok"},
                 }
-            async with http.get(f"http://127.0.0.1:{metrics_port}/metrics") as resp:
-                metrics = (await resp.text()).splitlines()
-            assert 'updates_total{handler="common.start",type="message"} 1.0' in metrics
+            counted = 'updates_total{handler="common.start",type="message"} 1.0'
+            for _ in range(50):  # counted just after the reply went out
+                async with http.get(f"http://127.0.0.1:{metrics_port}/metrics") as resp:
+                    metrics = (await resp.text()).splitlines()
+                if counted in metrics:
+                    break
+                await asyncio.sleep(0.1)
+            assert counted in metrics
             assert 'handler_latency_seconds_count{handler="common.start"} 1.0' in metrics
 
             # Work in flight when SIGTERM comes: a handler waiting for Telegram, and the

@@ -46,16 +46,27 @@ async def replies(api: SlowBotAPI, person: Person, count: int, bots: list[Runnin
     raise AssertionError(f"{person.id} got {sent_to(api, person)}\n{logs}")
 
 
-def handled_intervals(bots: list[RunningBot], update_ids: set[int]) -> list[tuple[float, float]]:
-    """(start, end) of each of these updates, from the processes' `update` log lines."""
+async def handled_intervals(
+    bots: list[RunningBot], update_ids: set[int]
+) -> list[tuple[float, float]]:
+    """(start, end) of each of these updates, from the processes' `update` log lines
+    (written just after the reply, so they may take a moment to arrive)."""
+    for _ in range(100):
+        lines = [
+            line
+            for bot in bots
+            for line in bot.json_lines()
+            if line["event"] == "update" and line["update_id"] in update_ids
+        ]
+        if len(lines) >= len(update_ids):
+            break
+        await asyncio.sleep(0.05)
+    assert len(lines) == len(update_ids), lines
     spans = []
-    for bot in bots:
-        for line in bot.json_lines():
-            if line["event"] == "update" and line["update_id"] in update_ids:
-                assert line["outcome"] == "handled", line
-                end = datetime.fromisoformat(line["timestamp"]).timestamp()
-                spans.append((end - line["duration_ms"] / 1000, end))
-    assert len(spans) == len(update_ids)
+    for line in lines:
+        assert line["outcome"] == "handled", line
+        end = datetime.fromisoformat(line["timestamp"]).timestamp()
+        spans.append((end - line["duration_ms"] / 1000, end))
     return sorted(spans)
 
 
@@ -93,7 +104,7 @@ async def test_two_webhook_processes_share_dialogs_and_never_interleave_a_user(
             for person in PEOPLE:
                 await replies(api, person, 2, bots)
             for person in PEOPLE:
-                (_, first_end), (second_start, _) = handled_intervals(bots, burst[person.id])
+                (_, first_end), (second_start, _) = await handled_intervals(bots, burst[person.id])
                 assert first_end <= second_start + 0.005, f"{person.id}: updates interleaved"
                 texts = sent_to(api, person)
                 assert any(person.first_name in text for text in texts)
