@@ -1,6 +1,19 @@
 """`python -m bot`: check the settings first (fast, one clear line), then start."""
 
-from bot.settings import load_settings
+import signal
+import sys
+
+
+def _stop_during_imports(signum: int, frame: object) -> None:
+    # Until the event loop installs its own handlers (first thing in bot.app.run), a stop
+    # request simply ends the process: nothing has been started yet, so exit code 0.
+    sys.exit(0)
+
+
+signal.signal(signal.SIGTERM, _stop_during_imports)
+signal.signal(signal.SIGINT, _stop_during_imports)
+
+from bot.settings import load_settings  # noqa: E402
 
 settings = load_settings()
 

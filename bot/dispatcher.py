@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers
 from bot import errors
+from bot.metrics import Metrics
+from bot.middlewares import log_context
 from bot.middlewares.database import DatabaseMiddleware
-from bot.middlewares.log_context import LogContextMiddleware
 from bot.middlewares.throttling import (
     MemoryRateLimiter,
     RateLimiter,
@@ -53,7 +54,13 @@ def build_dispatcher(
     redis: Redis | None = None,
     storage: BaseStorage | None = None,
     rate_limiter: RateLimiter | None = None,
+    metrics: Metrics | None = None,
 ) -> Dispatcher:
+    """The dispatcher with its middlewares and routers.
+
+    `metrics`, when given, counts updates, handler latency, errors and flood-control
+    refusals (the composition root passes the process's `Metrics`).
+    """
     dp = Dispatcher(
         storage=storage if storage is not None else build_storage(redis),
         events_isolation=build_isolation(redis, shared=settings.webhook_url is not None),
@@ -63,9 +70,12 @@ def build_dispatcher(
         redis=redis,
     )
     # Outer update middlewares, after aiogram's own (errors, user context, FSM):
-    dp.update.outer_middleware(LogContextMiddleware())
+    log_context.install(dp, metrics)
     dp.update.outer_middleware(
-        ThrottlingMiddleware(rate_limiter or build_rate_limiter(settings, redis))
+        ThrottlingMiddleware(
+            rate_limiter or build_rate_limiter(settings, redis),
+            on_refusal=metrics.rate_limit_refusals_total.inc if metrics is not None else None,
+        )
     )
     dp.update.outer_middleware(DatabaseMiddleware(session_pool, settings.admin_ids))
     dp.include_router(errors.get_router())

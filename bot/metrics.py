@@ -1,14 +1,33 @@
 """Prometheus metrics of the bot, in a registry owned by one `Metrics` object.
 
-The composition root builds one `Metrics()` and hands it to the middlewares, the
-outbox sender and the HTTP server. Nothing is registered in prometheus_client's global
-default registry, so tests (and a benchmark) can build as many as they like.
+The composition root builds one `Metrics()` and hands it to the dispatcher's
+middlewares, the Bot's session (`TelegramErrorCounter`), the session factory
+(`count_created_requests`) and the HTTP server, and runs `refresh_gauges` periodically.
+Nothing is registered in prometheus_client's global default registry, so tests (and a
+benchmark) can build as many as they like.
 """
 
 from __future__ import annotations
 
-from typing import Final
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Any, Final
 
+import structlog
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
 from prometheus_client import (
     GC_COLLECTOR,
     PLATFORM_COLLECTOR,
@@ -19,8 +38,33 @@ from prometheus_client import (
     Histogram,
 )
 from prometheus_client.exposition import choose_encoder
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-__all__ = ["LATENCY_BUCKETS", "Metrics"]
+from models import OutboxMessage, OutboxStatus, Request, RequestStatus
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+    from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
+    from aiogram.methods import Response, TelegramMethod
+    from aiogram.methods.base import TelegramType
+
+__all__ = [
+    "GAUGE_REFRESH_INTERVAL",
+    "LATENCY_BUCKETS",
+    "Metrics",
+    "TelegramErrorCounter",
+    "count_created_requests",
+    "refresh_gauges",
+    "run_gauge_refresher",
+    "telegram_error_code",
+]
+
+log = structlog.get_logger(__name__)
+
+#: Seconds between two refreshes of the gauges read from the database.
+GAUGE_REFRESH_INTERVAL: Final = 15.0
 
 #: Handler latency buckets, seconds: 1 ms .. 5 s (a handler is one or two queries and an
 #: API call; anything above 5 s lands in +Inf and is a problem anyway).
@@ -130,3 +174,141 @@ class Metrics:
         """
         encoder, content_type = choose_encoder(accept or "")
         return encoder(self.registry), content_type
+
+
+# --------------------------------------------------------------- Telegram API errors
+
+# Most specific first: TelegramEntityTooLarge is a TelegramNetworkError, and so on.
+_ERROR_CODES: Final[tuple[tuple[type[TelegramAPIError], str], ...]] = (
+    (TelegramRetryAfter, "429"),
+    (TelegramMigrateToChat, "400"),
+    (TelegramEntityTooLarge, "413"),
+    (TelegramNetworkError, "network"),
+    (TelegramBadRequest, "400"),
+    (TelegramUnauthorizedError, "401"),
+    (TelegramForbiddenError, "403"),
+    (TelegramNotFound, "404"),
+    (TelegramConflictError, "409"),
+    (TelegramServerError, "5xx"),
+)
+
+
+def telegram_error_code(exc: TelegramAPIError) -> str:
+    """The Bot API error code behind an aiogram exception ("network": no HTTP answer)."""
+    for kind, code in _ERROR_CODES:
+        if isinstance(exc, kind):
+            return code
+    return "other"
+
+
+class TelegramErrorCounter(BaseRequestMiddleware):
+    """Bot session middleware: counts every failed Bot API call by error code.
+
+    `bot.session.middleware(TelegramErrorCounter(metrics))`; it sees the calls of the
+    handlers, the outbox sender and the polling loop alike.
+    """
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await make_request(bot, method)
+        except TelegramAPIError as exc:
+            code = telegram_error_code(exc)
+            self.metrics.telegram_api_errors_total.labels(code=code).inc()
+            raise
+
+
+# ------------------------------------------------------------------ requests created
+
+_CREATED_KEY: Final = "zavhoz_requests_created"
+
+
+def count_created_requests(
+    session_pool: async_sessionmaker[AsyncSession], metrics: Metrics
+) -> None:
+    """Count `requests_created_total` when a transaction that inserted requests commits.
+
+    Works whoever creates the request (a handler's service, a CLI, a benchmark) and
+    whether it is added as an object or inserted with `insert(Request)`; a rolled-back
+    transaction counts nothing. The listeners are attached to a subclass of the pool's
+    session class, so other session factories (tests, other processes) are untouched.
+    """
+    base: type[Session] = session_pool.kw.get("sync_session_class") or Session
+    metered: type[Session] = type("MeteredSession", (base,), {})
+    session_pool.configure(sync_session_class=metered)
+
+    def add(session: Session, count: int) -> None:
+        if count:
+            session.info[_CREATED_KEY] = session.info.get(_CREATED_KEY, 0) + count
+
+    @event.listens_for(metered, "after_flush")
+    def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
+        add(session, sum(1 for obj in session.new if isinstance(obj, Request)))
+
+    @event.listens_for(metered, "do_orm_execute")
+    def _on_execute(state: ORMExecuteState) -> None:
+        mapper = state.bind_mapper
+        if state.is_insert and mapper is not None and mapper.class_ is Request:
+            params: Any = state.parameters
+            add(state.session, len(params) if isinstance(params, list) and params else 1)
+
+    @event.listens_for(metered, "after_commit")
+    def _after_commit(session: Session) -> None:
+        created = session.info.pop(_CREATED_KEY, 0)
+        if created:
+            metrics.requests_created_total.inc(created)
+
+    @event.listens_for(metered, "after_rollback")
+    def _after_rollback(session: Session) -> None:
+        session.info.pop(_CREATED_KEY, None)
+
+
+# ------------------------------------------------------------------ database gauges
+
+
+async def refresh_gauges(metrics: Metrics, session_pool: async_sessionmaker[AsyncSession]) -> None:
+    """Set `requests_by_status` and the outbox gauges from the database (two queries)."""
+    async with session_pool() as session:
+        by_status = dict.fromkeys(RequestStatus, 0)
+        rows = await session.execute(select(Request.status, func.count()).group_by(Request.status))
+        for status, count in rows:
+            by_status[status] = count
+        outbox = dict.fromkeys((OutboxStatus.PENDING, OutboxStatus.FAILED), 0)
+        outbox_rows = await session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.status.in_(list(outbox)))
+            .group_by(OutboxMessage.status)
+        )
+        for outbox_status, count in outbox_rows:
+            outbox[outbox_status] = count
+    for status, count in by_status.items():
+        metrics.requests_by_status.labels(status=str(status)).set(count)
+    metrics.outbox_pending.set(outbox[OutboxStatus.PENDING])
+    metrics.outbox_failed.set(outbox[OutboxStatus.FAILED])
+
+
+async def run_gauge_refresher(
+    metrics: Metrics,
+    session_pool: async_sessionmaker[AsyncSession],
+    stop: asyncio.Event,
+    interval: float = GAUGE_REFRESH_INTERVAL,
+) -> None:
+    """Refresh the database gauges every `interval` seconds until `stop` is set.
+
+    A failed refresh (the database is restarting) keeps the last values and is retried
+    at the next tick.
+    """
+    while not stop.is_set():
+        try:
+            await refresh_gauges(metrics, session_pool)
+        except Exception as exc:
+            log.warning("metrics_refresh_failed", error=type(exc).__name__)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)

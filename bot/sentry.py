@@ -11,6 +11,7 @@ stack-frame local variables, source lines).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as _dt
 import importlib.metadata
 import logging
@@ -36,6 +37,7 @@ __all__ = [
     "init_sentry",
     "scrub_breadcrumb",
     "scrub_event",
+    "update_scope",
 ]
 
 #: What the log masking removes, plus identity fields Sentry itself collects.
@@ -223,3 +225,14 @@ def bind_update_context(update_id: int, user_id: int | None, handler: str | None
         sentry_sdk.set_tag("handler", handler)
     if user_id is not None:
         sentry_sdk.set_user({"id": user_id})
+
+
+def update_scope() -> contextlib.AbstractContextManager[Any]:
+    """A fresh Sentry isolation scope for one update, or nothing when Sentry is off.
+
+    What `bind_update_context` writes inside it is dropped when the block ends, so one
+    update's user and tags never leak into the next one handled by the same task.
+    """
+    if sentry_sdk.get_client().is_active():
+        return sentry_sdk.isolation_scope()
+    return contextlib.nullcontext()

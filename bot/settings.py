@@ -7,6 +7,7 @@ validation error into one human-readable line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import time
 from enum import StrEnum
@@ -14,10 +15,13 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRETS_DIR = Path(os.environ.get("SECRETS_DIR", "/run/secrets"))
+
+# What Telegram accepts as a webhook `secret_token`.
+_WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class LogFormat(StrEnum):
@@ -154,6 +158,23 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("webhook_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url is None:
+            return self
+        if self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        if not _WEBHOOK_SECRET_RE.fullmatch(self.webhook_secret.get_secret_value()):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return self
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -170,10 +191,12 @@ class Settings(BaseSettings):
 def describe_error(exc: ValidationError) -> str:
     """One line naming the first bad setting, the way an operator reads it."""
     err = exc.errors()[0]
-    name = str(err["loc"][0]).upper() if err.get("loc") else "settings"
+    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    if not err.get("loc"):  # a model validator: its message names the settings itself
+        return f"configuration error: {message}"
+    name = str(err["loc"][0]).upper()
     if err["type"] == "missing":
         return f"configuration error: {name} is required but not set"
-    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
     return f"configuration error: {name}: {message}"
 
 

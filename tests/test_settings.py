@@ -36,6 +36,18 @@ def run_bot(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
         ({"BOT_TOKEN": "1:x", "METRICS_PORT": "70000"}, "configuration error: METRICS_PORT"),
         ({"BOT_TOKEN": "1:x", "LOG_FORMAT": "xml"}, "configuration error: LOG_FORMAT"),
         ({"BOT_TOKEN": "1:x", "TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL: must start"),
+        (
+            {"BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://bot.example.org"},
+            "configuration error: WEBHOOK_SECRET is required when WEBHOOK_URL is set",
+        ),
+        (
+            {
+                "BOT_TOKEN": "1:x",
+                "WEBHOOK_URL": "https://bot.example.org",
+                "WEBHOOK_SECRET": "with spaces & symbols!",
+            },
+            "configuration error: WEBHOOK_SECRET must be 1-256 characters of A-Z",
+        ),
     ],
 )
 def test_bad_setting_is_one_line_and_nonzero_exit(
@@ -82,3 +94,39 @@ def test_lists_and_times_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (settings.digest_time.hour, settings.digest_time.minute) == (7, 30)  # type: ignore[union-attr]
     monkeypatch.setenv("DIGEST_TIME", "")
     assert Settings(_env_file=None, bot_token="1:x").digest_time is None  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("secret", "valid"),
+    [
+        ("a", True),
+        ("Az09_-" * 42 + "abcd", True),  # 256 characters
+        ("x" * 257, False),
+        ("пароль", False),
+        ("abc/def", False),
+        ("abc=", False),
+    ],
+)
+def test_webhook_secret_uses_the_characters_telegram_accepts(secret: str, valid: bool) -> None:
+    def build() -> Settings:
+        return Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            bot_token="1:x",
+            webhook_url="https://bot.example.org/",
+            webhook_secret=secret,
+        )
+
+    if valid:
+        settings = build()
+        assert settings.webhook_url == "https://bot.example.org"
+        assert settings.webhook_secret is not None
+        assert settings.webhook_secret.get_secret_value() == secret
+    else:
+        with pytest.raises(ValueError, match="WEBHOOK_SECRET must be 1-256 characters"):
+            build()
+
+
+def test_polling_needs_no_webhook_secret() -> None:
+    settings = Settings(_env_file=None, bot_token="1:x", webhook_secret="")  # type: ignore[call-arg]
+    assert settings.webhook_url is None
+    assert settings.webhook_secret is None
