@@ -97,7 +97,7 @@ class Jobs:
             SendMessage(
                 chat_id=person.telegram_id,
                 text=f"{heading}\n\n{card}",
-                reply_markup=keyboard,  # type: ignore[arg-type]
+                reply_markup=keyboard,
             ),
             kind=OutboxKind.CARD,
             request_id=view.id,
