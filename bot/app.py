@@ -43,6 +43,7 @@ from bot.http import HealthCheck, build_http_app, start_http_server
 from bot.logging import configure_logging
 from bot.metrics import Metrics, TelegramErrorCounter, count_created_requests, run_gauge_refresher
 from bot.middlewares.log_context import LogContextMiddleware
+from bot.scheduler import Scheduler
 from bot.sender import OutboxSender
 from bot.sentry import init_sentry
 from bot.settings import Settings
@@ -197,7 +198,11 @@ async def setup_commands(app: App) -> None:
 
 
 async def start_background(app: App) -> None:
-    """The operations HTTP server, the outbox sender and the metrics refresher."""
+    """The operations HTTP server, the outbox sender, the scheduler, the metrics refresher.
+
+    Every replica runs a scheduler: each job run is claimed in the database, so the
+    digest, reminders and auto-closes still happen exactly once.
+    """
     settings = app.settings
     if settings.metrics_port:
         http_app = build_http_app(app.metrics, health_checks(app.engine, app.redis))
@@ -211,6 +216,8 @@ async def start_background(app: App) -> None:
             name="metrics-refresher",
         )
     )
+    scheduler = Scheduler(app.session_pool, app.catalogue, settings, on_enqueued=app.sender.wake)
+    app.tasks.append(asyncio.create_task(scheduler.run(), name="scheduler"))
 
 
 # ------------------------------------------------------------------------ serving
