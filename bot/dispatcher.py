@@ -20,6 +20,7 @@ from bot.middlewares.throttling import (
     RedisRateLimiter,
     ThrottlingMiddleware,
 )
+from bot.services.notifications import Notifier
 from bot.settings import Settings
 from utils.i18n import Catalogue
 
@@ -66,6 +67,7 @@ def build_dispatcher(
         events_isolation=build_isolation(redis, shared=settings.webhook_url is not None),
         settings=settings,
         catalogue=catalogue,
+        notifier=Notifier(catalogue, settings.tz),
         session_pool=session_pool,
         redis=redis,
     )

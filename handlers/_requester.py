@@ -5,16 +5,10 @@ from __future__ import annotations
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.sender import is_not_modified
 from bot.services.comments import FileRef
-from bot.services.notifications import Notifier
-from bot.settings import Settings
 from models import AttachmentKind
-from utils.i18n import Catalogue
 from utils.validation import FileProblem, check_document, check_size
-
-
-def notifier_for(catalogue: Catalogue, settings: Settings) -> Notifier:
-    return Notifier(catalogue, settings.tz)
 
 
 async def show(
@@ -37,7 +31,7 @@ async def show(
             await message.edit_text(text, reply_markup=markup)
             return
         except TelegramBadRequest as exc:
-            if "message is not modified" in exc.message:
+            if is_not_modified(exc):
                 return
             # Too old to edit, or a media message: say it in a new message instead.
     if message is not None:

@@ -28,7 +28,7 @@ from bot.services.comments import CommentOutcome, FileRef, add_comment, attach_f
 from bot.services.notifications import Notifier
 from bot.services.transitions import Outcome, TransitionResult, perform
 from bot.settings import Settings
-from handlers._requester import incoming_file, notifier_for, show
+from handlers._requester import incoming_file, show
 from models import Action, Role, User, utcnow
 from utils.callbacks import (
     CancelConfirmCb,
@@ -306,6 +306,7 @@ def get_router() -> Router:
         t: Translator,
         settings: Settings,
         catalogue: Catalogue,
+        notifier: Notifier,
     ) -> None:
         if not callback_data.yes:
             screen = await card_screen(session, user, t, settings, callback_data.id)
@@ -317,7 +318,7 @@ def get_router() -> Router:
             return
         result = await perform(
             session,
-            notifier_for(catalogue, settings),
+            notifier,
             request_id=callback_data.id,
             action=Action.CANCEL,
             user=user,
@@ -334,10 +335,11 @@ def get_router() -> Router:
         t: Translator,
         settings: Settings,
         catalogue: Catalogue,
+        notifier: Notifier,
     ) -> None:
         result = await perform(
             session,
-            notifier_for(catalogue, settings),
+            notifier,
             request_id=callback_data.id,
             action=Action.CONFIRM,
             user=user,
@@ -359,6 +361,7 @@ def get_router() -> Router:
         settings: Settings,
         catalogue: Catalogue,
         state: FSMContext,
+        notifier: Notifier,
     ) -> None:
         preview = await service.preview_action(session, callback_data.id, user, Action.REOPEN)
         if not preview.ok:
@@ -367,7 +370,7 @@ def get_router() -> Router:
         if not preview.needs_reason:  # an admin reopens at once, as with other staff buttons
             result = await perform(
                 session,
-                notifier_for(catalogue, settings),
+                notifier,
                 request_id=callback_data.id,
                 action=Action.REOPEN,
                 user=user,
@@ -395,6 +398,7 @@ def get_router() -> Router:
         settings: Settings,
         catalogue: Catalogue,
         state: FSMContext,
+        notifier: Notifier,
     ) -> None:
         reason, problem = clean_reason(message.text)
         request_id = int((await state.get_data()).get("request_id", 0))
@@ -405,7 +409,7 @@ def get_router() -> Router:
             return
         result = await perform(
             session,
-            notifier_for(catalogue, settings),
+            notifier,
             request_id=request_id,
             action=Action.REOPEN,
             user=user,
@@ -549,6 +553,7 @@ def get_router() -> Router:
         settings: Settings,
         catalogue: Catalogue,
         state: FSMContext,
+        notifier: Notifier,
     ) -> None:
         data = await state.get_data()
         ref = incoming_file(message)
@@ -558,7 +563,7 @@ def get_router() -> Router:
             raise SkipHandler
         await attach_files(
             session,
-            notifier_for(catalogue, settings),
+            notifier,
             comment_id=int(data["comment_id"]),
             user=user,
             files=[ref],
@@ -573,6 +578,7 @@ def get_router() -> Router:
         settings: Settings,
         catalogue: Catalogue,
         state: FSMContext,
+        notifier: Notifier,
     ) -> None:
         request_id = int((await state.get_data()).get("request_id", 0))
         back = back_to_card_keyboard(t, request_id)
@@ -592,7 +598,7 @@ def get_router() -> Router:
             return
         result = await add_comment(
             session,
-            notifier_for(catalogue, settings),
+            notifier,
             request_id=request_id,
             user=user,
             text=text,

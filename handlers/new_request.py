@@ -23,8 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.filters import FreeInput, TextKey
 from bot.services import requests as service
 from bot.services.comments import FileRef
+from bot.services.notifications import Notifier
 from bot.settings import Settings
-from handlers._requester import incoming_file, notifier_for, show
+from handlers._requester import incoming_file, show
 from handlers.my_requests import author_screen
 from models import AttachmentKind, Priority, User
 from utils.callbacks import (
@@ -492,6 +493,7 @@ def get_router() -> Router:
         t: Translator,
         settings: Settings,
         catalogue: Catalogue,
+        notifier: Notifier,
     ) -> None:
         data = await state.get_data()
         if callback_data.token != data.get("token"):
@@ -506,7 +508,7 @@ def get_router() -> Router:
         )
         result = await service.create_request(
             session,
-            notifier_for(catalogue, settings),
+            notifier,
             user=user,
             draft=draft,
             token=callback_data.token,

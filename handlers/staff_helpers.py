@@ -22,14 +22,6 @@ from utils.keyboards.staff import full_card_keyboard
 from utils.staff_cards import render_full_card
 
 
-def make_notifier(catalogue: Catalogue, settings: Settings) -> Notifier:
-    return Notifier(catalogue, settings.tz)
-
-
-def person(user: User) -> Person:
-    return Person(user.id, user.telegram_id, user.full_name, user.username, user.language)
-
-
 async def alert(query: CallbackQuery, text: str) -> None:
     """An alert is plain text: the catalogue's HTML escaping is undone."""
     await query.answer(html.unescape(text)[:200], show_alert=True)
@@ -125,7 +117,7 @@ def copy_view(
         view,
         utcnow(),
         viewer=viewer,
-        actor=person(user) if action is not None else None,
+        actor=Person.of(user) if action is not None else None,
         action=action,
     )
 
@@ -141,12 +133,13 @@ async def show_pressed(
     settings: Settings,
     action: Action | None = None,
     keyboard_only: bool = False,
+    notifier: Notifier,
 ) -> None:
     """Redraw the message a button was pressed on: a card copy or a full card."""
     if pressed.is_copy:
         text, markup = copy_view(
             catalogue,
-            make_notifier(catalogue, settings),
+            notifier,
             pressed,
             user,
             private_chat=message.chat.type == "private",

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.filters import FreeInput, TextKey, is_admin, is_staff
 from bot.services import triage
 from bot.services.comments import CommentOutcome, FileRef, add_comment
+from bot.services.notifications import Notifier
 from bot.services.transitions import perform
 from bot.services.triage import REASON_MAX, RESULT_COMMENT_MAX, RESULT_PHOTOS_MAX, DeleteOutcome
 from bot.settings import Settings
@@ -35,7 +36,6 @@ from handlers.staff_helpers import (
     edit_markup,
     edit_text,
     full_card_view,
-    make_notifier,
     show_pressed,
     toast,
 )
@@ -159,6 +159,7 @@ def get_router() -> Router:
         catalogue: Catalogue,
         settings: Settings,
         bot: Bot,
+        notifier: Notifier,
     ) -> None:
         message = query.message
         if not isinstance(message, Message):
@@ -183,6 +184,7 @@ def get_router() -> Router:
             t=t,
             catalogue=catalogue,
             settings=settings,
+            notifier=notifier,
             keyboard_only=pressed.is_copy,
         )
 
@@ -223,6 +225,7 @@ def get_router() -> Router:
         settings: Settings,
         state: FSMContext,
         bot: Bot,
+        notifier: Notifier,
     ) -> None:
         action, request_id = callback_data.action, callback_data.id
         message = query.message
@@ -230,7 +233,6 @@ def get_router() -> Router:
             await query.answer()
             return
         if action in (Action.TAKE, Action.RESUME):
-            notifier = make_notifier(catalogue, settings)
             result = await perform(
                 session, notifier, request_id=request_id, action=action, user=user
             )
@@ -254,6 +256,7 @@ def get_router() -> Router:
                     t=t,
                     catalogue=catalogue,
                     settings=settings,
+                    notifier=notifier,
                     action=action,
                 )
             return
@@ -336,10 +339,11 @@ def get_router() -> Router:
         catalogue: Catalogue,
         settings: Settings,
         bot: Bot,
+        notifier: Notifier,
     ) -> None:
         result = await perform(
             session,
-            make_notifier(catalogue, settings),
+            notifier,
             request_id=callback_data.id,
             action=Action.ASSIGN,
             user=user,
@@ -370,6 +374,7 @@ def get_router() -> Router:
                 t=t,
                 catalogue=catalogue,
                 settings=settings,
+                notifier=notifier,
                 action=Action.ASSIGN,
             )
 
@@ -384,6 +389,7 @@ def get_router() -> Router:
         catalogue: Catalogue,
         settings: Settings,
         bot: Bot,
+        notifier: Notifier,
     ) -> None:
         data = await state.get_data()
         reason = (message.text or "").strip()
@@ -395,7 +401,7 @@ def get_router() -> Router:
         action, request_id = Action(data["action"]), int(data["request_id"])
         result = await perform(
             session,
-            make_notifier(catalogue, settings),
+            notifier,
             request_id=request_id,
             action=action,
             user=user,
@@ -485,6 +491,7 @@ def get_router() -> Router:
         catalogue: Catalogue,
         settings: Settings,
         bot: Bot,
+        notifier: Notifier,
     ) -> None:
         data = await state.get_data()
         if (
@@ -499,7 +506,7 @@ def get_router() -> Router:
         ]
         result = await triage.finish(
             session,
-            make_notifier(catalogue, settings),
+            notifier,
             request_id=callback_data.id,
             user=user,
             comment=data.get("comment", ""),
@@ -569,6 +576,7 @@ def get_router() -> Router:
         t: Translator,
         catalogue: Catalogue,
         settings: Settings,
+        notifier: Notifier,
     ) -> None:
         data = await state.get_data()
         text = (message.text or message.caption or "").strip()
@@ -589,7 +597,7 @@ def get_router() -> Router:
             )
         result = await add_comment(
             session,
-            make_notifier(catalogue, settings),
+            notifier,
             request_id=int(data["request_id"]),
             user=user,
             text=text,
@@ -646,6 +654,7 @@ def get_router() -> Router:
         catalogue: Catalogue,
         settings: Settings,
         bot: Bot,
+        notifier: Notifier,
     ) -> None:
         result = await triage.delete_comment(session, comment_id=callback_data.id, user=user)
         if result.outcome not in (DeleteOutcome.DONE, DeleteOutcome.ALREADY):
@@ -664,7 +673,14 @@ def get_router() -> Router:
         )
         if pressed is not None:
             await show_pressed(
-                bot, message, pressed, user=user, t=t, catalogue=catalogue, settings=settings
+                bot,
+                message,
+                pressed,
+                user=user,
+                t=t,
+                catalogue=catalogue,
+                settings=settings,
+                notifier=notifier,
             )
 
     return router

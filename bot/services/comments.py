@@ -31,6 +31,27 @@ class FileRef:
     mime_type: str | None = None
     file_size: int | None = None
 
+    def attachment(
+        self,
+        *,
+        request_id: int,
+        uploaded_by_id: int,
+        comment_id: int | None = None,
+        is_result: bool = False,
+    ) -> Attachment:
+        """The row that keeps this file on a request (or on one of its comments)."""
+        return Attachment(
+            request_id=request_id,
+            comment_id=comment_id,
+            kind=self.kind,
+            file_id=self.file_id,
+            file_unique_id=self.file_unique_id,
+            mime_type=self.mime_type,
+            file_size=self.file_size,
+            uploaded_by_id=uploaded_by_id,
+            is_result=is_result,
+        )
+
 
 class CommentOutcome(StrEnum):
     DONE = "done"
@@ -80,19 +101,10 @@ async def add_comment(
         comment = Comment(request_id=request_id, author_id=user.id, text=text, is_internal=internal)
         session.add(comment)
         await session.flush()
-        for ref in files:
-            session.add(
-                Attachment(
-                    request_id=request_id,
-                    comment_id=comment.id,
-                    kind=ref.kind,
-                    file_id=ref.file_id,
-                    file_unique_id=ref.file_unique_id,
-                    mime_type=ref.mime_type,
-                    file_size=ref.file_size,
-                    uploaded_by_id=user.id,
-                )
-            )
+        session.add_all(
+            ref.attachment(request_id=request_id, uploaded_by_id=user.id, comment_id=comment.id)
+            for ref in files
+        )
         await _notify(session, notifier, request, user, text, files, internal)
     return CommentResult(CommentOutcome.DONE, comment.id)
 
@@ -155,19 +167,10 @@ async def attach_files(
             return CommentResult(CommentOutcome.NOT_FOUND)
         if request.status in FINAL_STATUSES:
             return CommentResult(CommentOutcome.CLOSED)
-        for ref in files:
-            session.add(
-                Attachment(
-                    request_id=request.id,
-                    comment_id=comment.id,
-                    kind=ref.kind,
-                    file_id=ref.file_id,
-                    file_unique_id=ref.file_unique_id,
-                    mime_type=ref.mime_type,
-                    file_size=ref.file_size,
-                    uploaded_by_id=user.id,
-                )
-            )
+        session.add_all(
+            ref.attachment(request_id=request.id, uploaded_by_id=user.id, comment_id=comment.id)
+            for ref in files
+        )
         for recipient in await _recipients(session, request, user, comment.is_internal):
             for ref in files:
                 method: SendPhoto | SendDocument = (

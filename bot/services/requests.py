@@ -29,7 +29,6 @@ from database.repositories.requests import ListItem, RequestView
 from models import (
     FINAL_STATUSES,
     Action,
-    Attachment,
     AttachmentKind,
     Category,
     OutboxKind,
@@ -154,19 +153,7 @@ async def create_request(
             return CreateResult(CreateOutcome.DUPLICATE, view)
         files = list(draft.files)[:MAX_PHOTOS]
         session.add_all(
-            [
-                Attachment(
-                    request_id=request_id,
-                    kind=ref.kind,
-                    file_id=ref.file_id,
-                    file_unique_id=ref.file_unique_id,
-                    mime_type=ref.mime_type,
-                    file_size=ref.file_size,
-                    uploaded_by_id=user.id,
-                    created_at=now,
-                )
-                for ref in files
-            ]
+            ref.attachment(request_id=request_id, uploaded_by_id=user.id) for ref in files
         )
         session.add(
             StatusChange(

@@ -150,11 +150,7 @@ async def perform(
         await session.flush()
         view = await requests_repo.get_view(session, request_id)
         assert view is not None
-        actor_person = (
-            Person(user.id, user.telegram_id, user.full_name, user.username, user.language)
-            if user
-            else None
-        )
+        actor_person = Person.of(user) if user else None
         if on_applied is not None:
             await on_applied(session, view)
         notifier.status_changed(session, view, actor=actor_person, reason=reason)

@@ -29,7 +29,7 @@ from database.repositories import users as users_repo
 from database.repositories.details import HistoryRow, StaffCard
 from database.repositories.queues import Page, QueueFilter, RequestRow, StaffRow
 from database.repositories.requests import RequestView
-from models import Attachment, AttachmentKind, Comment, Role, User, utcnow
+from models import Attachment, Comment, Role, User, utcnow
 from models.enums import FINAL_STATUSES, Action
 from models.queues import Queue
 from models.workflow import TransitionError, allowed_actions, target_status
@@ -134,19 +134,12 @@ async def finish(
         note = Comment(request_id=request_id, author_id=user.id, text=comment)
         tx.add(note)
         await tx.flush()
-        for ref in photos:
-            tx.add(
-                Attachment(
-                    request_id=request_id,
-                    comment_id=note.id,
-                    kind=AttachmentKind.PHOTO,
-                    file_id=ref.file_id,
-                    file_unique_id=ref.file_unique_id,
-                    file_size=ref.file_size,
-                    uploaded_by_id=user.id,
-                    is_result=True,
-                )
+        tx.add_all(
+            ref.attachment(
+                request_id=request_id, uploaded_by_id=user.id, comment_id=note.id, is_result=True
             )
+            for ref in photos
+        )
         if view.author.id == user.id:
             return
         t = notifier.t(view.author)

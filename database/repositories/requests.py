@@ -32,6 +32,10 @@ class Person:
     username: str | None
     language: str | None
 
+    @classmethod
+    def of(cls, user: User) -> Person:
+        return cls(user.id, user.telegram_id, user.full_name, user.username, user.language)
+
     @property
     def display(self) -> str:
         return f"{self.full_name} (@{self.username})" if self.username else self.full_name
@@ -82,9 +86,7 @@ def _view_query() -> Select[Any]:
 
 
 def _person(user: User | None) -> Person | None:
-    if user is None:
-        return None
-    return Person(user.id, user.telegram_id, user.full_name, user.username, user.language)
+    return None if user is None else Person.of(user)
 
 
 def _to_view(row: Any) -> RequestView:
