@@ -278,6 +278,12 @@ async def test_500s_beyond_the_limit_fail_the_row_and_the_chat_moves_on(db: Pool
     assert doomed.last_error is not None and "Bad Gateway" in doomed.last_error
     assert following.status is OutboxStatus.SENT
     assert metrics.failures == ["attempts"]
+    async with db() as session:
+        assert await outbox.counts(session) == {
+            OutboxStatus.PENDING: 0,
+            OutboxStatus.SENT: 1,
+            OutboxStatus.FAILED: 1,
+        }
 
 
 async def test_403_marks_the_user_and_skips_them_until_they_write_again(
