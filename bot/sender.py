@@ -1,41 +1,191 @@
 """The outbox sender: delivers the rows that committed transactions left in `outbox`.
 
-Claims rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several processes never send
-the same row. On SQLite one process runs, and SQLite's write lock serialises claims.
+How a row travels:
+
+1. **Claim** (a short transaction): `SELECT ... FOR UPDATE SKIP LOCKED` the oldest due
+   pending row of each chat (a chat's later row waits while an earlier one is pending,
+   retrying or claimed elsewhere), then give each a lease (`claimed_until`, `claim_token`)
+   and commit. No lock is held across network calls or sleeps. On PostgreSQL several
+   processes claim side by side and never get the same row; on SQLite (one process)
+   SQLAlchemy drops the `FOR UPDATE` and the write lock serialises claims.
+2. **Send**, within Telegram's limits: a global sliding window (25 calls/s by default),
+   one call per second to a private chat and 20 per minute to a group. A 429 pauses all
+   sending for `retry_after`.
+3. **Record the outcome** (another short transaction, only if the lease is still ours):
+   sent; retry later with exponential backoff and jitter (5xx, network errors); failed with
+   its error (other 4xx, or out of attempts); the user marked `bot_blocked` on 403.
+
+A sender that dies mid-send leaves its rows claimed; they are claimed again once the
+lease runs out. Time comes from an injectable clock, so tests run the limits in virtual
+time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import timedelta
-from typing import Any
+import random
+import time
+import uuid
+from collections import deque
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import EditMessageReplyMarkup, EditMessageText
+from aiogram.methods import EditMessageCaption, EditMessageReplyMarkup, EditMessageText
 from aiogram.types import Message
-from sqlalchemy import select
+from sqlalchemy import delete, exists, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.services.outbox import load_method
 from database.repositories import users as users_repo
-from models import CardMessage, OutboxKind, OutboxMessage, OutboxStatus, utcnow
+from models import CardMessage, OutboxKind, OutboxMessage, OutboxStatus, User
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 log = structlog.get_logger(__name__)
+
+BOT_BLOCKED = "bot_blocked"
+GONE_COPY_ERRORS = ("message to edit not found", "message can't be edited")
 
 
 def is_not_modified(exc: TelegramBadRequest) -> bool:
     return "message is not modified" in exc.message
 
 
+# --------------------------------------------------------------------------- time
+class Clock(Protocol):
+    """Seconds since the epoch, and a way to wait for a moment."""
+
+    def now(self) -> float: ...
+
+    async def sleep_until(self, deadline: float) -> None: ...
+
+
+class SystemClock:
+    def now(self) -> float:
+        return time.time()
+
+    async def sleep_until(self, deadline: float) -> None:
+        await asyncio.sleep(max(0.0, deadline - time.time()))
+
+
+def as_datetime(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+class SlidingWindow:
+    """At most `limit` calls in any `period` seconds (a half-open window)."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self._calls: deque[float] = deque()
+
+    @classmethod
+    def for_rate(cls, count: float, period: float) -> SlidingWindow:
+        """`count` calls per `period` seconds; a fractional count narrows the window."""
+        limit = max(1, int(count))
+        return cls(limit, period * limit / count)
+
+    def ready_at(self, now: float) -> float:
+        """The earliest moment a call is allowed (`now` if it is allowed now)."""
+        calls = self._calls
+        while calls and calls[0] + self.period <= now:
+            calls.popleft()
+        if len(calls) < self.limit:
+            return now
+        return calls[0] + self.period
+
+    def take(self, now: float) -> None:
+        self._calls.append(now)
+
+    @property
+    def idle(self) -> bool:
+        return not self._calls
+
+
+# ------------------------------------------------------------------------ metrics
+class SenderMetrics(Protocol):
+    """What the sender reports; the ops layer adapts it to Prometheus."""
+
+    def api_error(self, code: str) -> None:
+        """A Bot API call failed: "429", "5xx", "403", "400", "network" or "other"."""
+
+    def sent(self, kind: str) -> None:
+        """A row was delivered."""
+
+    def failed(self, reason: str) -> None:
+        """A row was given up: "bot_blocked", "forbidden", "bad_request", "attempts"..."""
+
+
+class NoMetrics:
+    def api_error(self, code: str) -> None:
+        return None
+
+    def sent(self, kind: str) -> None:
+        return None
+
+    def failed(self, reason: str) -> None:
+        return None
+
+
+# ------------------------------------------------------------------------ outcomes
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What a sender needs from a claimed row, detached from the session."""
+
+    id: int
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    kind: OutboxKind
+    request_id: int | None
+    attempts: int
+    token: str
+    lease_end: float
+
+
+class Verdict(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"  # a failed attempt; try again after `delay`
+    RELEASE = "release"  # not attempted (429, stopping, lease too short): no attempt counted
+    FAILED = "failed"
+
+
+@dataclass(slots=True)
+class Outcome:
+    verdict: Verdict
+    error: str | None = None
+    reason: str | None = None  # for metrics, when failed
+    delay: float = 0.0
+    message_id: int | None = None  # a sent card, to edit later
+    gone_copies: list[int] = field(default_factory=list)
+    blocked: bool = False
+
+
+def describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+# -------------------------------------------------------------------------- sender
 class OutboxSender:
     def __init__(
         self,
@@ -45,113 +195,425 @@ class OutboxSender:
         max_attempts: int = 8,
         poll_interval: float = 0.5,
         batch_size: int = 50,
+        rate_per_second: float = 25.0,
+        private_rate_per_second: float = 1.0,
+        group_rate_per_minute: float = 20.0,
+        lease_seconds: float = 120.0,
+        backoff_base: float = 1.0,
+        backoff_max: float = 300.0,
+        clock: Clock | None = None,
+        metrics: SenderMetrics | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self.bot = bot
         self.session_pool = session_pool
         self.max_attempts = max_attempts
         self.poll_interval = poll_interval
         self.batch_size = batch_size
+        self.lease_seconds = lease_seconds
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.clock: Clock = clock or SystemClock()
+        self.metrics: SenderMetrics = metrics or NoMetrics()
+        self.rng = rng or random.Random()
+        self._global = SlidingWindow.for_rate(rate_per_second, 1.0)
+        self._private_rate = private_rate_per_second
+        self._group_rate = group_rate_per_minute
+        self._chats: dict[int, SlidingWindow] = {}
+        self._paused_until = 0.0
         self._stopping = asyncio.Event()
         self._wakeup = asyncio.Event()
 
+    @classmethod
+    def from_settings(
+        cls,
+        bot: Bot,
+        session_pool: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        **overrides: Any,
+    ) -> OutboxSender:
+        options: dict[str, Any] = {
+            "max_attempts": settings.outbox_max_attempts,
+            "poll_interval": settings.outbox_poll_interval,
+            "batch_size": settings.outbox_batch_size,
+            "rate_per_second": settings.outbox_rate_per_second,
+            "private_rate_per_second": settings.outbox_private_rate_per_second,
+            "group_rate_per_minute": settings.outbox_group_rate_per_minute,
+            "lease_seconds": settings.outbox_lease_seconds,
+        }
+        options.update(overrides)
+        return cls(bot, session_pool, **options)
+
+    # -- lifecycle ----------------------------------------------------------------------
     def wake(self) -> None:
         """Something was just committed: look now instead of at the next poll."""
         self._wakeup.set()
-
-    async def run(self) -> None:
-        log.info("outbox_sender_started")
-        while not self._stopping.is_set():
-            try:
-                sent = await self.deliver_pending()
-            except Exception:
-                log.exception("outbox_sender_error")
-                sent = 0
-            if sent:
-                continue
-            self._wakeup.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self.poll_interval)
-        log.info("outbox_sender_stopped")
 
     def stop(self) -> None:
         self._stopping.set()
         self._wakeup.set()
 
-    async def deliver_pending(self) -> int:
-        """Deliver one batch of due rows; returns how many rows were processed."""
-        async with self.session_pool() as session, session.begin():
-            stmt = (
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.available_at <= utcnow(),
-                )
-                .order_by(OutboxMessage.id)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
-            )
-            rows = (await session.scalars(stmt)).all()
-            for row in rows:
-                if self._stopping.is_set():
-                    break
-                await self._deliver(session, row)
-            return len(rows)
+    async def run(self) -> None:
+        log.info("outbox_sender_started")
+        while not self._stopping.is_set():
+            self._wakeup.clear()
+            wait_until: float | None = None
+            try:
+                await self._sleep_until(self._paused_until)
+                processed, wait_until = await self._deliver_batch()
+            except Exception:
+                log.exception("outbox_sender_error")
+                processed = 0
+            if processed:
+                continue
+            timeout = self.poll_interval
+            if wait_until is not None:
+                timeout = min(timeout, max(0.0, wait_until - self.clock.now()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout)
+        log.info("outbox_sender_stopped")
 
-    async def _deliver(self, session: AsyncSession, row: OutboxMessage) -> None:
-        row.attempts += 1
-        try:
-            await self._call(session, row)
-        except TelegramRetryAfter as exc:
-            row.attempts -= 1
-            row.available_at = utcnow() + timedelta(seconds=exc.retry_after)
-            log.warning("outbox_retry_after", retry_after=exc.retry_after)
-            return
-        except TelegramForbiddenError as exc:
-            self._fail(row, exc)
-            await users_repo.set_bot_blocked(session, row.chat_id, True)
-            return
-        except TelegramBadRequest as exc:
-            self._fail(row, exc)
-            return
-        except (TelegramServerError, TelegramNetworkError) as exc:
-            if row.attempts >= self.max_attempts:
-                self._fail(row, exc)
-            else:
-                row.available_at = utcnow() + timedelta(seconds=min(300, 2**row.attempts))
-                row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-            return
-        row.status = OutboxStatus.SENT
-        row.sent_at = utcnow()
+    async def deliver_pending(self) -> int:
+        """Deliver one batch of the rows due now; 0 when nothing is due.
+
+        Waits as long as the limits require (a 429 pause, a chat's own limit), never for a
+        retry scheduled later.
+        """
+        while not self._stopping.is_set():
+            await self._sleep_until(self._paused_until)
+            processed, wait_until = await self._deliver_batch()
+            if processed or wait_until is None:
+                return processed
+            await self._sleep_until(wait_until)
+        return 0
+
+    async def next_due(self) -> float | None:
+        """When the next row that nobody holds becomes due (a retry), or None."""
+        now = as_datetime(self.clock.now())
+        async with self.session_pool() as session:
+            earliest = await session.scalar(
+                select(func.min(OutboxMessage.available_at)).where(*self._heads(now))
+            )
+        return earliest.timestamp() if earliest is not None else None
+
+    # -- one round ------------------------------------------------------------------------
+    async def _deliver_batch(self) -> tuple[int, float | None]:
+        """Claim and send one batch; (rows processed, when a cooling chat becomes ready)."""
+        now = self.clock.now()
+        cooling: dict[int, float] = {}
+        for chat_id, window in list(self._chats.items()):
+            ready = window.ready_at(now)
+            if ready > now:
+                cooling[chat_id] = ready
+            elif window.idle:
+                del self._chats[chat_id]
+        claims, skipped = await self._claim(now, exclude=cooling.keys())
+        if claims:
+            results = await asyncio.gather(
+                *(self._process(claim) for claim in claims), return_exceptions=True
+            )
+            for claim, result in zip(claims, results, strict=True):
+                if isinstance(result, BaseException):
+                    # The lease runs out and the row is tried again.
+                    log.error("outbox_process_error", outbox_id=claim.id, exc_info=result)
+        if claims or skipped:
+            return len(claims) + skipped, None
+        if cooling:
+            waiting = await self._due_chats(now, cooling.keys())
+            if waiting:
+                return 0, min(cooling[chat_id] for chat_id in waiting)
+        return 0, None
+
+    def _eligible(self, now: datetime) -> Any:
+        """Due, not leased, and the oldest pending row of its chat."""
+        return (OutboxMessage.available_at <= now, *self._heads(now))
 
     @staticmethod
-    def _fail(row: OutboxMessage, exc: Exception) -> None:
-        row.status = OutboxStatus.FAILED
-        row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-        log.warning("outbox_failed", outbox_id=row.id, error=type(exc).__name__)
+    def _heads(now: datetime) -> Any:
+        """Pending, not leased, and the oldest pending row of its chat."""
+        older = aliased(OutboxMessage)
+        return (
+            OutboxMessage.status == OutboxStatus.PENDING,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+            ~exists().where(
+                older.chat_id == OutboxMessage.chat_id,
+                older.status == OutboxStatus.PENDING,
+                older.id < OutboxMessage.id,
+            ),
+        )
 
-    async def _call(self, session: AsyncSession, row: OutboxMessage) -> None:
-        method = load_method(row.method, row.payload)
-        if row.kind is OutboxKind.CARD_EDIT:
-            await self._edit_copies(session, row, method)
-            return
-        result: Any = await self.bot(method)
-        if row.kind is OutboxKind.CARD and isinstance(result, Message) and row.request_id:
-            session.add(
-                CardMessage(
-                    request_id=row.request_id, chat_id=row.chat_id, message_id=result.message_id
-                )
-            )
+    async def _claim(self, now: float, *, exclude: Collection[int]) -> tuple[list[Claim], int]:
+        """Lease the next rows; rows for users who blocked the bot are failed unsent."""
+        moment = as_datetime(now)
+        token = uuid.uuid4().hex
+        lease_end = now + self.lease_seconds
+        stmt = select(OutboxMessage).where(*self._eligible(moment))
+        if exclude:
+            stmt = stmt.where(OutboxMessage.chat_id.not_in(list(exclude)))
+        stmt = (
+            stmt.order_by(OutboxMessage.id)
+            .limit(self.batch_size)
+            .with_for_update(skip_locked=True, of=OutboxMessage)
+        )
+        claims: list[Claim] = []
+        given_up: list[tuple[OutboxMessage, str]] = []
+        async with self.session_pool() as session, session.begin():
+            rows = (await session.scalars(stmt)).all()
+            blocked = await self._blocked(session, [r.chat_id for r in rows])
+            for row in rows:
+                if row.chat_id in blocked:
+                    given_up.append((row, BOT_BLOCKED))
+                elif row.attempts >= self.max_attempts:  # its sender died on every attempt
+                    given_up.append((row, "attempts"))
+                else:
+                    row.attempts += 1
+                    row.claimed_until = as_datetime(lease_end)
+                    row.claim_token = token
+                    claims.append(self._snapshot(row, token, lease_end))
+            for row, reason in given_up:
+                row.status = OutboxStatus.FAILED
+                row.last_error = BOT_BLOCKED if reason == BOT_BLOCKED else "lease expired"
+                row.claimed_until = None
+                row.claim_token = None
+        for row, reason in given_up:
+            log.warning("outbox_failed", outbox_id=row.id, method=row.method, reason=reason)
+            self.metrics.failed(reason)
+        return claims, len(given_up)
 
-    async def _edit_copies(self, session: AsyncSession, row: OutboxMessage, method: Any) -> None:
-        assert isinstance(method, EditMessageText | EditMessageReplyMarkup)
-        message_ids = await session.scalars(
-            select(CardMessage.message_id).where(
-                CardMessage.request_id == row.request_id, CardMessage.chat_id == row.chat_id
+    @staticmethod
+    async def _blocked(session: AsyncSession, chat_ids: Sequence[int]) -> set[int]:
+        private = [chat_id for chat_id in chat_ids if chat_id > 0]
+        if not private:
+            return set()
+        result = await session.scalars(
+            select(User.telegram_id).where(
+                User.telegram_id.in_(private), User.bot_blocked.is_(True)
             )
         )
+        return set(result)
+
+    @staticmethod
+    def _snapshot(row: OutboxMessage, token: str, lease_end: float) -> Claim:
+        return Claim(
+            id=row.id,
+            chat_id=row.chat_id,
+            method=row.method,
+            payload=row.payload,
+            kind=row.kind,
+            request_id=row.request_id,
+            attempts=row.attempts,
+            token=token,
+            lease_end=lease_end,
+        )
+
+    async def _due_chats(self, now: float, chat_ids: Collection[int]) -> set[int]:
+        """Which of these (cooling) chats have a row due now."""
+        async with self.session_pool() as session:
+            result = await session.scalars(
+                select(OutboxMessage.chat_id)
+                .where(*self._eligible(as_datetime(now)), OutboxMessage.chat_id.in_(list(chat_ids)))
+                .distinct()
+            )
+            return set(result)
+
+    # -- one row ------------------------------------------------------------------------
+    async def _process(self, claim: Claim) -> None:
+        outcome = await self._attempt(claim)
+        await self._finish(claim, outcome)
+
+    async def _attempt(self, claim: Claim) -> Outcome:
+        try:
+            return await self._send(claim)
+        except TelegramRetryAfter as exc:
+            self.metrics.api_error("429")
+            self._pause(exc.retry_after)
+            return Outcome(Verdict.RELEASE, error=describe(exc), delay=exc.retry_after)
+        except TelegramForbiddenError as exc:
+            self.metrics.api_error("403")
+            return Outcome(
+                Verdict.FAILED, error=describe(exc), reason="forbidden", blocked=claim.chat_id > 0
+            )
+        except TelegramBadRequest as exc:
+            if is_not_modified(exc):
+                return Outcome(Verdict.SENT)
+            self.metrics.api_error("400")
+            return Outcome(Verdict.FAILED, error=describe(exc), reason="bad_request")
+        except TelegramEntityTooLarge as exc:
+            self.metrics.api_error("413")
+            return Outcome(Verdict.FAILED, error=describe(exc), reason="too_large")
+        except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
+            self.metrics.api_error("5xx" if isinstance(exc, TelegramServerError) else "network")
+            return self._retry_or_fail(claim, exc)
+        except TelegramMigrateToChat as exc:
+            self.metrics.api_error("400")
+            log.warning("outbox_chat_migrated", chat_id=claim.chat_id, to=exc.migrate_to_chat_id)
+            return Outcome(Verdict.FAILED, error=describe(exc), reason="chat_migrated")
+        except TelegramAPIError as exc:
+            self.metrics.api_error("other")
+            return Outcome(Verdict.FAILED, error=describe(exc), reason="api_error")
+        except Exception as exc:  # a bad payload must not stop the queue
+            log.exception("outbox_unexpected_error", outbox_id=claim.id)
+            return Outcome(Verdict.FAILED, error=describe(exc), reason="error")
+
+    def _retry_or_fail(self, claim: Claim, exc: Exception) -> Outcome:
+        if claim.attempts >= self.max_attempts:
+            return Outcome(Verdict.FAILED, error=describe(exc), reason="attempts")
+        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (claim.attempts - 1))
+        delay = ceiling / 2 + self.rng.uniform(0, ceiling / 2)  # "equal jitter"
+        return Outcome(Verdict.RETRY, error=describe(exc), delay=delay)
+
+    async def _send(self, claim: Claim) -> Outcome:
+        method = load_method(claim.method, claim.payload)
+        if claim.kind is OutboxKind.CARD_EDIT:
+            return await self._edit_copies(claim, method)
+        if not await self._acquire(claim):
+            return Outcome(Verdict.RELEASE)
+        result: Any = await self.bot(method)
+        message_id = result.message_id if isinstance(result, Message) else None
+        return Outcome(Verdict.SENT, message_id=message_id)
+
+    async def _edit_copies(self, claim: Claim, method: Any) -> Outcome:
+        """Edit every remembered copy of the card in this chat; a vanished copy is forgotten."""
+        assert isinstance(method, EditMessageText | EditMessageReplyMarkup | EditMessageCaption)
+        async with self.session_pool() as session:
+            message_ids = list(
+                await session.scalars(
+                    select(CardMessage.message_id)
+                    .where(
+                        CardMessage.request_id == claim.request_id,
+                        CardMessage.chat_id == claim.chat_id,
+                    )
+                    .order_by(CardMessage.id)
+                )
+            )
+        gone: list[int] = []
         for message_id in message_ids:
+            if not await self._acquire(claim):
+                return Outcome(Verdict.RELEASE)
             try:
                 await self.bot(method.model_copy(update={"message_id": message_id}))
             except TelegramBadRequest as exc:
-                if not is_not_modified(exc):
-                    raise
+                if is_not_modified(exc):
+                    continue
+                if any(text in exc.message for text in GONE_COPY_ERRORS):
+                    gone.append(message_id)
+                    continue
+                raise
+        return Outcome(Verdict.SENT, gone_copies=gone)
+
+    # -- limits -----------------------------------------------------------------------
+    def _window(self, chat_id: int) -> SlidingWindow:
+        window = self._chats.get(chat_id)
+        if window is None:
+            if chat_id > 0:
+                window = SlidingWindow.for_rate(self._private_rate, 1.0)
+            else:
+                window = SlidingWindow.for_rate(self._group_rate, 60.0)
+            self._chats[chat_id] = window
+        return window
+
+    async def _acquire(self, claim: Claim) -> bool:
+        """Wait for the limits; False when stopping or too little of the lease is left."""
+        chat = self._window(claim.chat_id)
+        while not self._stopping.is_set():
+            now = self.clock.now()
+            ready = max(self._paused_until, self._global.ready_at(now), chat.ready_at(now))
+            if ready <= now:
+                if claim.lease_end - now < self.lease_seconds / 2:
+                    return False  # give the row back rather than risk a double send
+                self._global.take(now)
+                chat.take(now)
+                return True
+            await self._sleep_until(ready)
+        return False
+
+    def _pause(self, retry_after: float) -> None:
+        until = self.clock.now() + retry_after
+        if until > self._paused_until:
+            self._paused_until = until
+            log.warning("outbox_paused", retry_after=retry_after)
+
+    async def _sleep_until(self, deadline: float) -> None:
+        """Sleep in steps of at most a second, so that stop() is noticed."""
+        while not self._stopping.is_set():
+            now = self.clock.now()
+            if now >= deadline:
+                return
+            await self.clock.sleep_until(min(deadline, now + 1.0))
+
+    # -- recording the outcome --------------------------------------------------------
+    async def _finish(self, claim: Claim, outcome: Outcome) -> None:
+        now = self.clock.now()
+        values: dict[str, Any] = {"claimed_until": None, "claim_token": None}
+        match outcome.verdict:
+            case Verdict.SENT:
+                values.update(status=OutboxStatus.SENT, sent_at=as_datetime(now), last_error=None)
+            case Verdict.RETRY:
+                values.update(
+                    available_at=as_datetime(now + outcome.delay), last_error=outcome.error
+                )
+            case Verdict.RELEASE:
+                values["attempts"] = OutboxMessage.attempts - 1
+                if outcome.delay:
+                    values["available_at"] = as_datetime(now + outcome.delay)
+            case Verdict.FAILED:
+                values.update(status=OutboxStatus.FAILED, last_error=outcome.error)
+        async with self.session_pool() as session, session.begin():
+            if session.get_bind().dialect.name == "postgresql":
+                await session.execute(text("SET LOCAL synchronous_commit = off"))
+            updated = await session.scalar(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == claim.token)
+                .values(**values)
+                .returning(OutboxMessage.id)
+            )
+            if updated is None:
+                log.warning("outbox_lease_lost", outbox_id=claim.id)
+                return
+            if (
+                claim.kind is OutboxKind.CARD
+                and claim.request_id is not None
+                and outcome.message_id is not None
+            ):
+                session.add(
+                    CardMessage(
+                        request_id=claim.request_id,
+                        chat_id=claim.chat_id,
+                        message_id=outcome.message_id,
+                    )
+                )
+            if outcome.gone_copies:
+                await session.execute(
+                    delete(CardMessage).where(
+                        CardMessage.chat_id == claim.chat_id,
+                        CardMessage.message_id.in_(outcome.gone_copies),
+                    )
+                )
+            if outcome.blocked:
+                await users_repo.set_bot_blocked(session, claim.chat_id, True)
+        self._report(claim, outcome)
+
+    def _report(self, claim: Claim, outcome: Outcome) -> None:
+        match outcome.verdict:
+            case Verdict.SENT:
+                self.metrics.sent(claim.kind.value)
+            case Verdict.RETRY:
+                log.info(
+                    "outbox_retry",
+                    outbox_id=claim.id,
+                    attempts=claim.attempts,
+                    delay=round(outcome.delay, 2),
+                    error=outcome.error,
+                )
+            case Verdict.FAILED:
+                log.warning(
+                    "outbox_failed",
+                    outbox_id=claim.id,
+                    method=claim.method,
+                    attempts=claim.attempts,
+                    reason=outcome.reason,
+                    error=outcome.error,
+                )
+                self.metrics.failed(outcome.reason or "error")
+            case Verdict.RELEASE:
+                pass

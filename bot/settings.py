@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     outbox_rate_per_second: float = Field(default=25.0, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_poll_interval: float = Field(default=0.5, gt=0)
+    outbox_private_rate_per_second: float = Field(default=1.0, gt=0)
+    outbox_group_rate_per_minute: float = Field(default=20.0, gt=0)
+    outbox_lease_seconds: float = Field(default=120.0, ge=10)
+    outbox_batch_size: int = Field(default=50, ge=1, le=1000)
 
     # Reports and scheduled work.
     digest_time: Annotated[time | None, NoDecode] = time(8, 0)

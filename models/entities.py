@@ -165,12 +165,25 @@ class StatusChange(Base):
 
 
 class OutboxMessage(Base):
-    """A Bot API call to make, written in the transaction of the change that causes it."""
+    """A Bot API call to make, written in the transaction of the change that causes it.
+
+    A sender claims a row by setting a lease (`claimed_until`, `claim_token`) in a short
+    transaction, sends, then records the outcome; a row whose lease ran out (the sender
+    died mid-send) is claimed again.
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_status_available_at", "status", "available_at", "id"),
         Index("ix_outbox_chat_id_id", "chat_id", "id"),
+        # "Is there an older pending row for this chat?" - the per-chat order check.
+        Index(
+            "ix_outbox_pending_chat_id_id",
+            "chat_id",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -187,6 +200,8 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_until: Mapped[datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(String(32))
 
 
 class CardMessage(Base):

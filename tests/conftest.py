@@ -30,6 +30,7 @@ from database.engine import create_engine, create_session_pool
 from models import Base
 from tests.recording_session import BOT_TOKEN, RecordingSession, make_bot
 from tests.updates import Person
+from tests.virtual_clock import FastForwardClock
 from utils.i18n import Catalogue
 
 M = TypeVar("M", bound=TelegramMethod[Any])
@@ -175,9 +176,10 @@ class Harness:
         self.api = RecordingSession()
         self.bot: Bot = make_bot(self.api)
         self.dp: Dispatcher = self.build_dispatcher()
-        self.sender = OutboxSender(
-            self.bot, session_pool, max_attempts=settings.outbox_max_attempts
-        )
+        # Rate limits are kept, in fast-forwarded time: nothing waits in real time.
+        self.clock = FastForwardClock()
+        self.api.clock = self.clock.now
+        self.sender = OutboxSender.from_settings(self.bot, session_pool, settings, clock=self.clock)
 
     def build_dispatcher(self, **overrides: Any) -> Dispatcher:
         settings = self.settings.model_copy(update=overrides) if overrides else self.settings

@@ -20,9 +20,10 @@ from aiogram.methods import (
     SendPhoto,
     TelegramMethod,
 )
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OutboxKind, OutboxMessage
+from models import OutboxKind, OutboxMessage, OutboxStatus
 
 METHODS: dict[str, type[TelegramMethod[Any]]] = {
     cls.__api_method__: cls
@@ -82,3 +83,14 @@ def enqueue(
     )
     session.add(row)
     return row
+
+
+async def counts(session: AsyncSession) -> dict[OutboxStatus, int]:
+    """Rows per status (for the pending / failed gauges)."""
+    result = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    found: dict[OutboxStatus, int] = dict.fromkeys(OutboxStatus, 0)
+    for status, count in result:
+        found[status] = count
+    return found
