@@ -44,7 +44,7 @@ from bot.logging import configure_logging
 from bot.metrics import Metrics, TelegramErrorCounter, count_created_requests, run_gauge_refresher
 from bot.middlewares.log_context import LogContextMiddleware
 from bot.scheduler import Scheduler
-from bot.sender import OutboxSender
+from bot.sender import OutboxSender, wake_on_commit
 from bot.sentry import init_sentry
 from bot.settings import Settings
 from bot.webhook import WebhookHandler, build_webhook_app, finish_tasks
@@ -180,12 +180,8 @@ async def create_app(settings: Settings, metrics: Metrics | None = None) -> App:
     dispatcher = build_dispatcher(
         settings, session_pool=session_pool, catalogue=catalogue, redis=redis, metrics=metrics
     )
-    sender = OutboxSender(
-        bot,
-        session_pool,
-        max_attempts=settings.outbox_max_attempts,
-        poll_interval=settings.outbox_poll_interval,
-    )
+    sender = OutboxSender.from_settings(bot, session_pool, settings)
+    wake_on_commit(session_pool, sender)
     return App(settings, engine, session_pool, redis, bot, dispatcher, catalogue, sender, metrics)
 
 

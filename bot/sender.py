@@ -49,9 +49,9 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import EditMessageCaption, EditMessageReplyMarkup, EditMessageText
 from aiogram.types import Message
-from sqlalchemy import delete, exists, func, or_, select, text, update
+from sqlalchemy import delete, event, exists, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from bot.services.outbox import load_method
 from database.repositories import users as users_repo
@@ -617,3 +617,31 @@ class OutboxSender:
                 self.metrics.failed(outcome.reason or "error")
             case Verdict.RELEASE:
                 pass
+
+
+_QUEUED_KEY = "zavhoz_outbox_queued"
+
+
+def wake_on_commit(session_pool: async_sessionmaker[AsyncSession], sender: OutboxSender) -> None:
+    """Wake the sender when a transaction that queued notifications commits.
+
+    Without it a notification waits for the next poll; with it the staff see a new
+    request as soon as it is saved. A rolled-back transaction wakes nobody.
+    """
+    base: type[Session] = session_pool.kw.get("sync_session_class") or Session
+    waking: type[Session] = type("OutboxWakingSession", (base,), {})
+    session_pool.configure(sync_session_class=waking)
+
+    @event.listens_for(waking, "after_flush")
+    def _after_flush(session: Session, _context: Any) -> None:
+        if any(isinstance(obj, OutboxMessage) for obj in session.new):
+            session.info[_QUEUED_KEY] = True
+
+    @event.listens_for(waking, "after_commit")
+    def _after_commit(session: Session) -> None:
+        if session.info.pop(_QUEUED_KEY, False):
+            sender.wake()
+
+    @event.listens_for(waking, "after_rollback")
+    def _after_rollback(session: Session) -> None:
+        session.info.pop(_QUEUED_KEY, None)

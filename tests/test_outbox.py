@@ -26,9 +26,9 @@ from aiogram.exceptions import (
 from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.sender import OutboxSender
+from bot.sender import OutboxSender, wake_on_commit
 from bot.services import outbox
 from bot.services.notifications import Notifier
 from bot.services.transitions import perform
@@ -500,3 +500,21 @@ async def test_sender_works_on_sqlite(tmp_path: object) -> None:
         assert {r.status for r in await all_rows(pool)} == {OutboxStatus.SENT}
     finally:
         await engine.dispose()
+
+
+async def test_a_commit_that_queues_a_message_wakes_the_sender(
+    db: Pool, engine: AsyncEngine
+) -> None:
+    pool = create_session_pool(engine)  # its own factory: the hook is per factory
+    sender, api = new_sender(pool, FastForwardClock(), poll_interval=30)
+    wake_on_commit(pool, sender)
+    task = asyncio.create_task(sender.run())
+    await asyncio.sleep(0.05)  # idle now, the next poll is 30 s away
+    await enqueue_texts(pool, [(7001, "hello")])  # no explicit wake()
+    for _ in range(200):
+        if api.log:
+            break
+        await asyncio.sleep(0.01)
+    assert sent_texts(api) == [(7001, "hello")]
+    sender.stop()
+    await asyncio.wait_for(task, 2)

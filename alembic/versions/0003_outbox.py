@@ -1,7 +1,7 @@
 """Outbox leases: claim a row for a while instead of holding a lock across the network call.
 
-Revision ID: 0002_outbox
-Revises: 0001
+Revision ID: 0003_outbox
+Revises: 0002_triage
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_outbox"
-down_revision: str | None = "0001"
+revision: str = "0003_outbox"
+down_revision: str | None = "0002_triage"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
