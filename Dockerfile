@@ -35,7 +35,8 @@ LABEL org.opencontainers.image.title="ZAVhoz" \
 ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    LOG_FORMAT=json
+    LOG_FORMAT=json \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 RUN groupadd --system --gid 10001 zavhoz \
  && useradd --system --uid 10001 --gid zavhoz --home-dir /app --no-create-home \
