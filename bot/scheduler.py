@@ -40,6 +40,7 @@ class TickResult:
     escalated: int = 0
     digest: bool = False
     auto_closed: int = 0
+    purged: int = 0
 
     @property
     def enqueued(self) -> bool:
@@ -89,6 +90,7 @@ class Scheduler:
             escalated=await self._run("escalate_overdue", self.jobs.escalate_overdue(now), 0),
             digest=await self._run("digest", self.jobs.send_digest(now), False),
             auto_closed=await self._run("auto_close", self.jobs.auto_close(now), 0),
+            purged=await self._run("purge_outbox", self.jobs.purge_outbox(now), 0),
         )
         if result.enqueued and self.on_enqueued is not None:
             self.on_enqueued()

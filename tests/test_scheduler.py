@@ -17,6 +17,7 @@ from bot.scheduler import Scheduler, TickResult
 from models import (
     JobRun,
     OutboxMessage,
+    OutboxStatus,
     Priority,
     Request,
     RequestStatus,
@@ -446,3 +447,31 @@ async def test_run_ticks_until_stopped(harness: Harness) -> None:
     assert woken == [True]  # the digest was queued once, and the sender woken for it
     await harness.deliver_outbox()
     assert "Сводка на 18.03.2026" in harness.pop(SendMessage).text
+
+
+# ------------------------------------------------------------------------ housekeeping
+async def test_delivered_notifications_are_purged_after_two_weeks(harness: Harness) -> None:
+    db = harness.session_pool
+    rows = [
+        (OutboxStatus.SENT, NOW - timedelta(days=15)),  # forgotten
+        (OutboxStatus.SENT, NOW - timedelta(days=13)),  # still kept
+        (OutboxStatus.FAILED, None),  # kept for an operator to look at
+        (OutboxStatus.PENDING, None),  # not delivered yet
+    ]
+    async with db() as session, session.begin():
+        for i, (status, sent_at) in enumerate(rows):
+            session.add(
+                OutboxMessage(
+                    chat_id=7000 + i,
+                    method="sendMessage",
+                    payload={"chat_id": 7000 + i, "text": "x"},
+                    status=status,
+                    sent_at=sent_at,
+                    available_at=NOW + timedelta(days=1),  # not due: the sender leaves it
+                )
+            )
+    result = await make_scheduler(harness).tick(NOW)
+    assert result.purged == 1
+    async with db() as session:
+        left = (await session.scalars(select(OutboxMessage.chat_id))).all()
+    assert sorted(left) == [7001, 7002, 7003]

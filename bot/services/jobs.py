@@ -16,7 +16,7 @@ import structlog
 from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import digest
+from bot.services import digest, outbox
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
 from bot.services.transitions import perform
@@ -33,6 +33,7 @@ log = structlog.get_logger(__name__)
 BATCH = 100
 ESCALATE_AFTER = timedelta(hours=24)
 DIGEST_JOB = "digest"
+OUTBOX_KEEP = timedelta(days=14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,16 @@ class Jobs:
             log.info("auto_closed", count=closed)
         return closed
 
+    # ---------------------------------------------------------------- housekeeping
+    async def purge_outbox(self, now: datetime) -> int:
+        """Forget notifications delivered more than OUTBOX_KEEP ago (the table stays small)."""
+        async with self.session_pool() as session, session.begin():
+            purged = await outbox.purge_delivered(session, before=now - OUTBOX_KEEP)
+        if purged:
+            log.info("outbox_purged", count=purged)
+        return purged
+
 
 async def _admins(session: AsyncSession) -> Sequence[Person]:
     users: Sequence[User] = await users_repo.with_roles(session, [Role.ADMIN])
-    return [Person(u.id, u.telegram_id, u.full_name, u.username, u.language) for u in users]
+    return [Person.of(u) for u in users]

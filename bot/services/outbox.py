@@ -6,6 +6,7 @@ the sender replays exactly that call later. Nothing here talks to Telegram.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiogram.client.default import Default
@@ -20,7 +21,7 @@ from aiogram.methods import (
     SendPhoto,
     TelegramMethod,
 )
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxKind, OutboxMessage, OutboxStatus
@@ -94,3 +95,15 @@ async def counts(session: AsyncSession) -> dict[OutboxStatus, int]:
     for status, count in result:
         found[status] = count
     return found
+
+
+async def purge_delivered(session: AsyncSession, *, before: datetime, limit: int = 5000) -> int:
+    """Delete up to `limit` rows delivered before `before`; failed rows stay for a look."""
+    old = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < before)
+        .limit(limit)
+        .scalar_subquery()
+    )
+    result = await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(old)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
