@@ -29,7 +29,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiohttp import web
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -82,15 +82,20 @@ def build_redis(settings: Settings) -> Redis | None:
     """
     if settings.redis_url is None:
         return None
-    return Redis.from_url(
+    # A blocking pool: when every connection is busy (more updates in flight than
+    # REDIS_POOL_SIZE), a command waits for a free one instead of failing the update
+    # with MaxConnectionsError.
+    pool = BlockingConnectionPool.from_url(
         settings.redis_url.get_secret_value(),
         max_connections=settings.redis_pool_size,
+        timeout=5,
         socket_timeout=5,
         socket_connect_timeout=3,
         health_check_interval=15,
         retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=2),
         retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionError, OSError],
     )
+    return Redis.from_pool(pool)  # the client owns the pool: aclose() closes it
 
 
 def health_checks(engine: AsyncEngine, redis: Redis | None) -> dict[str, HealthCheck]:
