@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from models.enums import Action
 from utils.callbacks import OpenRequestCb, RequestActionCb
 from utils.i18n import Translator
+from utils.keyboards.builder import InlineKeyboardBuilder
 
 # Actions a person triggers from a card; AUTO_CLOSE belongs to the scheduler only.
 CARD_ACTIONS: tuple[Action, ...] = (

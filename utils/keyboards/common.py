@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
 from models.enums import Role
 from utils.callbacks import LanguageCb
 from utils.i18n import Translator
+from utils.keyboards.builder import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
 LANGUAGE_NAMES = {"ru": "🇷🇺 Русский", "en": "🇬🇧 English"}
 

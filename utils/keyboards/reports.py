@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from models.enums import RequestStatus
 from models.queues import Queue
 from utils.callbacks import ExportCb, QueueCb
 from utils.cards import status_label
 from utils.i18n import Translator
+from utils.keyboards.builder import InlineKeyboardBuilder
 
 EXPORT_PERIODS: tuple[str, ...] = ("month", "prev", "90d", "all")
 # Digest line -> the admin panel's queue its button opens.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from database.repositories.requests import ListItem
 from models import Category
@@ -30,6 +29,7 @@ from utils.callbacks import (
 )
 from utils.cards import STATUS_MARK
 from utils.i18n import Translator
+from utils.keyboards.builder import InlineKeyboardBuilder
 
 PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
 AUTHOR_ACTIONS = (Action.CONFIRM, Action.REOPEN, Action.CANCEL)

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from models.enums import Action, Priority, Role
 from models.queues import ANY_ASSIGNEE, UNASSIGNED, FilterField, Queue
@@ -45,6 +44,7 @@ from utils.callbacks import (
     UsersPageCb,
 )
 from utils.i18n import Translator
+from utils.keyboards.builder import InlineKeyboardBuilder
 from utils.keyboards.cards import CARD_ACTIONS
 
 # The card actions the staff side handles (the author's ones belong to the requester side).
