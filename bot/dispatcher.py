@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers
-from bot import errors
+from bot import errors, fsm
 from bot.metrics import Metrics
 from bot.middlewares import log_context
 from bot.middlewares.database import DatabaseMiddleware
@@ -70,7 +70,9 @@ def build_dispatcher(
         notifier=Notifier(catalogue, settings.tz),
         session_pool=session_pool,
         redis=redis,
+        disable_fsm=True,  # replaced by fsm.install: state read once, written once
     )
+    fsm.install(dp)
     # Outer update middlewares, after aiogram's own (errors, user context, FSM):
     log_context.install(dp, metrics)
     dp.update.outer_middleware(
