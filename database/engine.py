@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-
 #: A pooled connection idle longer than this is pinged before it is handed out.
 IDLE_PING_AFTER = 10.0
 
