@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
 from aiogram import Dispatcher
+from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
@@ -84,4 +88,36 @@ def build_dispatcher(
     dp.update.outer_middleware(DatabaseMiddleware(session_pool, settings.admin_ids))
     dp.include_router(errors.get_router())
     dp.include_routers(*handlers.get_routers())
+    run_sync_filters_inline(dp)
     return dp
+
+
+def filter_objects(dp: Dispatcher) -> Iterator[FilterObject]:
+    """Every filter of every handler, and the routers' own filters (`router.message.filter`)."""
+    for router in dp.chain_tail:
+        for observer in router.observers.values():
+            root = getattr(observer, "_handler", None)  # aiogram keeps router filters here
+            for handler in [*observer.handlers, *([root] if root is not None else [])]:
+                yield from handler.filters or ()
+
+
+def run_sync_filters_inline(dp: Dispatcher) -> None:
+    """Evaluate synchronous filters on the event loop, not in a worker thread.
+
+    aiogram calls a non-async filter through `asyncio.to_thread` — every `F.…` magic
+    filter and CallbackData filter, several per update. They are attribute checks that
+    take microseconds; the thread hand-off costs far more and was a quarter of the
+    process's CPU in `make bench`. tests/unit/test_dispatcher_filters.py fails if an
+    aiogram upgrade leaves a filter running in a thread again.
+    """
+    for item in filter_objects(dp):
+        if not item.awaitable:
+            item.callback = _on_loop(item.callback)
+            item.awaitable = True
+
+
+def _on_loop(function: Callable[..., Any]) -> Callable[..., Any]:
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    return call
