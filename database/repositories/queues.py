@@ -243,12 +243,19 @@ async def _search_page(
     keyset = await _after(session, after_id)
     where = [keyset] if keyset is not None else []
     order = (Request.created_at.desc(), Request.id.desc())
-    newest = select(Request.id).where(*where).order_by(*order).limit(SEARCH_WINDOW).subquery()
+    newest = (
+        select(Request.id, Request.created_at)
+        .where(*where)
+        .order_by(*order)
+        .limit(SEARCH_WINDOW)
+        .subquery()
+    )
     stmt = (
         _rows_query()
         .join(newest, newest.c.id == Request.id)
         .where(condition)
-        .order_by(*order)
+        # The window's own order: the join walks it and stops at the page's last match.
+        .order_by(newest.c.created_at.desc(), newest.c.id.desc())
         .limit(limit + 1)
     )
     rows = [RequestRow(*r) for r in (await session.execute(stmt)).all()]
