@@ -67,8 +67,8 @@ migrate: venv ## Apply database migrations (alembic upgrade head) to DATABASE_UR
 bench: venv ## Run the benchmark (bench/run.py)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-bench-data: venv ## Generate benchmark data (bench/seed.py)
-	$(BIN)/python -m bench.seed $(BENCH_ARGS)
+bench-data: venv ## Seed 1M requests (once), time queues, search, export (bench/data.py)
+	$(BIN)/python -m bench.data $(BENCH_ARGS)
 
 lock: check-python ## Regenerate constraints.txt from a fresh virtualenv
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \

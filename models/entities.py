@@ -74,6 +74,10 @@ class Category(Base):
         return self.name_en if language == "en" else self.name_ru
 
 
+# The WHERE of the partial indexes over open requests (OPEN_STATUSES, spelled in SQL).
+OPEN_REQUESTS = "status IN ('new', 'in_progress', 'on_hold')"
+
+
 class Request(Timestamps, Base):
     """A repair request. Its public number (#N) is its id."""
 
@@ -83,6 +87,20 @@ class Request(Timestamps, Base):
         Index("ix_requests_assignee_id_status", "assignee_id", "status"),
         Index("ix_requests_author_id_created_at", "author_id", "created_at", "id"),
         Index("ix_requests_created_at", "created_at", "id"),
+        # The open requests only (migration 0004): the Overdue queue and the queue counts.
+        Index(
+            "ix_requests_open_created_at",
+            "created_at",
+            "id",
+            postgresql_where=text(OPEN_REQUESTS),
+            sqlite_where=text(OPEN_REQUESTS),
+        ),
+        Index(
+            "ix_requests_open_due_at",
+            "due_at",
+            postgresql_where=text(OPEN_REQUESTS),
+            sqlite_where=text(OPEN_REQUESTS),
+        ),
         # The admin's full-text search (PostgreSQL only; migration 0002_triage).
         Index(
             "ix_requests_fulltext",

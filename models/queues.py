@@ -22,6 +22,10 @@ class FilterField(StrEnum):
     ASSIGNEE = "a"
 
 
+# A queue's size is counted up to this many; beyond it the buttons say "1000+", so a view
+# never counts a million closed requests.
+COUNT_CAP = 1000
+
 # The assignee filter: 0 = anybody, -1 = nobody assigned, otherwise a users.id.
 ANY_ASSIGNEE = 0
 UNASSIGNED = -1

@@ -17,7 +17,7 @@ from models.queues import UNASSIGNED, Queue
 from models.sla import is_overdue
 from utils.cards import OVERDUE_MARK, PRIORITY_MARK, STATUS_MARK, priority_label, render_card
 from utils.i18n import Markup, Translator
-from utils.keyboards.staff import ROLE_MARK
+from utils.keyboards.staff import ROLE_MARK, queue_count
 
 MESSAGE_MAX = 4096
 COMMENT_SHOWN_MAX = 300
@@ -122,7 +122,7 @@ def queue_text(
     assignee: int,
     assignee_name: str | None,
 ) -> str:
-    lines = [t("queue-title", queue=Markup(t(f"queue-name-{queue}")), count=total)]
+    lines = [t("queue-title", queue=Markup(t(f"queue-name-{queue}")), count=queue_count(t, total))]
     filters = []
     if category:
         filters.append(t("filter-shown-category", name=category))

@@ -29,10 +29,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models import OPEN_STATUSES, Category, Priority, Request, RequestStatus, Role, User
-from models.queues import ANY_ASSIGNEE, UNASSIGNED, Queue
+from models.queues import ANY_ASSIGNEE, COUNT_CAP, UNASSIGNED, Queue
 
 PAGE_SIZE = 10
 MAX_SEARCH_WORDS = 8
+# Search first reads this many of the newest requests (from the cursor on): enough for a
+# page when the words are common. Otherwise the full-text index finds every match.
+SEARCH_WINDOW = 2000
 # Spelled exactly like the GIN index ix_requests_fulltext (migration 0002_triage) so the
 # planner uses it: to_tsvector('simple'::regconfig, description || ' ' || location).
 _TS_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
@@ -168,19 +171,24 @@ async def queue_page(
     return await _page(session, _filter_conditions(flt, now), after_id, limit)
 
 
+def _capped_count(conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """How many rows match, counted up to COUNT_CAP + 1 (more means "COUNT_CAP+")."""
+    matching = (
+        select(literal_column("1")).select_from(Request).where(*conditions).limit(COUNT_CAP + 1)
+    ).subquery()
+    return cast("Select[Any]", select(func.count()).select_from(matching))
+
+
 async def queue_total(session: AsyncSession, flt: QueueFilter, *, now: datetime) -> int:
-    stmt = select(func.count(Request.id)).where(*_filter_conditions(flt, now))
-    return int(await session.scalar(stmt) or 0)
+    """The queue's size, up to COUNT_CAP + 1."""
+    return int(await session.scalar(_capped_count(_filter_conditions(flt, now))) or 0)
 
 
 async def queue_counts(session: AsyncSession, *, now: datetime) -> dict[Queue, int]:
-    """Every queue's size in one query (conditional aggregates)."""
+    """Every queue's size (each up to COUNT_CAP + 1) in one query of capped subqueries."""
     columns = [
-        func.count(Request.id).filter(queue_condition(q, now)).label(q.value)
-        for q in Queue
-        if q is not Queue.ALL
+        _capped_count([queue_condition(q, now)]).scalar_subquery().label(q.value) for q in Queue
     ]
-    columns.append(func.count(Request.id).label(Queue.ALL.value))
     row = (await session.execute(select(*columns))).one()
     return {Queue(key): int(value or 0) for key, value in row._mapping.items()}
 
@@ -220,6 +228,44 @@ def _search_condition(dialect: str, words: list[str]) -> ColumnElement[bool]:
     return and_(*(matches(w) for w in words))
 
 
+async def _search_page(
+    session: AsyncSession, condition: ColumnElement[bool], after_id: int, limit: int
+) -> Page:
+    """PostgreSQL: one plan for common words, another for rare ones.
+
+    Walking the requests newest first and testing each is quick when matches are dense and
+    hopeless when there are none (every row is tested). The GIN index is the opposite: it
+    finds rare words at once, but a common word's thousands of matches must all be read and
+    sorted. So: test the newest SEARCH_WINDOW rows; when they fill the page, done; when not,
+    the words are rare, and the index finds them all (a materialized CTE, so the planner
+    cannot turn it back into the walk).
+    """
+    keyset = await _after(session, after_id)
+    where = [keyset] if keyset is not None else []
+    order = (Request.created_at.desc(), Request.id.desc())
+    newest = (
+        select(Request.id, Request.created_at)
+        .where(*where)
+        .order_by(*order)
+        .limit(SEARCH_WINDOW)
+        .subquery()
+    )
+    stmt = (
+        _rows_query()
+        .join(newest, newest.c.id == Request.id)
+        .where(condition)
+        # The window's own order: the join walks it and stops at the page's last match.
+        .order_by(newest.c.created_at.desc(), newest.c.id.desc())
+        .limit(limit + 1)
+    )
+    rows = [RequestRow(*r) for r in (await session.execute(stmt)).all()]
+    if len(rows) <= limit:
+        hits = select(Request.id).where(condition, *where).cte("hits").prefix_with("MATERIALIZED")
+        stmt = _rows_query().join(hits, hits.c.id == Request.id).order_by(*order).limit(limit + 1)
+        rows = [RequestRow(*r) for r in (await session.execute(stmt)).all()]
+    return Page(rows[:limit], len(rows) > limit)
+
+
 async def search(
     session: AsyncSession, text: str, *, after_id: int = 0, limit: int = PAGE_SIZE
 ) -> Page:
@@ -227,7 +273,10 @@ async def search(
     if not words:
         return Page([], False)
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
-    return await _page(session, [_search_condition(dialect, words)], after_id, limit)
+    condition = _search_condition(dialect, words)
+    if dialect == "postgresql":
+        return await _search_page(session, condition, after_id, limit)
+    return await _page(session, [condition], after_id, limit)
 
 
 # ------------------------------------------------------------------------------- tasks

@@ -13,7 +13,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from models.enums import Action, Priority, Role
-from models.queues import ANY_ASSIGNEE, UNASSIGNED, FilterField, Queue
+from models.queues import ANY_ASSIGNEE, COUNT_CAP, UNASSIGNED, FilterField, Queue
 from utils.callbacks import (
     AdminMenuCb,
     AssignPageCb,
@@ -74,8 +74,16 @@ def back_button(t: Translator, data: CallbackData) -> InlineKeyboardButton:
 
 
 # ------------------------------------------------------------------------- the panel
+def queue_count(t: Translator, count: int) -> int | str:
+    """A queue's size as shown: counts stop at COUNT_CAP, a larger queue is "1000+"."""
+    return t("queue-count-capped", count=COUNT_CAP) if count > COUNT_CAP else count
+
+
 def admin_panel_keyboard(t: Translator, counts: Mapping[Queue, int]) -> InlineKeyboardMarkup:
-    queues = [_button(t(f"queue-{q}", count=counts.get(q, 0)), QueueCb(q=q)) for q in Queue]
+    queues = [
+        _button(t(f"queue-{q}", count=queue_count(t, counts.get(q, 0))), QueueCb(q=q))
+        for q in Queue
+    ]
     return _markup(
         [
             queues[0:2],

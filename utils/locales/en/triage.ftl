@@ -108,6 +108,8 @@ queue-name-late = ⚠ Overdue
 queue-name-all = 📋 All requests
 queue-title = <b>{ $queue }</b> · { $count }
 queue-empty = Nothing here.
+# A queue counted only up to { $count } (a thousand): "1000+".
+queue-count-capped = { $count }+
 
 filter-category = 📂 Category
 filter-priority = ❗ Priority

@@ -108,6 +108,8 @@ queue-name-late = ⚠ Просрочены
 queue-name-all = 📋 Все заявки
 queue-title = <b>{ $queue }</b> · { $count }
 queue-empty = Здесь пусто.
+# A queue counted only up to { $count } (a thousand): "1000+".
+queue-count-capped = { $count }+
 
 filter-category = 📂 Категория
 filter-priority = ❗ Срочность
