@@ -28,6 +28,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -136,7 +137,7 @@ async def deep_cursor(bench: Bench, flt: QueueFilter, pages: int) -> tuple[int, 
     """Follow the queue's "more" button `pages` times; (cursor, pages actually followed)."""
     after = 0
     for depth in range(pages):
-        view = await bench.once(lambda s, a=after: triage.queue(s, flt, after_id=a))
+        view = await bench.once(partial(triage.queue, flt=flt, after_id=after))
         assert isinstance(view, triage.QueueView)
         if not view.page.has_more:
             return after, depth
@@ -147,7 +148,7 @@ async def deep_cursor(bench: Bench, flt: QueueFilter, pages: int) -> tuple[int, 
 async def deep_search_cursor(bench: Bench, text: str, pages: int) -> tuple[int, int]:
     after = 0
     for depth in range(pages):
-        found = await bench.once(lambda s, a=after: triage.search(s, text, after_id=a))
+        found = await bench.once(partial(triage.search, text=text, after_id=after))
         assert isinstance(found, triage.SearchResult)
         if found.page is None or not found.page.has_more:
             return after, depth
@@ -194,13 +195,13 @@ async def measure_views(bench: Bench, *, deep: int, requests: int) -> dict[str, 
     await bench.measure("panel counts", lambda s: triage.panel_counts(s))
     assignee = 7
     for name, flt in filtered_views(assignee):
-        await bench.measure(f"queue {name}", lambda s, f=flt: triage.queue(s, f))
+        await bench.measure(f"queue {name}", partial(triage.queue, flt=flt))
         cursor, depth = await deep_cursor(bench, flt, deep)
         if depth:
             details[f"queue {name} deep"] = {"pages": depth, "cursor": cursor}
             await bench.measure(
                 f"queue {name} page {depth + 1}",
-                lambda s, f=flt, c=cursor: triage.queue(s, f, after_id=c),
+                partial(triage.queue, flt=flt, after_id=cursor),
             )
 
     number = f"#{requests // 2}"
@@ -215,13 +216,13 @@ async def measure_views(bench: Bench, *, deep: int, requests: int) -> dict[str, 
         "search place": "каб 150",
     }
     for name, text in searches.items():
-        await bench.measure(name, lambda s, q=text: triage.search(s, q))
+        await bench.measure(name, partial(triage.search, text=text))
     cursor, depth = await deep_search_cursor(bench, "кран", deep)
     if depth:
         details["search deep"] = {"pages": depth, "cursor": cursor}
         await bench.measure(
             f"search common word page {depth + 1}",
-            lambda s, c=cursor: triage.search(s, "кран", after_id=c),
+            partial(triage.search, text="кран", after_id=cursor),
         )
     return details
 
@@ -234,7 +235,7 @@ async def measure_my_requests(bench: Bench, engine: AsyncEngine) -> dict[str, An
                 "ORDER BY count(*) DESC, author_id LIMIT 1"
             )
         ).one()
-    author_id, count = int(row[0]), int(row[1])
+    author_id, count = (int(value) for value in row)
     async with bench.pool() as session:
         user = await users_repo.by_id(session, author_id)
     assert user is not None
@@ -265,7 +266,7 @@ async def explain_all(engine: AsyncEngine, recorder: Recorder) -> list[dict[str,
     found = []
     async with engine.connect() as conn:
         raw = await conn.get_raw_connection()
-        driver: asyncpg.Connection = raw.driver_connection  # type: ignore[assignment]
+        driver: asyncpg.Connection = raw.driver_connection
         for (label, statement), params in recorder.statements.items():
             plan = await driver.fetchval(f"EXPLAIN (FORMAT JSON) {statement}", *(params or ()))
             # SQLAlchemy's asyncpg set-up decodes json already; plain asyncpg does not.

@@ -71,39 +71,51 @@ class Driver:
     """Hands the people's next updates to the dispatcher and times them."""
 
     def __init__(
-        self, dp: Dispatcher, bot: Bot, users: list[VirtualUser], scripts: Scripts
+        self,
+        dp: Dispatcher,
+        bot: Bot,
+        users: list[VirtualUser],
+        scripts: Scripts,
+        max_active: int,
     ) -> None:
         self.dp, self.bot, self.scripts = dp, bot, scripts
         self.staff = deque(u for u in users if u.role is not Role.REQUESTER)
-        self.requesters = deque(u for u in users if u.role is Role.REQUESTER)
-        self.script_names: dict[int, str] = {}
+        # Teachers come and go: at most `max_active` are in the middle of something (and
+        # act again at a person's pace until their script ends); the rest wait their turn.
+        self.max_active = max_active
+        self.active: deque[VirtualUser] = deque()
+        self.idle = deque(u for u in users if u.role is Role.REQUESTER)
 
     def _take(self, now: float) -> VirtualUser | None:
-        """A free person: staff first (they work at a person's full pace), then teachers."""
-        for pool in (self.staff, self.requesters):
+        """A free person: staff first (they work at a person's full pace), then the
+        teachers in the middle of something, then a new teacher if there is room."""
+        for pool in (self.staff, self.active):
             for _ in range(len(pool)):
                 user = pool.popleft()
                 pool.append(user)
                 if not user.busy and user.ready_at <= now:
                     user.busy = True
                     return user
+        if len(self.active) < self.max_active and self.idle:
+            user = self.idle.popleft()
+            self.active.append(user)
+            user.busy = True
+            return user
         return None
 
     def _next_update(self, user: VirtualUser) -> Update:
+        if user.pending is not None:
+            return user.pending
         for _ in range(3):
-            if user.script is None:
-                name, user.script = self.scripts.next_script(user)
-                self.script_names[user.person.id] = name
+            user.script_name, user.script = self.scripts.next_script(user)
             found = next(user.script, None)
             if found is not None:
                 return found
-            user.script = None
         return message(user.person, "/start")  # three scripts missed at once: look around
 
     async def _one(self, user: VirtualUser, phase: Phase, due: float) -> None:
         # What polling receives: JSON, parsed into an Update mounted on the Bot.
         raw = self._next_update(user).model_dump(mode="json", exclude_none=True)
-        script = self.script_names.get(user.person.id, "start")
         try:
             update = Update.model_validate(raw, context={"bot": self.bot})
             await self.dp.feed_update(self.bot, update)
@@ -113,7 +125,15 @@ class Driver:
         latency = finished - due
         phase.updates += 1
         phase.latencies.append(latency)
-        phase.by_script.setdefault(script, []).append(latency)
+        phase.by_script.setdefault(user.script_name, []).append(latency)
+        # The person reads the answer and decides what to do next (the script resumes now,
+        # after the update was handled); a finished teacher makes room for another.
+        user.pending = next(user.script, None) if user.script is not None else None
+        if user.pending is None:
+            user.script = None
+            if user.role is Role.REQUESTER:
+                self.active.remove(user)
+                self.idle.append(user)
         user.ready_at = finished + PACE
         user.busy = False
 
@@ -233,7 +253,11 @@ async def bench(args: argparse.Namespace) -> Report:
         rng = random.Random(args.seed)
         stats = Stats()
         driver = Driver(
-            app.dispatcher, app.bot, users, Scripts(session.chats, stats, rng, categories)
+            app.dispatcher,
+            app.bot,
+            users,
+            Scripts(session.chats, stats, rng, categories),
+            max_active=args.active,
         )
 
         for user in users:  # everyone says /start once: registered, menu shown
@@ -357,6 +381,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--active", type=int, default=200, help="teachers in the middle of something at once"
+    )
     parser.add_argument("--log-level", default="INFO")
     parser.add_argument("--json", type=Path, default=Path("bench/results/run.json"))
     args = parser.parse_args()

@@ -70,6 +70,8 @@ class VirtualUser:
     ready_at: float = 0.0
     busy: bool = False
     script: Script | None = None
+    script_name: str = "start"
+    pending: Update | None = None  # the script's next update, decided after the last one
 
 
 class Miss(Exception):
