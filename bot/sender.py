@@ -310,12 +310,16 @@ class OutboxSender:
         claims, skipped = await self._claim(now, exclude=cooling.keys())
         if claims:
             results = await asyncio.gather(
-                *(self._process(claim) for claim in claims), return_exceptions=True
+                *(self._attempt(claim) for claim in claims), return_exceptions=True
             )
+            done: list[tuple[Claim, Outcome]] = []
             for claim, result in zip(claims, results, strict=True):
                 if isinstance(result, BaseException):
                     # The lease runs out and the row is tried again.
                     log.error("outbox_process_error", outbox_id=claim.id, exc_info=result)
+                else:
+                    done.append((claim, result))
+            await self._finish(done)
         if claims or skipped:
             return len(claims) + skipped, None
         if cooling:
@@ -417,10 +421,6 @@ class OutboxSender:
             return set(result)
 
     # -- one row ------------------------------------------------------------------------
-    async def _process(self, claim: Claim) -> None:
-        outcome = await self._attempt(claim)
-        await self._finish(claim, outcome)
-
     async def _attempt(self, claim: Claim) -> Outcome:
         try:
             return await self._send(claim)
@@ -542,12 +542,70 @@ class OutboxSender:
             await self.clock.sleep_until(min(deadline, now + 1.0))
 
     # -- recording the outcome --------------------------------------------------------
-    async def _finish(self, claim: Claim, outcome: Outcome) -> None:
+    async def _finish(self, done: Sequence[tuple[Claim, Outcome]]) -> None:
+        """Record a batch's outcomes in one transaction.
+
+        The sent rows (nearly all of them) are marked by one UPDATE; retries, releases and
+        failures row by row. A row whose lease was lost meanwhile is left to its new holder.
+        """
+        if not done:
+            return
         now = self.clock.now()
+        sent = [(claim, outcome) for claim, outcome in done if outcome.verdict is Verdict.SENT]
+        others = [
+            (claim, outcome) for claim, outcome in done if outcome.verdict is not Verdict.SENT
+        ]
+        recorded: set[int] = set()
+        try:
+            async with self.session_pool() as session, session.begin():
+                if session.get_bind().dialect.name == "postgresql":
+                    await session.execute(text("SET LOCAL synchronous_commit = off"))
+                if sent:
+                    recorded |= await self._mark_sent(session, sent, now)
+                for claim, outcome in others:
+                    if await self._record(session, claim, outcome, now):
+                        recorded.add(claim.id)
+        except Exception:
+            # Nothing recorded: the leases run out and the rows are tried again.
+            log.exception("outbox_finish_error", rows=len(done))
+            return
+        for claim, outcome in done:
+            if claim.id in recorded:
+                self._report(claim, outcome)
+            else:
+                log.warning("outbox_lease_lost", outbox_id=claim.id)
+
+    async def _mark_sent(
+        self, session: AsyncSession, sent: Sequence[tuple[Claim, Outcome]], now: float
+    ) -> set[int]:
+        updated = set(
+            await session.scalars(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id.in_([claim.id for claim, _ in sent]),
+                    OutboxMessage.claim_token.in_({claim.token for claim, _ in sent}),
+                )
+                .values(
+                    status=OutboxStatus.SENT,
+                    sent_at=as_datetime(now),
+                    last_error=None,
+                    claimed_until=None,
+                    claim_token=None,
+                )
+                .returning(OutboxMessage.id),
+                execution_options={"synchronize_session": False},
+            )
+        )
+        for claim, outcome in sent:
+            if claim.id in updated:
+                await self._remember_copies(session, claim, outcome)
+        return updated
+
+    async def _record(
+        self, session: AsyncSession, claim: Claim, outcome: Outcome, now: float
+    ) -> bool:
         values: dict[str, Any] = {"claimed_until": None, "claim_token": None}
         match outcome.verdict:
-            case Verdict.SENT:
-                values.update(status=OutboxStatus.SENT, sent_at=as_datetime(now), last_error=None)
             case Verdict.RETRY:
                 values.update(
                     available_at=as_datetime(now + outcome.delay), last_error=outcome.error
@@ -558,40 +616,41 @@ class OutboxSender:
                     values["available_at"] = as_datetime(now + outcome.delay)
             case Verdict.FAILED:
                 values.update(status=OutboxStatus.FAILED, last_error=outcome.error)
-        async with self.session_pool() as session, session.begin():
-            if session.get_bind().dialect.name == "postgresql":
-                await session.execute(text("SET LOCAL synchronous_commit = off"))
-            updated = await session.scalar(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == claim.token)
-                .values(**values)
-                .returning(OutboxMessage.id)
+        updated = await session.scalar(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == claim.token)
+            .values(**values)
+            .returning(OutboxMessage.id),
+            execution_options={"synchronize_session": False},
+        )
+        if updated is None:
+            return False
+        if outcome.blocked:
+            await users_repo.set_bot_blocked(session, claim.chat_id, True)
+        return True
+
+    @staticmethod
+    async def _remember_copies(session: AsyncSession, claim: Claim, outcome: Outcome) -> None:
+        """A sent card's message id is kept so later edits reach it; vanished copies go."""
+        if (
+            claim.kind is OutboxKind.CARD
+            and claim.request_id is not None
+            and outcome.message_id is not None
+        ):
+            session.add(
+                CardMessage(
+                    request_id=claim.request_id,
+                    chat_id=claim.chat_id,
+                    message_id=outcome.message_id,
+                )
             )
-            if updated is None:
-                log.warning("outbox_lease_lost", outbox_id=claim.id)
-                return
-            if (
-                claim.kind is OutboxKind.CARD
-                and claim.request_id is not None
-                and outcome.message_id is not None
-            ):
-                session.add(
-                    CardMessage(
-                        request_id=claim.request_id,
-                        chat_id=claim.chat_id,
-                        message_id=outcome.message_id,
-                    )
+        if outcome.gone_copies:
+            await session.execute(
+                delete(CardMessage).where(
+                    CardMessage.chat_id == claim.chat_id,
+                    CardMessage.message_id.in_(outcome.gone_copies),
                 )
-            if outcome.gone_copies:
-                await session.execute(
-                    delete(CardMessage).where(
-                        CardMessage.chat_id == claim.chat_id,
-                        CardMessage.message_id.in_(outcome.gone_copies),
-                    )
-                )
-            if outcome.blocked:
-                await users_repo.set_bot_blocked(session, claim.chat_id, True)
-        self._report(claim, outcome)
+            )
 
     def _report(self, claim: Claim, outcome: Outcome) -> None:
         match outcome.verdict:
