@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import resource
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +40,7 @@ class Counters:
     redis_round_trips: int = 0
     api_calls: int = 0
     by_method: dict[str, int] = field(default_factory=dict)
+    by_statement: Counter[str] = field(default_factory=Counter)  # the statement's head
 
     def snapshot(self) -> tuple[int, int, int, int]:
         return (
@@ -54,8 +55,9 @@ def count_sql(engine: AsyncEngine, counters: Counters) -> None:
     sync = engine.sync_engine
 
     @event.listens_for(sync, "before_cursor_execute")
-    def _statement(*_args: Any) -> None:
+    def _statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         counters.sql_statements += 1
+        counters.by_statement[" ".join(statement.split())[:90]] += 1
 
     @event.listens_for(sync, "begin")
     def _begin(*_args: Any) -> None:
