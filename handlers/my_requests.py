@@ -100,6 +100,12 @@ async def author_screen(
     card = await service.get_for_author(session, request_id, user)
     if card is None:
         return None
+    return render_author_card(card, t, settings)
+
+
+def render_author_card(
+    card: service.AuthorCard, t: Translator, settings: Settings
+) -> tuple[str, InlineKeyboardMarkup]:
     text = author_card_text(t, card, tz=settings.tz, now=utcnow())
     markup = author_card_keyboard(
         t,

@@ -26,7 +26,7 @@ from bot.services.comments import FileRef
 from bot.services.notifications import Notifier
 from bot.settings import Settings
 from handlers._requester import incoming_file, show
-from handlers.my_requests import author_screen
+from handlers.my_requests import author_screen, render_author_card
 from models import AttachmentKind, Priority, User
 from utils.callbacks import (
     DraftCategoryCb,
@@ -537,7 +537,11 @@ def get_router() -> Router:
         number = result.view.id
         created = result.outcome is service.CreateOutcome.CREATED
         await query.answer(t("draft-created-toast" if created else "draft-already", number=number))
-        screen = await author_screen(session, user, t, settings, number)
+        screen = (
+            render_author_card(result.card, t, settings)
+            if result.card is not None
+            else await author_screen(session, user, t, settings, number)
+        )
         text = t("draft-created", number=number)
         if screen is not None:
             await show(query, f"{text}\n\n{screen[0]}", screen[1])

@@ -78,7 +78,7 @@ BUDGET: dict[str, tuple[int, int]] = {
     "new request: a photo": (1, 3),
     "new request: done with photos": (1, 3),
     "new request: priority": (1, 3),
-    "new request: submit": (14, 3),
+    "new request: submit": (11, 3),
     "my requests: first page": (3, 2),
     "my requests: next page": (3, 2),
     "my requests: open a card": (4, 2),

@@ -88,6 +88,7 @@ class CreateResult:
     outcome: CreateOutcome
     view: RequestView | None = None
     retry_in_minutes: int = 0
+    card: AuthorCard | None = None  # CREATED: the author's card, with nothing more to read
 
 
 async def visible_categories(session: AsyncSession) -> list[Category]:
@@ -175,7 +176,9 @@ async def create_request(
         category_id=draft.category_id,
         files=len(files),
     )
-    return CreateResult(CreateOutcome.CREATED, view)
+    # Just created: its one history line is this creation, and it has no comments yet.
+    card = author_card(view, user, [HistoryLine(now, RequestStatus.NEW, user.full_name, None)], [])
+    return CreateResult(CreateOutcome.CREATED, view, card=card)
 
 
 async def request_by_token(session: AsyncSession, user: User, token: str) -> int | None:
@@ -341,10 +344,16 @@ async def get_for_author(session: AsyncSession, request_id: int, user: User) -> 
     comment_lines = [
         CommentLine(c.created_at, name, c.text, c.author_id == user.id) for c, name in comments
     ]
+    return author_card(view, user, history, comment_lines)
+
+
+def author_card(
+    view: RequestView, user: User, history: list[HistoryLine], comments: list[CommentLine]
+) -> AuthorCard:
     return AuthorCard(
         view=view,
         history=history,
-        comments=comment_lines,
+        comments=comments,
         actions=allowed_actions(view.status, author_actor(user, view)),
         can_comment=view.status not in FINAL_STATUSES,
         can_rate=view.status is RequestStatus.CLOSED and view.rating is None,
