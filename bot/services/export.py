@@ -9,8 +9,6 @@ so the event loop keeps serving updates while a large file is built.
 from __future__ import annotations
 
 import asyncio
-import io
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -18,12 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -34,7 +26,6 @@ from models import (
     AttachmentKind,
     Category,
     Comment,
-    Priority,
     Request,
     RequestStatus,
     User,
@@ -172,130 +163,10 @@ def was_late(
     return status in OPEN_STATUSES and now > due
 
 
-def _person(full_name: str | None, username: str | None) -> str | None:
+def person_label(full_name: str | None, username: str | None) -> str | None:
     if full_name is None:
         return None
     return f"{full_name} (@{username})" if username else full_name
-
-
-class _Builder:
-    """The workbook being written. Called from worker threads, one call at a time."""
-
-    def __init__(self, t: Translator, tz: ZoneInfo, now: datetime) -> None:
-        self.t = t
-        self.tz = tz
-        self.now = now
-        self.statuses = {s: t(f"status-{s}") for s in RequestStatus}
-        self.priorities = {p: t(f"priority-{p}") for p in Priority}
-        self.summary: Counter[tuple[str, RequestStatus]] = Counter()
-        self.rows = 0
-        self.wb = Workbook(write_only=True)
-        self.ws: WriteOnlyWorksheet = self.wb.create_sheet(t("export-sheet-requests"))
-        for i, (_, width) in enumerate(COLUMNS, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = width
-        self.ws.freeze_panes = "A2"
-        self.ws.append([self._header(t(key)) for key, _ in COLUMNS])
-
-    def _header(self, text: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=text)
-        cell.font = Font(bold=True)
-        return cell
-
-    def _date(self, value: datetime | None) -> WriteOnlyCell | None:
-        if value is None:
-            return None
-        # Excel has no time zones: local wall-clock time in TIMEZONE, naive.
-        cell = WriteOnlyCell(self.ws, value=value.astimezone(self.tz).replace(tzinfo=None))
-        cell.number_format = DATE_FORMAT
-        return cell
-
-    def _text(self, value: str | None) -> Any:
-        if value is None:
-            return None
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT]
-        if value.startswith("="):  # user text is never a formula
-            cell = WriteOnlyCell(self.ws, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
-
-    def add(self, batch: list[Any]) -> None:
-        language = self.t.language
-        for row in batch:
-            (
-                number,
-                created,
-                author_name,
-                author_username,
-                phone,
-                cat_ru,
-                cat_en,
-                location,
-                description,
-                priority,
-                status,
-                assignee_name,
-                assignee_username,
-                due,
-                first_response,
-                done,
-                closed,
-                rating,
-                photos,
-                comments,
-            ) = row
-            category = cat_en if language == "en" else cat_ru
-            hours = round((done - created).total_seconds() / 3600, 1) if done else None
-            self.ws.append(
-                [
-                    number,
-                    self._date(created),
-                    self._text(_person(author_name, author_username)),
-                    self._text(phone),
-                    self._text(category),
-                    self._text(location),
-                    self._text(description),
-                    self.priorities[priority],
-                    self.statuses[status],
-                    self._text(_person(assignee_name, assignee_username)),
-                    self._date(due),
-                    self._date(first_response),
-                    self._date(done),
-                    self._date(closed),
-                    hours,
-                    was_late(due, done, status, self.now),
-                    rating,
-                    photos or 0,
-                    comments or 0,
-                ]
-            )
-            self.summary[(category, status)] += 1
-            self.rows += 1
-
-    def finish(self) -> bytes:
-        last = get_column_letter(len(COLUMNS))
-        self.ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
-        self._write_summary()
-        buffer = io.BytesIO()
-        self.wb.save(buffer)
-        return buffer.getvalue()
-
-    def _write_summary(self) -> None:
-        t = self.t
-        ws = self.wb.create_sheet(t("export-sheet-summary"))
-        statuses = list(RequestStatus)
-        ws.column_dimensions["A"].width = 24
-        for i in range(len(statuses) + 1):
-            ws.column_dimensions[get_column_letter(i + 2)].width = 14
-        ws.freeze_panes = "B2"
-        header = [t("export-summary-category"), *(self.statuses[s] for s in statuses)]
-        ws.append([self._header(h) for h in [*header, t("export-summary-total")]])
-        categories = sorted({category for category, _ in self.summary})
-        for category in categories:
-            counts = [self.summary[(category, s)] for s in statuses]
-            ws.append([self._text(category), *counts, sum(counts)])
-        totals = [sum(self.summary[(c, s)] for c in categories) for s in statuses]
-        ws.append([self._header(t("export-summary-total")), *totals, sum(totals)])
 
 
 async def build_export(
@@ -309,7 +180,10 @@ async def build_export(
 ) -> ExportFile:
     """Read the requests of the period (and status) and return the .xlsx file."""
     start, end = period_bounds(period, now, tz)
-    builder = await asyncio.to_thread(_Builder, t, tz, now)
+    # openpyxl (~20 MB resident) is imported by the first export, not with the bot.
+    from bot.services.xlsx import Builder
+
+    builder = await asyncio.to_thread(Builder, t, tz, now)
     async with session.begin():
         result = await session.stream(_query(start, end, status).execution_options(yield_per=BATCH))
         async for batch in result.partitions(BATCH):
