@@ -49,7 +49,7 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import EditMessageCaption, EditMessageReplyMarkup, EditMessageText
 from aiogram.types import Message
-from sqlalchemy import delete, event, exists, func, or_, select, text, update
+from sqlalchemy import delete, event, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, aliased
 
@@ -351,7 +351,13 @@ class OutboxSender:
         moment = as_datetime(now)
         token = uuid.uuid4().hex
         lease_end = now + self.lease_seconds
-        stmt = select(OutboxMessage).where(*self._eligible(moment))
+        # The chat's user has blocked the bot: read in the same statement as the claim.
+        blocked = (
+            exists()
+            .where(User.telegram_id == OutboxMessage.chat_id, User.bot_blocked.is_(True))
+            .label("blocked")
+        )
+        stmt = select(OutboxMessage, blocked).where(*self._eligible(moment))
         if exclude:
             stmt = stmt.where(OutboxMessage.chat_id.not_in(list(exclude)))
         stmt = (
@@ -362,10 +368,8 @@ class OutboxSender:
         claims: list[Claim] = []
         given_up: list[tuple[OutboxMessage, str]] = []
         async with self.session_pool() as session, session.begin():
-            rows = (await session.scalars(stmt)).all()
-            blocked = await self._blocked(session, [r.chat_id for r in rows])
-            for row in rows:
-                if row.chat_id in blocked:
+            for row, chat_blocked in (await session.execute(stmt)).all():
+                if chat_blocked:
                     given_up.append((row, BOT_BLOCKED))
                 elif row.attempts >= self.max_attempts:  # its sender died on every attempt
                     given_up.append((row, "attempts"))
@@ -383,18 +387,6 @@ class OutboxSender:
             log.warning("outbox_failed", outbox_id=row.id, method=row.method, reason=reason)
             self.metrics.failed(reason)
         return claims, len(given_up)
-
-    @staticmethod
-    async def _blocked(session: AsyncSession, chat_ids: Sequence[int]) -> set[int]:
-        private = [chat_id for chat_id in chat_ids if chat_id > 0]
-        if not private:
-            return set()
-        result = await session.scalars(
-            select(User.telegram_id).where(
-                User.telegram_id.in_(private), User.bot_blocked.is_(True)
-            )
-        )
-        return set(result)
 
     @staticmethod
     def _snapshot(row: OutboxMessage, token: str, lease_end: float) -> Claim:
@@ -558,8 +550,6 @@ class OutboxSender:
         recorded: set[int] = set()
         try:
             async with self.session_pool() as session, session.begin():
-                if session.get_bind().dialect.name == "postgresql":
-                    await session.execute(text("SET LOCAL synchronous_commit = off"))
                 if sent:
                     recorded |= await self._mark_sent(session, sent, now)
                 for claim, outcome in others:
