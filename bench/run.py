@@ -355,7 +355,8 @@ def report(
     rep.add("Bot API calls / update", counts[3] / max(1, both), "")
     rep.add("peak RSS", peak_rss_mb(), "MB", at_most=200)
     rep.add("handler errors", errors, "", at_most=0)
-    rep.add("script misses", sum(stats.misses.values()), "")
+    rep.add("scripts run", sum(stats.scripts.values()), "")
+    rep.add("  ended early (no button)", sum(stats.misses.values()), "")
     rep.details = {
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "requests_created": requests_made,

@@ -106,6 +106,7 @@ class Scripts:
         self.stats = stats
         self.rng = rng
         self.categories = categories
+        self.filed: set[int] = set()  # people with a request of their own to look at
 
     def press(self, p: Person, prefix: str, pick: Pick = first, *, consume: bool = False) -> Update:
         """Press a button of this person's newest message that has one starting with
@@ -133,6 +134,7 @@ class Scripts:
         yield self.press(p, DraftNavCb(action=DraftNav.DONE).pack())
         yield self.press(p, "nrp:", self.any_of)
         yield self.press(p, "nrs:")
+        self.filed.add(p.id)
 
     def browse(self, p: Person) -> Script:
         """My requests, the next page when there is one, one card."""
@@ -182,6 +184,8 @@ class Scripts:
             choices = [("work", self.work, 1.0)]
         elif self.log.find_button(p.id, f"ra:{Action.CONFIRM}:") is not None:
             choices = [("confirm", self.confirm, 1.0)]
+        elif p.id not in self.filed:
+            choices = [("file_request", self.file_request, 1.0)]
         else:
             choices = [
                 ("file_request", self.file_request, 0.55),
