@@ -418,15 +418,14 @@ async def preview_action(
     The same rules as `transitions.perform`, which checks them again when it acts.
     """
     async with session.begin():
-        request = await requests_repo.get(session, request_id)
-        if request is None:
+        view = await requests_repo.get_view(session, request_id)
+        if view is None:
             return Preview(Outcome.NOT_FOUND)
-        actor = actor_for(user, request.author_id, request.assignee_id)
+        actor = actor_for(user, view.author.id, view.assignee.id if view.assignee else None)
         if user.role is Role.USER and not actor.is_author:
             return Preview(Outcome.NOT_FOUND)
-        view = await requests_repo.get_view(session, request_id)
         try:
-            target_status(request.status, action, actor)
+            target_status(view.status, action, actor)
         except TransitionError as exc:
             return Preview(_DENIALS[exc.denial], view)
     return Preview(Outcome.DONE, view, needs_reason=reason_required(action, actor))
