@@ -155,14 +155,11 @@ def get_router() -> Router:
         if len(text) > SEARCH_MAX:
             await message.answer(t("search-too-long", limit=SEARCH_MAX))
             return
-        result = await triage.search(session, text)
+        result = await triage.search(session, text, user=user)
         if result.number is not None:
             await state.clear()
-            card = await triage.staff_card(session, request_id=result.number, user=user)
-            if card is not None:
-                view_text, keyboard = full_card_view(
-                    t, triage.PressedCard(card, False), user, settings
-                )
+            if result.card is not None:
+                view_text, keyboard = full_card_view(t, result.card, user, settings)
                 await message.answer(view_text, reply_markup=keyboard)
                 return
         page = result.page or Page([], False)

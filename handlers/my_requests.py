@@ -28,6 +28,7 @@ from bot.services.comments import CommentOutcome, FileRef, add_comment, attach_f
 from bot.services.notifications import Notifier
 from bot.services.transitions import Outcome, TransitionResult, perform
 from bot.settings import Settings
+from database.repositories.requests import RequestView
 from handlers._requester import incoming_file, show
 from models import Action, Role, User, utcnow
 from utils.callbacks import (
@@ -69,11 +70,19 @@ class MyStates(StatesGroup):
 
 # ------------------------------------------------------------------------ screens
 async def card_screen(
-    session: AsyncSession, user: User, t: Translator, settings: Settings, request_id: int
+    session: AsyncSession,
+    user: User,
+    t: Translator,
+    settings: Settings,
+    request_id: int,
+    view: RequestView | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None] | None:
-    """The request as this person may see it: the author's card, or the staff card."""
+    """The request as this person may see it: the author's card, or the staff card.
+
+    `view`: the request as the caller already has it, so it is not read again.
+    """
     now = utcnow()
-    card = await service.get_for_author(session, request_id, user)
+    card = await service.get_for_author(session, request_id, user, view=view)
     if card is not None and user.role is not Role.ADMIN:
         text = author_card_text(t, card, tz=settings.tz, now=now)
         markup = author_card_keyboard(
@@ -85,7 +94,7 @@ async def card_screen(
             can_rate=card.can_rate,
         )
         return text, markup
-    view = await service.staff_view(session, request_id, user)
+    view = await service.staff_view(session, request_id, user, view=view)
     if view is None:
         return None
     text, keyboard = Notifier(t.catalogue, settings.tz).staff_card(t, view, now)
@@ -170,7 +179,7 @@ def get_router() -> Router:
             denial_text(t, TransitionResult(preview.outcome, preview.view)), show_alert=True
         )
         if preview.view is not None:
-            screen = await card_screen(session, user, t, settings, preview.view.id)
+            screen = await card_screen(session, user, t, settings, preview.view.id, preview.view)
             if screen is not None:
                 await show(query, *screen)
 
@@ -294,7 +303,7 @@ def get_router() -> Router:
         if not preview.ok:
             await deny(query, preview, session, user, t, settings)
             return
-        screen = await card_screen(session, user, t, settings, callback_data.id)
+        screen = await card_screen(session, user, t, settings, callback_data.id, preview.view)
         text = screen[0] if screen else ""
         await query.answer()
         await show(
@@ -425,7 +434,7 @@ def get_router() -> Router:
         if not result.ok:
             await message.answer(denial_text(t, result))
             return
-        screen = await card_screen(session, user, t, settings, request_id)
+        screen = await card_screen(session, user, t, settings, request_id, result.view)
         text = t("my-reopen-done", number=request_id)
         await message.answer(
             f"{text}\n\n{screen[0]}" if screen else text, reply_markup=screen[1] if screen else None
@@ -649,6 +658,6 @@ async def _after_transition(
         await query.answer(t(done_key, number=request_id))
     else:
         await query.answer(denial_text(t, result), show_alert=True)
-    screen = await card_screen(session, user, t, settings, request_id)
+    screen = await card_screen(session, user, t, settings, request_id, result.view)
     if screen is not None:
         await show(query, *screen)

@@ -13,6 +13,7 @@ from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
 from bot.services.transitions import Outcome, TransitionResult
 from bot.services.triage import PressedCard
 from bot.settings import Settings
+from database.repositories.details import StaffCard
 from database.repositories.requests import Person
 from models import Action, RequestStatus, Role, User, utcnow
 from utils.callbacks import AdminMenuCb, TasksCb
@@ -78,9 +79,8 @@ def card_back(user: User) -> AdminMenuCb | TasksCb:
 
 
 def full_card_view(
-    t: Translator, pressed: PressedCard, user: User, settings: Settings
+    t: Translator, card: StaffCard, user: User, settings: Settings
 ) -> tuple[str, InlineKeyboardMarkup]:
-    card = pressed.card
     text = render_full_card(t, card, tz=settings.tz, now=utcnow())
     keyboard = full_card_keyboard(
         t,
@@ -105,7 +105,7 @@ def copy_view(
     action: Action | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A remembered copy is rendered the way the outbox renders it for that chat."""
-    view = pressed.card.view
+    view = pressed.view
     if private_chat:
         t = catalogue.translator(user.language)
         viewer = viewer_actor(user.id, user.role, view)
@@ -136,7 +136,7 @@ async def show_pressed(
     notifier: Notifier,
 ) -> None:
     """Redraw the message a button was pressed on: a card copy or a full card."""
-    if pressed.is_copy:
+    if pressed.card is None:
         text, markup = copy_view(
             catalogue,
             notifier,
@@ -146,7 +146,7 @@ async def show_pressed(
             action=action,
         )
     else:
-        text, markup = full_card_view(t, pressed, user, settings)
+        text, markup = full_card_view(t, pressed.card, user, settings)
     if keyboard_only:
         await edit_markup(message, markup)
     else:

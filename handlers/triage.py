@@ -146,7 +146,7 @@ def get_router() -> Router:
             await alert(query, t("triage-not-found"))
             return
         await query.answer()
-        text, keyboard = full_card_view(t, triage.PressedCard(card, False), user, settings)
+        text, keyboard = full_card_view(t, card, user, settings)
         await query.message.answer(text, reply_markup=keyboard)
 
     @router.callback_query(CardKeyboardCb.filter(), is_staff())
@@ -246,6 +246,7 @@ def get_router() -> Router:
                 user=user,
                 chat_id=message.chat.id,
                 message_id=message.message_id,
+                view=result.view,
             )
             if pressed is not None:
                 await show_pressed(
@@ -364,6 +365,7 @@ def get_router() -> Router:
             user=user,
             chat_id=message.chat.id,
             message_id=message.message_id,
+            view=result.view,
         )
         if pressed is not None:
             await show_pressed(
@@ -418,10 +420,11 @@ def get_router() -> Router:
             user=user,
             chat_id=data["card_chat"],
             message_id=data["card_message"],
+            view=result.view,
         )
-        if pressed is not None and not pressed.is_copy:
+        if pressed is not None and pressed.card is not None:
             # A remembered copy is redrawn by the outbox; a full card is redrawn here.
-            text, markup = full_card_view(t, pressed, user, settings)
+            text, markup = full_card_view(t, pressed.card, user, settings)
             await edit_text(bot, data["card_chat"], data["card_message"], text, markup)
 
     @router.message(ReasonForm.text, ~F.text)

@@ -332,10 +332,17 @@ def author_actor(user: User, view: RequestView) -> Actor:
     return Actor(role=user.role, is_author=True, is_assignee=assignee_id == user.id)
 
 
-async def get_for_author(session: AsyncSession, request_id: int, user: User) -> AuthorCard | None:
-    """The author's view of their request; None when it is not theirs (or does not exist)."""
+async def get_for_author(
+    session: AsyncSession, request_id: int, user: User, *, view: RequestView | None = None
+) -> AuthorCard | None:
+    """The author's view of their request; None when it is not theirs (or does not exist).
+
+    `view` is the request as the caller already has it (just changed by `perform`), so it
+    is not read again.
+    """
     async with session.begin():
-        view = await requests_repo.get_view(session, request_id)
+        if view is None:
+            view = await requests_repo.get_view(session, request_id)
         if view is None or view.author.id != user.id:
             return None
         changes = await requests_repo.history(session, request_id)
@@ -379,10 +386,16 @@ async def author_view(session: AsyncSession, request_id: int, user: User) -> Req
     return view if view is not None and view.author.id == user.id else None
 
 
-async def staff_view(session: AsyncSession, request_id: int, user: User) -> RequestView | None:
-    """The request for someone who may see any request (admins), or its author."""
-    async with session.begin():
-        view = await requests_repo.get_view(session, request_id)
+async def staff_view(
+    session: AsyncSession, request_id: int, user: User, *, view: RequestView | None = None
+) -> RequestView | None:
+    """The request for someone who may see any request (admins), or its author.
+
+    With `view` (the request as the caller already has it) nothing is read.
+    """
+    if view is None:
+        async with session.begin():
+            view = await requests_repo.get_view(session, request_id)
     if view is None:
         return None
     if view.author.id == user.id or user.role is Role.ADMIN:
@@ -418,15 +431,14 @@ async def preview_action(
     The same rules as `transitions.perform`, which checks them again when it acts.
     """
     async with session.begin():
-        request = await requests_repo.get(session, request_id)
-        if request is None:
+        view = await requests_repo.get_view(session, request_id)
+        if view is None:
             return Preview(Outcome.NOT_FOUND)
-        actor = actor_for(user, request.author_id, request.assignee_id)
+        actor = actor_for(user, view.author.id, view.assignee.id if view.assignee else None)
         if user.role is Role.USER and not actor.is_author:
             return Preview(Outcome.NOT_FOUND)
-        view = await requests_repo.get_view(session, request_id)
         try:
-            target_status(request.status, action, actor)
+            target_status(view.status, action, actor)
         except TransitionError as exc:
             return Preview(_DENIALS[exc.denial], view)
     return Preview(Outcome.DONE, view, needs_reason=reason_required(action, actor))

@@ -9,7 +9,7 @@ exactly one wins; the other gets `Outcome.CONFLICT` with the request as it now i
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -80,25 +80,26 @@ async def perform(
     now = now or utcnow()
     reason = reason.strip() if reason else None
     async with session.begin():
-        request = await requests_repo.get(session, request_id)
-        if request is None:
+        # One read: the view has what the rules need (status, author, assignee) and, with
+        # the change applied in hand, is what the notifications and the caller show after.
+        before = await requests_repo.get_view(session, request_id)
+        if before is None:
             return TransitionResult(Outcome.NOT_FOUND)
-        actor = SYSTEM if user is None else actor_for(user, request.author_id, request.assignee_id)
+        old_assignee = before.assignee.id if before.assignee else None
+        actor = SYSTEM if user is None else actor_for(user, before.author.id, old_assignee)
         # Someone else's request does not exist for a requester.
         if user is not None and user.role is Role.USER and not actor.is_author:
             return TransitionResult(Outcome.NOT_FOUND)
         try:
-            target = check(request.status, action, actor, reason)
+            target = check(before.status, action, actor, reason)
         except TransitionError as exc:
-            view = await requests_repo.get_view(session, request_id)
-            return TransitionResult(_DENIAL_OUTCOME[exc.denial], view)
+            return TransitionResult(_DENIAL_OUTCOME[exc.denial], before)
 
         values: dict[str, Any] = {"status": target, "updated_at": now}
-        previous_assignee = request.assignee_id
-        new_assignee = request.assignee_id
+        new_assignee = before.assignee
         if action is Action.TAKE:
             assert user is not None
-            new_assignee = user.id
+            new_assignee = Person.of(user)
         elif action is Action.ASSIGN:
             target_user = await users_repo.by_id(session, assignee_id) if assignee_id else None
             if (
@@ -106,13 +107,12 @@ async def perform(
                 or target_user.role not in (Role.EXECUTOR, Role.ADMIN)
                 or target_user.is_blocked
             ):
-                return TransitionResult(
-                    Outcome.BAD_ASSIGNEE, await requests_repo.get_view(session, request_id)
-                )
-            new_assignee = target_user.id
-        if new_assignee != request.assignee_id:
-            values["assignee_id"] = new_assignee
-        if request.first_response_at is None and user is not None and not actor.is_author:
+                return TransitionResult(Outcome.BAD_ASSIGNEE, before)
+            new_assignee = Person.of(target_user)
+        new_assignee_id = new_assignee.id if new_assignee else None
+        if new_assignee_id != old_assignee:
+            values["assignee_id"] = new_assignee_id
+        if before.first_response_at is None and user is not None and not actor.is_author:
             values["first_response_at"] = now
         if target is RequestStatus.DONE:
             values["done_at"] = now
@@ -127,36 +127,37 @@ async def perform(
         won = await requests_repo.compare_and_set(
             session,
             request_id,
-            expected_status=request.status,
-            expected_assignee_id=request.assignee_id,
+            expected_status=before.status,
+            expected_assignee_id=old_assignee,
             values=values,
         )
         if not won:
-            await session.refresh(request)
             return TransitionResult(
                 Outcome.CONFLICT, await requests_repo.get_view(session, request_id)
             )
         session.add(
             StatusChange(
                 request_id=request_id,
-                from_status=request.status,
+                from_status=before.status,
                 to_status=target,
                 actor_id=user.id if user else None,
-                assignee_id=new_assignee,
+                assignee_id=new_assignee_id,
                 reason=reason,
                 at=now,
             )
         )
         await session.flush()
-        view = await requests_repo.get_view(session, request_id)
-        assert view is not None
+        # The row as the compare-and-set left it: the view read above with `values` applied
+        # (no other column changes), so it is not read a second time.
+        changes = {k: v for k, v in values.items() if k != "assignee_id"}
+        view = replace(before, assignee=new_assignee, **changes)
         actor_person = Person.of(user) if user else None
         if on_applied is not None:
             await on_applied(session, view)
         notifier.status_changed(session, view, actor=actor_person, reason=reason)
         if action is Action.ASSIGN:
             await notifier.assigned(
-                session, view, now, actor=actor_person, previous_assignee_id=previous_assignee
+                session, view, now, actor=actor_person, previous_assignee_id=old_assignee
             )
         elif action is Action.REOPEN:
             notifier.reopened(session, view, actor=actor_person, reason=reason)

@@ -26,7 +26,7 @@ from database.repositories import details as details_repo
 from database.repositories import queues as queues_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.details import HistoryRow, StaffCard
+from database.repositories.details import CommentRow, HistoryRow, StaffCard
 from database.repositories.queues import Page, QueueFilter, RequestRow, StaffRow
 from database.repositories.requests import RequestView
 from models import Attachment, Comment, Role, User, utcnow
@@ -52,15 +52,14 @@ async def preflight(
     is certain to be refused; `perform` checks again when the dialog ends.
     """
     async with session.begin():
-        request = await requests_repo.get(session, request_id)
-        if request is None:
+        view = await requests_repo.get_view(session, request_id)
+        if view is None:
             return TransitionResult(Outcome.NOT_FOUND)
-        actor = actor_for(user, request.author_id, request.assignee_id)
+        actor = actor_for(user, view.author.id, view.assignee.id if view.assignee else None)
         if user.role is Role.USER and not actor.is_author:
             return TransitionResult(Outcome.NOT_FOUND)
-        view = await requests_repo.get_view(session, request_id)
         try:
-            target_status(request.status, action, actor)
+            target_status(view.status, action, actor)
         except TransitionError as exc:
             return TransitionResult(Outcome(exc.denial.value), view)
     return TransitionResult(Outcome.DONE, view)
@@ -80,19 +79,23 @@ async def staff_card(session: AsyncSession, *, request_id: int, user: User) -> S
         view = await requests_repo.get_view(session, request_id)
         if view is None:
             return None
-        history = [
-            HistoryRow(c.at, c.from_status, c.to_status, name, c.reason)
-            for c, name in await requests_repo.history(session, request_id)
-        ]
-        comments = await details_repo.comments(session, request_id)
-        files = await details_repo.files(session, request_id)
+        return await _full_card(session, view, user)
+
+
+async def _full_card(session: AsyncSession, view: RequestView, user: User) -> StaffCard:
+    """The card of `view`, read in the caller's transaction: history and comments."""
+    history = [
+        HistoryRow(c.at, c.from_status, c.to_status, name, c.reason)
+        for c, name in await requests_repo.history(session, view.id)
+    ]
+    comments = await details_repo.comments(session, view.id)
     actor = viewer_actor(user.id, user.role, view)
     may_comment = _may_comment(user, view)
     return StaffCard(
         view=view,
         history=history,
         comments=comments,
-        file_count=len(files),
+        file_count=_file_count(view, comments),
         actions=[a for a in allowed_actions(view.status, actor) if a in STAFF_ACTIONS],
         can_comment=may_comment,
         can_note=may_comment,
@@ -100,9 +103,10 @@ async def staff_card(session: AsyncSession, *, request_id: int, user: User) -> S
     )
 
 
-async def is_card_copy(session: AsyncSession, *, chat_id: int, message_id: int) -> bool:
-    async with session.begin():
-        return await details_repo.is_card_copy(session, chat_id, message_id)
+def _file_count(view: RequestView, comments: Sequence[CommentRow]) -> int:
+    """How many files `request_files` returns, counted from the data in hand: the request's
+    own files (the view counts them) and those of the comments not deleted."""
+    return view.photo_count + sum(c.files for c in comments if not c.deleted)
 
 
 async def request_files(session: AsyncSession, *, request_id: int) -> list[Attachment]:
@@ -240,14 +244,22 @@ async def queue(
 class SearchResult:
     number: int | None = None  # the query was a #number and that request exists
     page: Page | None = None
+    card: StaffCard | None = None  # that request's full card, when asked for a user
 
 
-async def search(session: AsyncSession, text: str, *, after_id: int = 0) -> SearchResult:
+async def search(
+    session: AsyncSession, text: str, *, user: User | None = None, after_id: int = 0
+) -> SearchResult:
+    """A #number finds that request (with its full card for `user`, when given); other
+    text searches the descriptions and locations."""
     number = queues_repo.parse_number(text)
     async with session.begin():
         if number is not None:
-            exists = await requests_repo.get(session, number) is not None
-            return SearchResult(number=number) if exists else SearchResult(page=Page([], False))
+            view = await requests_repo.get_view(session, number)
+            if view is None:
+                return SearchResult(page=Page([], False))
+            card = await _full_card(session, view, user) if user is not None else None
+            return SearchResult(number=number, card=card)
         return SearchResult(page=await queues_repo.search(session, text, after_id=after_id))
 
 
@@ -275,19 +287,39 @@ async def categories_and_staff(
 
 @dataclass(frozen=True, slots=True)
 class PressedCard:
-    """The card behind a pressed button, and whether that message is a remembered copy."""
+    """The request behind a pressed button, and its full card unless that message is a
+    remembered copy: a copy is redrawn from the view alone, the way the outbox draws it."""
 
-    card: StaffCard
-    is_copy: bool
+    view: RequestView
+    card: StaffCard | None  # None: the message is a remembered copy
+
+    @property
+    def is_copy(self) -> bool:
+        return self.card is None
 
 
 async def pressed_card(
-    session: AsyncSession, *, request_id: int, user: User, chat_id: int, message_id: int
+    session: AsyncSession,
+    *,
+    request_id: int,
+    user: User,
+    chat_id: int,
+    message_id: int,
+    view: RequestView | None = None,
 ) -> PressedCard | None:
-    card = await staff_card(session, request_id=request_id, user=user)
-    if card is None:
-        return None
-    return PressedCard(card, await is_card_copy(session, chat_id=chat_id, message_id=message_id))
+    """What to redraw on the message (chat_id, message_id); None when there is no request.
+
+    `view` is the request as the caller already has it (just changed by `perform`), so it
+    is not read again.
+    """
+    async with session.begin():
+        if view is None:
+            view = await requests_repo.get_view(session, request_id)
+            if view is None:
+                return None
+        if await details_repo.is_card_copy(session, chat_id, message_id):
+            return PressedCard(view, None)
+        return PressedCard(view, await _full_card(session, view, user))
 
 
 def has_words(text: str) -> bool:
