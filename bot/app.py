@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -190,6 +191,18 @@ async def create_app(settings: Settings, metrics: Metrics | None = None) -> App:
     return App(settings, engine, session_pool, redis, bot, dispatcher, catalogue, sender, metrics)
 
 
+def freeze_startup_objects() -> None:
+    """Exempt what start-up built from the garbage collector's full scans.
+
+    The imports and the app leave ~300,000 tracked objects (aiogram's types, SQLAlchemy's
+    mappers...) that live as long as the process; without this every full collection
+    walks them all, a pause of a few hundred milliseconds that `make bench` saw in its
+    p99. Collect first, so nothing that is already garbage is frozen.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 async def setup_commands(app: App) -> None:
     await set_default_commands(app.bot, app.catalogue)
     async with app.session_pool() as session:
@@ -347,6 +360,7 @@ async def _start(settings: Settings, holder: list[App]) -> None:
     log.info("bot_starting", username=me.username, mode=mode)
     await setup_commands(app)
     await start_background(app)
+    freeze_startup_objects()
 
 
 async def run(settings: Settings) -> None:
