@@ -36,7 +36,7 @@ from bench.database import recreate
 from bench.instrument import Counters, InProcessSession, count_redis, count_sql, peak_rss_mb
 from bench.report import Report, summary_ms
 from bench.workload import Role, Scripts, Stats, VirtualUser
-from bot.app import App, create_app
+from bot.app import App, create_app, freeze_startup_objects
 from bot.logging import configure_logging
 from bot.metrics import TelegramErrorCounter
 from bot.settings import Settings
@@ -253,6 +253,7 @@ async def bench(args: argparse.Namespace) -> Report:
     assert app.redis is not None
     await app.redis.flushdb()
     app.sender_task = asyncio.create_task(app.sender.run(), name="outbox-sender")
+    freeze_startup_objects()  # as `python -m bot` does once it has started
 
     try:
         async with app.session_pool() as db:
@@ -297,6 +298,13 @@ async def bench(args: argparse.Namespace) -> Report:
             lambda: driver.open_loop(latency, args.rate, args.seconds),
             lambda: outbox_drained(app),
         )
+        # Lighter loads, to show where the latency target holds (not in the averages).
+        lighter: list[tuple[float, Phase]] = []
+        for rate in args.lighter:
+            phase = Phase(f"latency at {rate:g}/s")
+            await driver.open_loop(phase, rate, args.seconds / 2)
+            await outbox_drained(app)
+            lighter.append((rate, phase))
         async with app.session_pool() as db:
             requests_made = await db.scalar(select(func.count()).select_from(Request))
         errors = (
@@ -313,20 +321,27 @@ async def bench(args: argparse.Namespace) -> Report:
         await app.close(sender_grace=5)
 
     return report(
-        args, throughput, latency, stats, rss_before, requests_made or 0, errors, counters
+        args,
+        Results(
+            throughput, latency, lighter, stats, rss_before, requests_made or 0, errors, counters
+        ),
     )
 
 
-def report(
-    args: argparse.Namespace,
-    throughput: Phase,
-    latency: Phase,
-    stats: Stats,
-    rss_before: float,
-    requests_made: int,
-    errors: float,
-    counters: Counters,
-) -> Report:
+@dataclass
+class Results:
+    throughput: Phase
+    latency: Phase
+    lighter: list[tuple[float, Phase]]
+    stats: Stats
+    rss_before: float
+    requests_made: int
+    errors: float
+    counters: Counters
+
+
+def report(args: argparse.Namespace, results: Results) -> Report:
+    throughput, latency, stats = results.throughput, results.latency, results.stats
     rep = Report(
         f"ZAVhoz mixed workload — {args.requesters} requesters, {args.executors} executors, "
         f"{args.admins} admins, {os.cpu_count()} CPUs"
@@ -349,18 +364,20 @@ def report(
     rep.add(f"p50 at {args.rate:g}/s", opened["p50"], "ms")
     rep.add(f"p95 at {args.rate:g}/s", opened["p95"], "ms")
     rep.add(f"p99 at {args.rate:g}/s", opened["p99"], "ms", at_most=25)
+    for rate, phase in results.lighter:
+        rep.add(f"p99 at {rate:g}/s", summary_ms(phase.latencies)["p99"], "ms")
     rep.add("SQL statements / update", counts[0] / max(1, both), "", at_most=4)
     rep.add("transactions / update", counts[1] / max(1, both), "")
     rep.add("Redis round trips / update", counts[2] / max(1, both), "", at_most=3)
     rep.add("Bot API calls / update", counts[3] / max(1, both), "")
     rep.add("peak RSS", peak_rss_mb(), "MB", at_most=200)
-    rep.add("handler errors", errors, "", at_most=0)
+    rep.add("handler errors", results.errors, "", at_most=0)
     rep.add("scripts run", sum(stats.scripts.values()), "")
     rep.add("  ended early (no button)", sum(stats.misses.values()), "")
     rep.details = {
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-        "requests_created": requests_made,
-        "rss_before_measuring_mb": rss_before,
+        "requests_created": results.requests_made,
+        "rss_before_measuring_mb": results.rss_before,
         "phases": {
             p.name: {
                 "updates": p.updates,
@@ -376,9 +393,9 @@ def report(
                 "idle_misses": p.idle_misses,
                 "by_script_ms": {k: summary_ms(v) | {"n": len(v)} for k, v in p.by_script.items()},
             }
-            for p in (throughput, latency)
+            for p in (throughput, latency, *(phase for _, phase in results.lighter))
         },
-        "top_statements": counters.by_statement.most_common(25),
+        "top_statements": results.counters.by_statement.most_common(25),
         "scripts": stats.scripts,
         "misses": stats.misses,
     }
@@ -399,6 +416,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=150, help="offered updates/s (phase 2)")
     parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
     parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument(
+        "--lighter",
+        type=lambda text: [float(r) for r in text.split(",") if r],
+        default=[50.0, 100.0],
+        help="lighter offered loads for the latency curve, e.g. 50,100 (half as long each)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--active", type=int, default=200, help="teachers in the middle of something at once"
