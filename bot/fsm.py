@@ -34,6 +34,7 @@ class UpdateFSMContext(FSMContext):
         self._data: dict[str, Any] = _UNSET
         self._state_dirty = False
         self._data_dirty = False
+        self._handled = False  # after the handler: write through (an error handler, say)
 
     async def _load(self) -> None:
         if self._state is not _UNSET and self._data is not _UNSET:
@@ -51,6 +52,7 @@ class UpdateFSMContext(FSMContext):
     async def set_state(self, state: StateType = None) -> None:
         self._state = state.state if isinstance(state, State) else state
         self._state_dirty = True
+        await self._write_through()
 
     async def get_data(self) -> dict[str, Any]:
         await self._load()
@@ -59,6 +61,7 @@ class UpdateFSMContext(FSMContext):
     async def set_data(self, data: Mapping[str, Any]) -> None:
         self._data = copy.deepcopy(dict(data))
         self._data_dirty = True
+        await self._write_through()
 
     async def get_value(self, key: str, default: Any | None = None) -> Any | None:
         await self._load()
@@ -72,13 +75,20 @@ class UpdateFSMContext(FSMContext):
         await self._load()
         self._data.update(copy.deepcopy(kwargs))
         self._data_dirty = True
+        await self._write_through()
         return copy.deepcopy(self._data)
 
     async def clear(self) -> None:
         await self.set_state(None)
         await self.set_data({})
 
+    async def _write_through(self) -> None:
+        if self._handled:
+            await self.flush()
+
     async def flush(self) -> None:
+        """Write what changed; from now on every change is written at once."""
+        self._handled = True
         if not (self._state_dirty or self._data_dirty):
             return
         state = self._state if self._state_dirty else _UNSET
