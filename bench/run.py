@@ -407,7 +407,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     env = os.environ.get
-    parser.add_argument("--database-url", default=env("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    # Its own variable: this database is dropped and created anew on every run, so it
+    # must never be the one `make bench-data` seeded (BENCH_DATABASE_URL).
+    parser.add_argument(
+        "--database-url", default=env("BENCH_RUN_DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
     parser.add_argument("--redis-url", default=env("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
     parser.add_argument("--requesters", type=int, default=500)
     parser.add_argument("--executors", type=int, default=5)
