@@ -23,10 +23,9 @@ import os
 import random
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
@@ -64,9 +63,7 @@ class Phase:
     by_script: dict[str, list[float]] = field(default_factory=dict)
     counts: tuple[int, int, int, int] = (0, 0, 0, 0)  # sql, transactions, redis, api
     idle_misses: int = 0  # ticks of the open loop with nobody free to act
-
-    def per_update(self, index: int) -> float:
-        return self.counts[index] / max(1, self.updates)
+    undelivered: int = 0  # notifications still queued when the drain gave up
 
 
 class Driver:
@@ -171,7 +168,10 @@ class Driver:
 
 
 async def measure(
-    phase: Phase, counters: Counters, run: Callable[[], Any], settle: Callable[[], Any]
+    phase: Phase,
+    counters: Counters,
+    run: Callable[[], Awaitable[None]],
+    settle: Callable[[], Awaitable[int]],
 ) -> None:
     before = counters.snapshot()
     cpu, wall = time.process_time(), time.perf_counter()
@@ -181,7 +181,7 @@ async def measure(
     # The notifications these updates queued are part of their cost: the statements and
     # API calls are counted until the outbox is empty, the CPU too (separately).
     cpu, wall = time.process_time(), time.perf_counter()
-    await settle()
+    phase.undelivered = await settle()
     phase.drain_s = time.perf_counter() - wall
     phase.drain_cpu_s = time.process_time() - cpu
     after = counters.snapshot()
@@ -207,18 +207,19 @@ def population(requesters: int, executors: int, admins: int) -> list[VirtualUser
     ]
 
 
-async def outbox_drained(app: App, within: float = 60.0) -> None:
-    """Wait (bounded) until the sender has delivered what the phase enqueued."""
+async def outbox_drained(app: App, within: float = 60.0) -> int:
+    """Wait (bounded) until the sender has delivered what the phase enqueued; the number
+    of notifications still pending (0 unless the sender fell behind)."""
     deadline = time.perf_counter() + within
-    while time.perf_counter() < deadline:
+    while True:
         async with app.session_pool() as session:
             pending = await session.scalar(
                 select(func.count())
                 .select_from(OutboxMessage)
                 .where(OutboxMessage.status == OutboxStatus.PENDING)
             )
-        if not pending:
-            return
+        if not pending or time.perf_counter() >= deadline:
+            return pending or 0
         app.sender.wake()
         await asyncio.sleep(0.2)
 
@@ -372,6 +373,12 @@ def report(args: argparse.Namespace, results: Results) -> Report:
     rep.add("Bot API calls / update", counts[3] / max(1, both), "")
     rep.add("peak RSS", peak_rss_mb(), "MB", at_most=200)
     rep.add("handler errors", results.errors, "", at_most=0)
+    rep.add(
+        "notifications undelivered",
+        throughput.undelivered + latency.undelivered,
+        "",
+        at_most=0,
+    )
     rep.add("scripts run", sum(stats.scripts.values()), "")
     rep.add("  ended early (no button)", sum(stats.misses.values()), "")
     rep.details = {
