@@ -39,6 +39,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bench import seed as seeding
+from bench.database import asyncpg_dsn
 from bench.instrument import peak_rss_mb
 from bench.report import Report, summary_ms
 from bot.services import requests as requests_service
@@ -65,9 +66,8 @@ Call = Callable[[AsyncSession], Awaitable[object]]
 # ------------------------------------------------------------------------------ seeding
 async def _counts(url: str) -> tuple[int, int] | None:
     """(users, requests) in the bench database, or None when it is missing or unmigrated."""
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     try:
-        conn = await asyncpg.connect(dsn)
+        conn = await asyncpg.connect(asyncpg_dsn(url))
     except asyncpg.InvalidCatalogNameError:
         return None
     try:

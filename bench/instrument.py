@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import resource
 from collections import Counter, OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -64,15 +65,26 @@ def count_sql(engine: AsyncEngine, counters: Counters) -> None:
         counters.sql_transactions += 1
 
 
-def count_redis(counters: Counters) -> None:
-    """Every packed send is one round trip (a pipeline or a script call is one too)."""
+def counting_sends(on_send: Callable[[], None]) -> Callable[..., Awaitable[None]]:
+    """redis-py's `Connection.send_packed_command`, calling `on_send` first: every packed
+    send is one round trip (a pipeline or a script call is one too). Install it with
+    `monkeypatch.setattr(Connection, "send_packed_command", ...)` in a test."""
     original = Connection.send_packed_command
 
     async def counted(self: Connection, command: Any, check_health: bool = True) -> None:
-        counters.redis_round_trips += 1
+        on_send()
         await original(self, command, check_health)
 
-    Connection.send_packed_command = counted  # type: ignore[method-assign,assignment]
+    return counted
+
+
+def count_redis(counters: Counters) -> None:
+    """Count Redis round trips into `counters` for the rest of the process (the bench)."""
+
+    def one() -> None:
+        counters.redis_round_trips += 1
+
+    Connection.send_packed_command = counting_sends(one)  # type: ignore[method-assign,assignment]
 
 
 class ChatLog:

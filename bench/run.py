@@ -184,13 +184,10 @@ async def measure(
     phase.undelivered = await settle()
     phase.drain_s = time.perf_counter() - wall
     phase.drain_cpu_s = time.process_time() - cpu
-    after = counters.snapshot()
-    phase.counts = (
-        after[0] - before[0],
-        after[1] - before[1],
-        after[2] - before[2],
-        after[3] - before[3],
+    sql, transactions, redis, api = (
+        a - b for a, b in zip(counters.snapshot(), before, strict=True)
     )
+    phase.counts = (sql, transactions, redis, api)
 
 
 def population(requesters: int, executors: int, admins: int) -> list[VirtualUser]:

@@ -13,9 +13,8 @@ import os
 import time
 
 import asyncpg
-from sqlalchemy.engine import make_url
 
-from database import migrate
+from bench.database import asyncpg_dsn, recreate
 
 DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/zavhoz_bench_data"
 
@@ -76,19 +75,8 @@ FROM (
 
 
 async def seed(url: str, requests: int, users: int) -> None:
-    parsed = make_url(url)
-    dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-    admin_dsn = parsed.set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False
-    )
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{parsed.database}"')
-    finally:
-        await admin.close()
-    await asyncio.to_thread(migrate.upgrade, url)
-    conn = await asyncpg.connect(dsn)
+    await recreate(url)
+    conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
         started = time.perf_counter()
         # Bulk load: the data is generated consistent, so skip per-row FK triggers

@@ -146,17 +146,12 @@ class UpdateFSMMiddleware(FSMContextMiddleware):
         business_connection_id: str | None = None,
         destiny: str = DEFAULT_DESTINY,
     ) -> UpdateFSMContext:
-        return UpdateFSMContext(
-            self.storage,
-            StorageKey(
-                bot_id=bot.id,
-                chat_id=chat_id,
-                user_id=user_id,
-                thread_id=thread_id,
-                business_connection_id=business_connection_id,
-                destiny=destiny,
-            ),
-        )
+        key = (
+            super()
+            .get_context(bot, chat_id, user_id, thread_id, business_connection_id, destiny)
+            .key
+        )  # aiogram builds the key; only the context's class differs
+        return UpdateFSMContext(self.storage, key)
 
     async def __call__(
         self,

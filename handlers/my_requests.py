@@ -81,23 +81,13 @@ async def card_screen(
 
     `view`: the request as the caller already has it, so it is not read again.
     """
-    now = utcnow()
     card = await service.get_for_author(session, request_id, user, view=view)
     if card is not None and user.role is not Role.ADMIN:
-        text = author_card_text(t, card, tz=settings.tz, now=now)
-        markup = author_card_keyboard(
-            t,
-            card.view.id,
-            card.actions,
-            photos=card.view.photo_count,
-            can_comment=card.can_comment,
-            can_rate=card.can_rate,
-        )
-        return text, markup
+        return render_author_card(card, t, settings)
     view = await service.staff_view(session, request_id, user, view=view)
     if view is None:
         return None
-    text, keyboard = Notifier(t.catalogue, settings.tz).staff_card(t, view, now)
+    text, keyboard = Notifier(t.catalogue, settings.tz).staff_card(t, view, utcnow())
     assert keyboard is None or isinstance(keyboard, InlineKeyboardMarkup)
     return text, keyboard
 

@@ -6,14 +6,13 @@ and writes what changed in one pipeline when the handler returns.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from redis.asyncio import Redis
 from redis.asyncio.connection import Connection
 
+from bench.instrument import counting_sends
 from bot.fsm import UpdateFSMContext
 
 KEY = StorageKey(bot_id=1, chat_id=42, user_id=42)
@@ -27,13 +26,11 @@ def storage(redis: Redis) -> RedisStorage:
 @pytest.fixture
 def round_trips(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     count = [0]
-    original = Connection.send_packed_command
 
-    async def counted(self: Connection, command: Any, check_health: bool = True) -> None:
+    def one() -> None:
         count[0] += 1
-        await original(self, command, check_health)
 
-    monkeypatch.setattr(Connection, "send_packed_command", counted)
+    monkeypatch.setattr(Connection, "send_packed_command", counting_sends(one))
     return count
 
 

@@ -30,6 +30,7 @@ from redis.asyncio.connection import Connection
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.instrument import counting_sends
 from bot.services.outbox import enqueue
 from models import Action, OutboxMessage, OutboxStatus, Priority, RequestStatus, Role, User
 from models.queues import Queue
@@ -196,13 +197,7 @@ def meter(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mete
     m = Meter()
     sync = engine.sync_engine
     event.listen(sync, "before_cursor_execute", m.on_statement)
-    original = Connection.send_packed_command
-
-    async def counted(self: Connection, command: Any, check_health: bool = True) -> None:
-        m.on_redis()  # one packed send is one round trip (a pipeline or a script is one)
-        await original(self, command, check_health)
-
-    monkeypatch.setattr(Connection, "send_packed_command", counted)
+    monkeypatch.setattr(Connection, "send_packed_command", counting_sends(m.on_redis))
     try:
         yield m
     finally:
