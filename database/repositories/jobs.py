@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OPEN_STATUSES, JobRun, Request, RequestStatus, User
+from database.conditions import overdue
+from models import JobRun, Request, RequestStatus, User
 
 
 async def claim_run(session: AsyncSession, job: str, key: str, now: datetime) -> bool:
@@ -37,8 +38,7 @@ async def claim_overdue(session: AsyncSession, now: datetime, limit: int) -> Seq
     candidates = (
         select(Request.id)
         .where(
-            Request.status.in_(OPEN_STATUSES),
-            Request.due_at < now,
+            overdue(now),
             Request.overdue_reminded_at.is_(None),
         )
         .order_by(Request.due_at, Request.id)
@@ -65,8 +65,7 @@ async def claim_escalations(
     candidates = (
         select(Request.id)
         .where(
-            Request.status.in_(OPEN_STATUSES),
-            Request.due_at < now,
+            overdue(now),
             Request.overdue_reminded_at <= reminded_before,
             Request.overdue_escalated_at.is_(None),
         )

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OPEN_STATUSES, Request, Role, User
+from database.conditions import is_open
+from models import Request, User
+from models.views import UserRow
+
+__all__ = ["UserRow"]  # TODO(merge): import it from models.views
 
 PAGE_SIZE = 10
-
-
-@dataclass(frozen=True, slots=True)
-class UserRow:
-    id: int
-    telegram_id: int
-    full_name: str
-    username: str | None
-    role: Role
-    is_blocked: bool
-    requests: int  # created by them
-    open_tasks: int  # open requests assigned to them
 
 
 def _authored() -> ColumnElement[int]:
@@ -31,7 +21,7 @@ def _authored() -> ColumnElement[int]:
 def _open_tasks() -> ColumnElement[int]:
     return (
         select(func.count(Request.id))
-        .where(Request.assignee_id == User.id, Request.status.in_(OPEN_STATUSES))
+        .where(Request.assignee_id == User.id, is_open())
         .scalar_subquery()
     )
 
