@@ -44,17 +44,19 @@ run: venv ## Start the bot (polling; reads .env)
 	@mkdir -p data
 	$(BIN)/python -m bot
 
-test: venv ## ruff, mypy, then pytest against PostgreSQL and Redis
+test: venv ## ruff, mypy, import contracts, then pytest against PostgreSQL and Redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python tests/check_services.py
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: venv ## ruff check, ruff format --check, mypy
+lint: venv ## ruff check, ruff format --check, mypy, lint-imports (the import contracts)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: venv ## Reformat and apply safe lint fixes
 	$(BIN)/ruff format .
@@ -80,5 +82,5 @@ lock: check-python ## Regenerate constraints.txt from a fresh virtualenv
 	echo "constraints.txt updated ($$(wc -l < constraints.txt) pins); run make venv to apply"
 
 clean: ## Remove caches and build leftovers (keeps .venv and data/)
-	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .import_linter_cache build dist *.egg-info
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -15,7 +15,7 @@ from models import Attachment, AttachmentKind, Category, Comment, Request, Reque
 
 def _query(
     start: datetime | None, end: datetime | None, status: RequestStatus | None
-) -> Select[Any]:
+) -> Select[*tuple[Any, ...]]:
     author = aliased(User, name="author")
     assignee = aliased(User, name="assignee")
     photos = (
