@@ -22,6 +22,17 @@ def _label(full_name: str, username: str | None) -> str:
     return f"{full_name} (@{username})" if username else full_name
 
 
+class _Categorised:
+    """A row that carries its category's name in both languages."""
+
+    __slots__ = ()
+    category_ru: str
+    category_en: str
+
+    def category(self, language: str) -> str:
+        return self.category_en if language == "en" else self.category_ru
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     id: int
@@ -40,7 +51,7 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
-class RequestView:
+class RequestView(_Categorised):
     """Everything a card shows, read in one query."""
 
     id: int
@@ -61,12 +72,9 @@ class RequestView:
     rating: int | None
     photo_count: int
 
-    def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
-
 
 @dataclass(frozen=True, slots=True)
-class ListItem:
+class ListItem(_Categorised):
     """One line of the author's own list."""
 
     id: int
@@ -76,12 +84,9 @@ class ListItem:
     location: str
     created_at: datetime
 
-    def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
-
 
 @dataclass(frozen=True, slots=True)
-class RequestRow:
+class RequestRow(_Categorised):
     """One line of a staff list (a queue, a search, someone's tasks)."""
 
     id: int
@@ -94,9 +99,6 @@ class RequestRow:
     assignee_name: str | None
     created_at: datetime
     due_at: datetime | None
-
-    def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, or_, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.conditions import is_open
@@ -41,10 +43,8 @@ def search_condition(query: str) -> ColumnElement[bool]:
     )
 
 
-async def page(
-    session: AsyncSession, *, after_id: int = 0, query: str | None = None, limit: int = PAGE_SIZE
-) -> tuple[list[UserRow], bool]:
-    stmt = select(
+def _rows_query() -> Select[*tuple[Any, ...]]:  # the columns of UserRow, in order
+    return select(
         User.id,
         User.telegram_id,
         User.full_name,
@@ -53,7 +53,13 @@ async def page(
         User.is_blocked,
         _authored(),
         _open_tasks(),
-    ).where(User.id > after_id)
+    )
+
+
+async def page(
+    session: AsyncSession, *, after_id: int = 0, query: str | None = None, limit: int = PAGE_SIZE
+) -> tuple[list[UserRow], bool]:
+    stmt = _rows_query().where(User.id > after_id)
     if query:
         stmt = stmt.where(search_condition(query))
     stmt = stmt.order_by(User.id).limit(limit + 1)
@@ -62,15 +68,6 @@ async def page(
 
 
 async def row(session: AsyncSession, user_id: int) -> UserRow | None:
-    stmt = select(
-        User.id,
-        User.telegram_id,
-        User.full_name,
-        User.username,
-        User.role,
-        User.is_blocked,
-        _authored(),
-        _open_tasks(),
-    ).where(User.id == user_id)
+    stmt = _rows_query().where(User.id == user_id)
     found = (await session.execute(stmt)).first()
     return UserRow(*found) if found is not None else None
