@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.outbox import enqueue
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.requests import Person, RequestView
 from models import OutboxKind, Role
 from models.enums import Action, RequestStatus
+from models.views import Person, RequestView
 from models.workflow import Actor, allowed_actions
 from utils.cards import render_card, status_label
 from utils.i18n import Catalogue, Markup, Translator
