@@ -1,4 +1,8 @@
-"""Small pieces shared by the staff-side handlers (not a router)."""
+"""What the staff handlers share: answering, editing in place, drawing cards, refusing.
+
+Not a router and not a handler module (handlers never import each other): the staff
+handler modules register the refusal handlers below on their own routers.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,26 @@ import html
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 
 from bot.sender import is_not_modified
 from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
-from bot.services.transitions import Outcome, TransitionResult
+from bot.services.transitions import Outcome
 from bot.services.triage import PressedCard
 from bot.settings import Settings
 from database.repositories.details import StaffCard
-from database.repositories.requests import Person
+from database.repositories.requests import Person, RequestView
 from models import Action, RequestStatus, Role, User, utcnow
 from utils.callbacks import AdminMenuCb, TasksCb
 from utils.cards import status_label
 from utils.i18n import Catalogue, Translator
-from utils.keyboards.staff import full_card_keyboard
+from utils.keyboards.staff import cancel_keyboard, full_card_keyboard
 from utils.staff_cards import render_full_card
 
 
+# ------------------------------------------------------------------ answering
 async def alert(query: CallbackQuery, text: str) -> None:
     """An alert is plain text: the catalogue's HTML escaping is undone."""
     await query.answer(html.unescape(text)[:200], show_alert=True)
@@ -52,9 +59,18 @@ async def edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> 
             raise
 
 
-def denial_text(t: Translator, action: Action | None, result: TransitionResult) -> str:
-    view = result.view
-    match result.outcome:
+def prompt_markup(t: Translator, message: Message) -> InlineKeyboardMarkup | ForceReply:
+    """In a group the bot sees only replies to it, so the client is asked to reply."""
+    if message.chat.type == "private":
+        return cancel_keyboard(t)
+    return ForceReply(selective=True)
+
+
+# ------------------------------------------------------------------ refusing
+def denial_text(
+    t: Translator, action: Action | None, outcome: Outcome, view: RequestView | None
+) -> str:
+    match outcome:
         case Outcome.NOT_FOUND:
             return t("triage-not-found")
         case Outcome.FORBIDDEN:
@@ -74,6 +90,30 @@ def denial_text(t: Translator, action: Action | None, result: TransitionResult) 
     return t("triage-stale", number=view.id, status=status_label(t, view.status))
 
 
+async def not_allowed(message: Message, t: Translator) -> None:
+    """A command of a role this person does not have (any more)."""
+    await message.answer(t("not-allowed"))
+
+
+async def not_allowed_alert(query: CallbackQuery, t: Translator) -> None:
+    await alert(query, t("not-allowed"))
+
+
+async def dialog_revoked(message: Message, state: FSMContext, t: Translator) -> None:
+    """A step of a staff dialog from someone whose role no longer allows it (demoted
+    while the prompt was open): the dialog is dropped, nothing is shown."""
+    await state.clear()
+    await message.answer(t("not-allowed"))
+
+
+async def drop_dialog(storage: BaseStorage, bot: Bot, telegram_id: int) -> None:
+    """Clear the dialog of this person in their private chat (e.g. when blocked)."""
+    key = StorageKey(bot_id=bot.id, chat_id=telegram_id, user_id=telegram_id)
+    await storage.set_state(key, None)
+    await storage.set_data(key, {})
+
+
+# ------------------------------------------------------------------ the cards
 def card_back(user: User) -> AdminMenuCb | TasksCb:
     return AdminMenuCb() if user.role is Role.ADMIN else TasksCb()
 
@@ -98,14 +138,13 @@ def full_card_view(
 def copy_view(
     catalogue: Catalogue,
     notifier: Notifier,
-    pressed: PressedCard,
+    view: RequestView,
     user: User,
     *,
     private_chat: bool,
     action: Action | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A remembered copy is rendered the way the outbox renders it for that chat."""
-    view = pressed.view
     if private_chat:
         t = catalogue.translator(user.language)
         viewer = viewer_actor(user.id, user.role, view)
@@ -131,19 +170,15 @@ async def show_pressed(
     t: Translator,
     catalogue: Catalogue,
     settings: Settings,
+    notifier: Notifier,
     action: Action | None = None,
     keyboard_only: bool = False,
-    notifier: Notifier,
 ) -> None:
     """Redraw the message a button was pressed on: a card copy or a full card."""
     if pressed.card is None:
+        private = message.chat.type == "private"
         text, markup = copy_view(
-            catalogue,
-            notifier,
-            pressed,
-            user,
-            private_chat=message.chat.type == "private",
-            action=action,
+            catalogue, notifier, pressed.view, user, private_chat=private, action=action
         )
     else:
         text, markup = full_card_view(t, pressed.card, user, settings)
