@@ -13,7 +13,6 @@ from bot.filters import FreeInput, is_admin, role_router
 from bot.services import categories as categories_service
 from bot.services.categories import NAME_MAX, CategoryInfo, CategoryOutcome, parse_names
 from bot.staff_ui import alert, dialog_revoked, edit_text, not_allowed, toast
-from models import User
 from utils.callbacks import (
     CategoriesCb,
     CategoryAddCb,
@@ -47,7 +46,7 @@ def _card(t: Translator, info: CategoryInfo) -> tuple[str, InlineKeyboardMarkup]
 
 
 async def categories_command(
-    message: Message, state: FSMContext, session: AsyncSession, user: User, t: Translator
+    message: Message, state: FSMContext, session: AsyncSession, t: Translator
 ) -> None:
     await state.clear()
     text, keyboard = _list(t, await categories_service.list_all(session))

@@ -82,17 +82,31 @@ async def export_step(
     except ValueError:
         await query.answer(t("button-outdated"), show_alert=True)
         return
-    period_text = t(f"export-period-{period}")
     if callback_data.status is None:
         await query.answer()
         await _edit(
             message,
-            t("export-choose-status", period=period_text),
+            t("export-choose-status", period=t(f"export-period-{period}")),
             export_statuses_keyboard(t, period),
         )
         return
-    status_text = status_label(t, status) if status else t("export-status-any")
     await query.answer()
+    await _send_export(message, t, session, settings, bot, period=period, status=status)
+
+
+async def _send_export(
+    message: Message,
+    t: Translator,
+    session: AsyncSession,
+    settings: Settings,
+    bot: Bot,
+    *,
+    period: ExportPeriod,
+    status: RequestStatus | None,
+) -> None:
+    """The file itself, with "sending a document…" shown while it is built."""
+    period_text = t(f"export-period-{period}")
+    status_text = status_label(t, status) if status else t("export-status-any")
     await _edit(
         message,
         t("export-preparing", period=period_text, status=Markup(status_text)),

@@ -66,7 +66,7 @@ _REFUSAL = {
 
 
 async def users_command(
-    message: Message, state: FSMContext, session: AsyncSession, user: User, t: Translator
+    message: Message, state: FSMContext, session: AsyncSession, t: Translator
 ) -> None:
     await state.clear()
     rows, more = await admin_users.users_page(session)

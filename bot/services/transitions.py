@@ -21,9 +21,9 @@ from bot.services.notifications import Notifier
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
 from database.repositories.requests import Person, RequestView
-from models import Role, StatusChange, User, utcnow
+from models import StatusChange, User, utcnow
 from models.enums import Action, RequestStatus
-from models.workflow import Decision, Denial, Subject, Viewer, decide
+from models.workflow import STAFF_ROLES, Decision, Denial, Subject, Viewer, decide
 
 log = structlog.get_logger(__name__)
 
@@ -78,6 +78,22 @@ def subject_of(view: RequestView) -> Subject:
 def decide_for(view: RequestView, user: User | None, action: Action) -> Decision:
     """`models.workflow.decide` for a request view and a user row."""
     return decide(subject_of(view), viewer_of(user), action)
+
+
+def _changes(
+    before: RequestView, action: Action, target: RequestStatus, now: datetime, *, responded: bool
+) -> dict[str, Any]:
+    """The columns the change sets besides the assignee: status and its timestamps."""
+    values: dict[str, Any] = {"status": target, "updated_at": now}
+    if before.first_response_at is None and responded:
+        values["first_response_at"] = now
+    if target is RequestStatus.DONE:
+        values["done_at"] = now
+    elif target in (RequestStatus.CLOSED, RequestStatus.REJECTED, RequestStatus.CANCELLED):
+        values["closed_at"] = now
+    elif action is Action.REOPEN:
+        values["done_at"] = None
+    return values
 
 
 async def perform(
@@ -140,34 +156,19 @@ async def apply(
     old_assignee = before.assignee.id if before.assignee else None
     is_author = user is not None and user.id == before.author.id
 
-    values: dict[str, Any] = {"status": target, "updated_at": now}
     new_assignee = before.assignee
     if action is Action.TAKE:
         assert user is not None
         new_assignee = Person.of(user)
     elif action is Action.ASSIGN:
         target_user = await users_repo.by_id(session, assignee_id) if assignee_id else None
-        if (
-            target_user is None
-            or target_user.role not in (Role.EXECUTOR, Role.ADMIN)
-            or target_user.is_blocked
-        ):
+        if target_user is None or target_user.role not in STAFF_ROLES or target_user.is_blocked:
             return TransitionResult(Outcome.BAD_ASSIGNEE, before)
         new_assignee = Person.of(target_user)
     new_assignee_id = new_assignee.id if new_assignee else None
+    values = _changes(before, action, target, now, responded=user is not None and not is_author)
     if new_assignee_id != old_assignee:
         values["assignee_id"] = new_assignee_id
-    if before.first_response_at is None and user is not None and not is_author:
-        values["first_response_at"] = now
-    if target is RequestStatus.DONE:
-        values["done_at"] = now
-    elif target is RequestStatus.CLOSED or target in (
-        RequestStatus.REJECTED,
-        RequestStatus.CANCELLED,
-    ):
-        values["closed_at"] = now
-    elif action is Action.REOPEN:
-        values["done_at"] = None
 
     won = await requests_repo.compare_and_set(
         session,
@@ -194,16 +195,28 @@ async def apply(
     # (no other column changes), so it is not read a second time.
     changes = {k: v for k, v in values.items() if k != "assignee_id"}
     view = replace(before, assignee=new_assignee, **changes)
-    actor_person = Person.of(user) if user else None
     if on_applied is not None:
         await on_applied(session, view)
-    notifier.status_changed(session, view, actor=actor_person, reason=reason)
-    if action is Action.ASSIGN:
-        await notifier.assigned(
-            session, view, now, actor=actor_person, previous_assignee_id=old_assignee
-        )
-    elif action is Action.REOPEN:
-        notifier.reopened(session, view, actor=actor_person, reason=reason)
-    await notifier.sync_cards(session, view, now, actor=actor_person, action=action)
+    await _announce(session, notifier, view, action, user, reason, old_assignee, now)
     log.info("request_status_changed", request_id=request_id, action=action, to=target)
     return TransitionResult(Outcome.DONE, view)
+
+
+async def _announce(
+    session: AsyncSession,
+    notifier: Notifier,
+    view: RequestView,
+    action: Action,
+    user: User | None,
+    reason: str | None,
+    old_assignee: int | None,
+    now: datetime,
+) -> None:
+    """Queue what the other parties receive about the change, in its transaction."""
+    actor = Person.of(user) if user else None
+    notifier.status_changed(session, view, actor=actor, reason=reason)
+    if action is Action.ASSIGN:
+        await notifier.assigned(session, view, now, actor=actor, previous_assignee_id=old_assignee)
+    elif action is Action.REOPEN:
+        notifier.reopened(session, view, actor=actor, reason=reason)
+    await notifier.sync_cards(session, view, now, actor=actor, action=action)
