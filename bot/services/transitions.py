@@ -23,7 +23,7 @@ from database.repositories import users as users_repo
 from database.repositories.requests import Person, RequestView
 from models import StatusChange, User, utcnow
 from models.enums import Action, RequestStatus
-from models.workflow import STAFF_ROLES, Decision, Denial, Subject, Viewer, decide
+from models.workflow import STAFF_ROLES, Actor, Decision, Denial, Subject, Viewer, decide
 
 log = structlog.get_logger(__name__)
 
@@ -73,6 +73,11 @@ def viewer_of(user: User | None) -> Viewer | None:
 def subject_of(view: RequestView) -> Subject:
     """The request as the rules see it."""
     return Subject(view.status, view.author.id, view.assignee.id if view.assignee else None)
+
+
+def actor_for(user: User, author_id: int, assignee_id: int | None) -> Actor:
+    """Who `user` is to a request (kept for older callers: ask `decide_for` instead)."""
+    return Actor(role=user.role, is_author=user.id == author_id, is_assignee=user.id == assignee_id)
 
 
 def decide_for(view: RequestView, user: User | None, action: Action) -> Decision:
