@@ -14,17 +14,17 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 
+from bot.context import UpdateContext
 from bot.sender import is_not_modified
 from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
 from bot.services.transitions import Outcome
 from bot.services.triage import PressedCard
-from bot.settings import Settings
 from database.repositories.details import StaffCard
 from database.repositories.requests import Person, RequestView
 from models import Action, RequestStatus, Role, User, utcnow
 from utils.callbacks import AdminMenuCb, TasksCb
 from utils.cards import status_label
-from utils.i18n import Catalogue, Translator
+from utils.i18n import Translator
 from utils.keyboards.staff import cancel_keyboard, full_card_keyboard
 from utils.staff_cards import render_full_card
 
@@ -118,70 +118,57 @@ def card_back(user: User) -> AdminMenuCb | TasksCb:
     return AdminMenuCb() if user.role is Role.ADMIN else TasksCb()
 
 
-def full_card_view(
-    t: Translator, card: StaffCard, user: User, settings: Settings
-) -> tuple[str, InlineKeyboardMarkup]:
-    text = render_full_card(t, card, tz=settings.tz, now=utcnow())
+def full_card_view(ctx: UpdateContext, card: StaffCard) -> tuple[str, InlineKeyboardMarkup]:
+    text = render_full_card(ctx.t, card, tz=ctx.settings.tz, now=utcnow())
     keyboard = full_card_keyboard(
-        t,
+        ctx.t,
         card.view.id,
         actions=card.actions,
         file_count=card.file_count,
         can_comment=card.can_comment,
         can_note=card.can_note,
         can_delete_comments=card.can_delete_comments,
-        back=card_back(user),
+        back=card_back(ctx.user),
     )
     return text, keyboard
 
 
 def copy_view(
-    catalogue: Catalogue,
+    ctx: UpdateContext,
     notifier: Notifier,
     view: RequestView,
-    user: User,
     *,
     private_chat: bool,
     action: Action | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A remembered copy is rendered the way the outbox renders it for that chat."""
+    user = ctx.user
     if private_chat:
-        t = catalogue.translator(user.language)
+        t = notifier.catalogue.translator(user.language)
         viewer = viewer_actor(user.id, user.role, view)
     else:
-        t = catalogue.translator(None)
+        t = notifier.catalogue.translator(None)
         viewer = STAFF_VIEWER
-    return notifier.staff_card(
-        t,
-        view,
-        utcnow(),
-        viewer=viewer,
-        actor=Person.of(user) if action is not None else None,
-        action=action,
-    )
+    actor = Person.of(user) if action is not None else None
+    return notifier.staff_card(t, view, utcnow(), viewer=viewer, actor=actor, action=action)
 
 
 async def show_pressed(
     bot: Bot,
     message: Message,
     pressed: PressedCard,
-    *,
-    user: User,
-    t: Translator,
-    catalogue: Catalogue,
-    settings: Settings,
+    ctx: UpdateContext,
     notifier: Notifier,
+    *,
     action: Action | None = None,
     keyboard_only: bool = False,
 ) -> None:
     """Redraw the message a button was pressed on: a card copy or a full card."""
     if pressed.card is None:
         private = message.chat.type == "private"
-        text, markup = copy_view(
-            catalogue, notifier, pressed.view, user, private_chat=private, action=action
-        )
+        text, markup = copy_view(ctx, notifier, pressed.view, private_chat=private, action=action)
     else:
-        text, markup = full_card_view(t, pressed.card, user, settings)
+        text, markup = full_card_view(ctx, pressed.card)
     if keyboard_only:
         await edit_markup(message, markup)
     else:

@@ -9,9 +9,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, TextKey, is_admin, role_router
 from bot.services import triage
-from bot.settings import Settings
 from bot.staff_ui import (
     alert,
     dialog_revoked,
@@ -22,7 +22,7 @@ from bot.staff_ui import (
     toast,
 )
 from database.repositories.queues import Page, QueueFilter
-from models import User, utcnow
+from models import utcnow
 from models.queues import FilterField
 from utils.callbacks import AdminMenuCb, QueueCb, QueueFilterCb, SearchPageCb, SearchStartCb
 from utils.i18n import Translator
@@ -142,22 +142,17 @@ async def search_start(query: CallbackQuery, state: FSMContext, t: Translator) -
 
 
 async def search_query(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    message: Message, state: FSMContext, session: AsyncSession, ctx: UpdateContext
 ) -> None:
-    text = (message.text or "").strip()
+    t, text = ctx.t, (message.text or "").strip()
     if len(text) > SEARCH_MAX:
         await message.answer(t("search-too-long", limit=SEARCH_MAX))
         return
-    result = await triage.search(session, text, user=user)
+    result = await triage.search(session, text, user=ctx.user)
     if result.number is not None:
         await state.clear()
         if result.card is not None:
-            view_text, keyboard = full_card_view(t, result.card, user, settings)
+            view_text, keyboard = full_card_view(ctx, result.card)
             await message.answer(view_text, reply_markup=keyboard)
             return
     page = result.page or Page([], False)

@@ -9,16 +9,16 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, is_admin, is_staff, role_router
 from bot.services import triage
 from bot.services.comments import CommentOutcome, FileRef, add_comment
 from bot.services.notifications import Notifier
 from bot.services.triage import MessageRef
-from bot.settings import Settings
 from bot.staff_ui import alert, dialog_revoked, edit_markup, prompt_markup, show_pressed, toast
 from models import AttachmentKind, User
 from utils.callbacks import CommentDeleteCb, CommentDeleteListCb, StaffCommentCb
-from utils.i18n import Catalogue, Translator
+from utils.i18n import Translator
 from utils.keyboards.staff import comment_delete_keyboard
 
 COMMENT_MAX = 2000
@@ -128,31 +128,19 @@ async def delete_comment(
     query: CallbackQuery,
     callback_data: CommentDeleteCb,
     session: AsyncSession,
-    user: User,
-    t: Translator,
-    catalogue: Catalogue,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
     notifier: Notifier,
 ) -> None:
     message = query.message if isinstance(query.message, Message) else None
     on = MessageRef(message.chat.id, message.message_id) if message is not None else None
-    result = await triage.delete_comment(session, comment_id=callback_data.id, user=user, on=on)
+    result = await triage.delete_comment(session, comment_id=callback_data.id, user=ctx.user, on=on)
     if not result.ok:
-        await alert(query, t("comment-none"))
+        await alert(query, ctx.t("comment-none"))
         return
-    await toast(query, t("comment-deleted-done"))
+    await toast(query, ctx.t("comment-deleted-done"))
     if result.pressed is not None and message is not None:
-        await show_pressed(
-            bot,
-            message,
-            result.pressed,
-            user=user,
-            t=t,
-            catalogue=catalogue,
-            settings=settings,
-            notifier=notifier,
-        )
+        await show_pressed(bot, message, result.pressed, ctx, notifier)
 
 
 def get_router() -> Router:

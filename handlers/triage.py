@@ -16,11 +16,11 @@ from aiogram.methods import SendMediaGroup
 from aiogram.types import CallbackQuery, InputMediaPhoto, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, TextKey, is_admin, is_staff, role_router
 from bot.services import triage
 from bot.services.notifications import Notifier
 from bot.services.triage import REASON_MAX, ActResult, AssignOptions, MessageRef
-from bot.settings import Settings
 from bot.staff_ui import (
     alert,
     denial_text,
@@ -45,7 +45,7 @@ from utils.callbacks import (
     StaffCancelCb,
     TasksCb,
 )
-from utils.i18n import Catalogue, Translator
+from utils.i18n import Translator
 from utils.keyboards.staff import assign_picker_keyboard, tasks_keyboard
 from utils.staff_cards import button_rows, tasks_text
 
@@ -87,19 +87,14 @@ async def tasks_refresh(
 
 # -------------------------------------------------------------- the full card
 async def open_card(
-    query: CallbackQuery,
-    callback_data: OpenRequestCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    query: CallbackQuery, callback_data: OpenRequestCb, session: AsyncSession, ctx: UpdateContext
 ) -> None:
-    card = await triage.staff_card(session, request_id=callback_data.id, user=user)
+    card = await triage.staff_card(session, request_id=callback_data.id, user=ctx.user)
     if card is None or not isinstance(query.message, Message):
-        await alert(query, t("triage-not-found"))
+        await alert(query, ctx.t("triage-not-found"))
         return
     await query.answer()
-    text, keyboard = full_card_view(t, card, user, settings)
+    text, keyboard = full_card_view(ctx, card)
     await query.message.answer(text, reply_markup=keyboard)
 
 
@@ -107,10 +102,7 @@ async def card_back(
     query: CallbackQuery,
     callback_data: CardKeyboardCb,
     session: AsyncSession,
-    user: User,
-    t: Translator,
-    catalogue: Catalogue,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
     notifier: Notifier,
 ) -> None:
@@ -121,25 +113,15 @@ async def card_back(
     pressed = await triage.pressed_card(
         session,
         request_id=callback_data.id,
-        user=user,
+        user=ctx.user,
         chat_id=message.chat.id,
         message_id=message.message_id,
     )
     if pressed is None:
-        await alert(query, t("triage-not-found"))
+        await alert(query, ctx.t("triage-not-found"))
         return
     await query.answer()
-    await show_pressed(
-        bot,
-        message,
-        pressed,
-        user=user,
-        t=t,
-        catalogue=catalogue,
-        settings=settings,
-        notifier=notifier,
-        keyboard_only=pressed.is_copy,
-    )
+    await show_pressed(bot, message, pressed, ctx, notifier, keyboard_only=pressed.is_copy)
 
 
 async def photos(
@@ -173,34 +155,20 @@ async def show_result(
     query: CallbackQuery,
     result: ActResult,
     action: Action,
-    *,
-    user: User,
-    t: Translator,
-    catalogue: Catalogue,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
     notifier: Notifier,
 ) -> None:
     """The answer to a one-press action: an alert when refused; else a toast and the
     pressed message redrawn."""
-    view = result.view
+    t, view = ctx.t, result.view
     if not result.ok or view is None:
         await alert(query, denial_text(t, action, result.outcome, view))
         return
     name = view.assignee.display if view.assignee is not None else ""
     await toast(query, t(f"done-{action}", number=view.id, name=name))
     if result.pressed is not None and isinstance(query.message, Message):
-        await show_pressed(
-            bot,
-            query.message,
-            result.pressed,
-            user=user,
-            t=t,
-            catalogue=catalogue,
-            settings=settings,
-            notifier=notifier,
-            action=action,
-        )
+        await show_pressed(bot, query.message, result.pressed, ctx, notifier, action=action)
 
 
 def _on(query: CallbackQuery) -> MessageRef | None:
@@ -212,38 +180,27 @@ async def act_at_once(
     query: CallbackQuery,
     callback_data: RequestActionCb,
     session: AsyncSession,
-    user: User,
-    t: Translator,
-    catalogue: Catalogue,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
     notifier: Notifier,
 ) -> None:
     action = callback_data.action
     result = await triage.act(
-        session, notifier, request_id=callback_data.id, action=action, user=user, on=_on(query)
+        session,
+        notifier,
+        request_id=callback_data.id,
+        action=action,
+        user=ctx.user,
+        on=_on(query),
     )
-    await show_result(
-        query,
-        result,
-        action,
-        user=user,
-        t=t,
-        catalogue=catalogue,
-        settings=settings,
-        bot=bot,
-        notifier=notifier,
-    )
+    await show_result(query, result, action, ctx, bot, notifier)
 
 
 async def assign_to(
     query: CallbackQuery,
     callback_data: AssignToCb,
     session: AsyncSession,
-    user: User,
-    t: Translator,
-    catalogue: Catalogue,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
     notifier: Notifier,
 ) -> None:
@@ -252,21 +209,11 @@ async def assign_to(
         notifier,
         request_id=callback_data.id,
         action=Action.ASSIGN,
-        user=user,
+        user=ctx.user,
         assignee_id=callback_data.uid,
         on=_on(query),
     )
-    await show_result(
-        query,
-        result,
-        Action.ASSIGN,
-        user=user,
-        t=t,
-        catalogue=catalogue,
-        settings=settings,
-        bot=bot,
-        notifier=notifier,
-    )
+    await show_result(query, result, Action.ASSIGN, ctx, bot, notifier)
 
 
 async def show_picker(
@@ -343,30 +290,34 @@ async def reason_given(
     message: Message,
     state: FSMContext,
     session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
     notifier: Notifier,
 ) -> None:
     data = await state.get_data()
     reason = (message.text or "").strip()
     if not reason or len(reason) > REASON_MAX:
-        await reason_not_text(message, t)
+        await reason_not_text(message, ctx.t)
         return
     action, request_id = Action(data["action"]), int(data["request_id"])
     card = MessageRef(int(data["card_chat"]), int(data["card_message"]))
     result = await triage.act(
-        session, notifier, request_id=request_id, action=action, user=user, reason=reason, on=card
+        session,
+        notifier,
+        request_id=request_id,
+        action=action,
+        user=ctx.user,
+        reason=reason,
+        on=card,
     )
     await state.clear()
     if not result.ok:
-        await message.answer(denial_text(t, action, result.outcome, result.view))
+        await message.answer(denial_text(ctx.t, action, result.outcome, result.view))
         return
-    await message.answer(t(f"done-{action}", number=request_id))
+    await message.answer(ctx.t(f"done-{action}", number=request_id))
     if result.pressed is not None and result.pressed.card is not None:
         # A remembered copy is redrawn by the outbox; a full card is redrawn here.
-        text, markup = full_card_view(t, result.pressed.card, user, settings)
+        text, markup = full_card_view(ctx, result.pressed.card)
         await edit_text(bot, card.chat_id, card.message_id, text, markup)
 
 

@@ -11,15 +11,14 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_user_commands
+from bot.context import UpdateContext
 from bot.filters import FreeInput, is_admin, role_router
 from bot.services import admin_users
 from bot.services.admin_users import SEARCH_MAX, ChangeOutcome, ChangeResult
-from bot.settings import Settings
 from bot.staff_ui import alert, dialog_revoked, drop_dialog, edit_text, not_allowed, toast
 from database.repositories.user_admin import UserRow
-from models import User
 from utils.callbacks import UserBlockCb, UserCardCb, UserRoleCb, UserSearchCb, UsersPageCb
-from utils.i18n import Catalogue, Translator
+from utils.i18n import Translator
 from utils.keyboards.staff import cancel_keyboard, user_card_keyboard, users_keyboard
 from utils.staff_cards import user_card_text, user_line
 
@@ -46,14 +45,12 @@ def _list(
     return "\n".join(lines), keyboard
 
 
-def _card(
-    t: Translator, row: UserRow, user: User, settings: Settings
-) -> tuple[str, InlineKeyboardMarkup]:
-    protected = row.telegram_id in settings.admin_ids
-    editable = not protected and row.id != user.id
+def _card(ctx: UpdateContext, row: UserRow) -> tuple[str, InlineKeyboardMarkup]:
+    protected = row.telegram_id in ctx.settings.admin_ids
+    editable = not protected and row.id != ctx.user.id
     return (
-        user_card_text(t, row, protected=protected),
-        user_card_keyboard(t, row.id, row.role, row.is_blocked, editable=editable),
+        user_card_text(ctx.t, row, protected=protected),
+        user_card_keyboard(ctx.t, row.id, row.role, row.is_blocked, editable=editable),
     )
 
 
@@ -127,35 +124,28 @@ async def user_card(
     query: CallbackQuery,
     callback_data: UserCardCb,
     session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
 ) -> None:
     row = await admin_users.user_row(session, user_id=callback_data.id)
     if row is None or not isinstance(query.message, Message):
-        await alert(query, t("users-not-found"))
+        await alert(query, ctx.t("users-not-found"))
         return
     await query.answer()
-    text, keyboard = _card(t, row, user, settings)
+    text, keyboard = _card(ctx, row)
     await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
 
 
 async def _after_change(
-    query: CallbackQuery,
-    result: ChangeResult,
-    done_text: str,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    bot: Bot,
+    query: CallbackQuery, result: ChangeResult, done_text: str, ctx: UpdateContext, bot: Bot
 ) -> None:
+    t = ctx.t
     if result.outcome in _REFUSAL:
         await alert(query, t(_REFUSAL[result.outcome]))
         return
     await toast(query, done_text if result.outcome is ChangeOutcome.DONE else t("users-unchanged"))
     if result.row is not None and isinstance(query.message, Message):
-        text, keyboard = _card(t, result.row, user, settings)
+        text, keyboard = _card(ctx, result.row)
         await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
 
 
@@ -163,51 +153,47 @@ async def change_role(
     query: CallbackQuery,
     callback_data: UserRoleCb,
     session: AsyncSession,
-    user: User,
-    t: Translator,
-    catalogue: Catalogue,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
 ) -> None:
+    catalogue = ctx.t.catalogue
     result = await admin_users.change_role(
         session,
         catalogue,
-        actor=user,
+        actor=ctx.user,
         user_id=callback_data.id,
         role=callback_data.role,
-        admin_ids=settings.admin_ids,
+        admin_ids=ctx.settings.admin_ids,
     )
     if result.outcome is ChangeOutcome.DONE and result.telegram_id is not None:
         # Their command list changes at once; the new menu comes through the outbox.
         await set_user_commands(
             bot, catalogue, result.telegram_id, callback_data.role, result.language
         )
-    done = t("users-role-set", role=t(f"role-{callback_data.role}"))
-    await _after_change(query, result, done, user, t, settings, bot)
+    done = ctx.t("users-role-set", role=ctx.t(f"role-{callback_data.role}"))
+    await _after_change(query, result, done, ctx, bot)
 
 
 async def block(
     query: CallbackQuery,
     callback_data: UserBlockCb,
     session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
     fsm_storage: BaseStorage,
 ) -> None:
     result = await admin_users.set_blocked(
         session,
-        actor=user,
+        actor=ctx.user,
         user_id=callback_data.id,
         blocked=callback_data.block,
-        admin_ids=settings.admin_ids,
+        admin_ids=ctx.settings.admin_ids,
     )
     if result.outcome is ChangeOutcome.DONE and callback_data.block and result.row is not None:
         # Whatever dialog they had open is gone (a role change is caught at the next step).
         await drop_dialog(fsm_storage, bot, result.row.telegram_id)
-    done = t("users-blocked-done" if callback_data.block else "users-unblocked-done")
-    await _after_change(query, result, done, user, t, settings, bot)
+    done = ctx.t("users-blocked-done" if callback_data.block else "users-unblocked-done")
+    await _after_change(query, result, done, ctx, bot)
 
 
 def get_router() -> Router:
