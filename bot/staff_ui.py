@@ -7,10 +7,12 @@ handler modules register the refusal handlers below on their own routers.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 
@@ -64,6 +66,24 @@ def prompt_markup(t: Translator, message: Message) -> InlineKeyboardMarkup | For
     if message.chat.type == "private":
         return cancel_keyboard(t)
     return ForceReply(selective=True)
+
+
+async def ask(
+    query: CallbackQuery,
+    state: FSMContext,
+    step: State,
+    text: str,
+    markup: InlineKeyboardMarkup | ForceReply,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Open a dialog step from a button: a fresh dialog, the prompt sent below the card."""
+    await state.clear()
+    await state.set_state(step)
+    if data:
+        await state.set_data(data)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(text, reply_markup=markup)
 
 
 # ------------------------------------------------------------------ refusing

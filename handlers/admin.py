@@ -14,6 +14,7 @@ from bot.filters import FreeInput, TextKey, is_admin, role_router
 from bot.services import triage
 from bot.staff_ui import (
     alert,
+    ask,
     dialog_revoked,
     edit_markup,
     edit_text,
@@ -134,11 +135,7 @@ async def queue_filter(
 
 # ------------------------------------------------------------------- search
 async def search_start(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
-    await state.clear()
-    await state.set_state(SearchForm.query)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(t("search-ask"), reply_markup=cancel_keyboard(t))
+    await ask(query, state, SearchForm.query, t("search-ask"), cancel_keyboard(t))
 
 
 async def search_query(

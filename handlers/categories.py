@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.filters import FreeInput, is_admin, role_router
 from bot.services import categories as categories_service
 from bot.services.categories import NAME_MAX, CategoryInfo, CategoryOutcome, parse_names
-from bot.staff_ui import alert, dialog_revoked, edit_text, not_allowed, toast
+from bot.staff_ui import alert, ask, dialog_revoked, edit_text, not_allowed, toast
 from utils.callbacks import (
     CategoriesCb,
     CategoryAddCb,
@@ -99,13 +99,8 @@ async def category_hide(
 
 
 async def add_start(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
-    await state.clear()
-    await state.set_state(CategoryForm.add)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(
-            t("categories-ask-name", limit=NAME_MAX), reply_markup=cancel_keyboard(t)
-        )
+    text = t("categories-ask-name", limit=NAME_MAX)
+    await ask(query, state, CategoryForm.add, text, cancel_keyboard(t))
 
 
 async def rename_start(
@@ -119,14 +114,8 @@ async def rename_start(
     if info is None or not isinstance(query.message, Message):
         await alert(query, t("categories-not-found"))
         return
-    await state.clear()
-    await state.set_state(CategoryForm.rename)
-    await state.set_data({"category_id": info.id})
-    await query.answer()
-    await query.message.answer(
-        t("categories-ask-rename", name_ru=info.name_ru, name_en=info.name_en, limit=NAME_MAX),
-        reply_markup=cancel_keyboard(t),
-    )
+    text = t("categories-ask-rename", name_ru=info.name_ru, name_en=info.name_en, limit=NAME_MAX)
+    await ask(query, state, CategoryForm.rename, text, cancel_keyboard(t), {"category_id": info.id})
 
 
 async def name_given(

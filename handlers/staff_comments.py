@@ -15,7 +15,7 @@ from bot.services import triage
 from bot.services.comments import CommentOutcome, FileRef, add_comment
 from bot.services.notifications import Notifier
 from bot.services.triage import MessageRef
-from bot.staff_ui import alert, dialog_revoked, edit_markup, prompt_markup, show_pressed, toast
+from bot.staff_ui import alert, ask, dialog_revoked, edit_markup, prompt_markup, show_pressed, toast
 from models import AttachmentKind, User
 from utils.callbacks import CommentDeleteCb, CommentDeleteListCb, StaffCommentCb
 from utils.i18n import Translator
@@ -45,14 +45,10 @@ async def comment_start(
     if not allowed or not isinstance(query.message, Message):
         await alert(query, t("triage-forbidden"))
         return
-    await state.clear()
-    await state.set_state(StaffCommentForm.text)
-    await state.set_data({"request_id": callback_data.id, "internal": callback_data.internal})
-    await query.answer()
     key = "note-ask" if callback_data.internal else "comment-ask"
-    await query.message.answer(
-        t(key, number=callback_data.id), reply_markup=prompt_markup(t, query.message)
-    )
+    data = {"request_id": callback_data.id, "internal": callback_data.internal}
+    markup = prompt_markup(t, query.message)
+    await ask(query, state, StaffCommentForm.text, t(key, number=callback_data.id), markup, data)
 
 
 def _files(message: Message) -> list[FileRef]:

@@ -23,6 +23,7 @@ from bot.services.notifications import Notifier
 from bot.services.triage import REASON_MAX, ActResult, AssignOptions, MessageRef
 from bot.staff_ui import (
     alert,
+    ask,
     denial_text,
     dialog_revoked,
     edit_markup,
@@ -269,21 +270,10 @@ async def reason_start(
     if not check.ok or not isinstance(message, Message):
         await alert(query, denial_text(t, action, check.outcome, check.view))
         return
-    await state.clear()
-    await query.answer()
-    await state.set_state(ReasonForm.text)
-    await state.set_data(
-        {
-            "request_id": request_id,
-            "action": action.value,
-            "card_chat": message.chat.id,
-            "card_message": message.message_id,
-        }
-    )
-    await message.answer(
-        t(f"reason-ask-{action}", number=request_id, limit=REASON_MAX),
-        reply_markup=prompt_markup(t, message),
-    )
+    card = {"card_chat": message.chat.id, "card_message": message.message_id}
+    data = {"request_id": request_id, "action": action.value, **card}
+    text = t(f"reason-ask-{action}", number=request_id, limit=REASON_MAX)
+    await ask(query, state, ReasonForm.text, text, prompt_markup(t, message), data)
 
 
 async def reason_given(

@@ -15,7 +15,7 @@ from bot.context import UpdateContext
 from bot.filters import FreeInput, is_admin, role_router
 from bot.services import admin_users
 from bot.services.admin_users import SEARCH_MAX, ChangeOutcome, ChangeResult
-from bot.staff_ui import alert, dialog_revoked, drop_dialog, edit_text, not_allowed, toast
+from bot.staff_ui import alert, ask, dialog_revoked, drop_dialog, edit_text, not_allowed, toast
 from database.repositories.user_admin import UserRow
 from utils.callbacks import UserBlockCb, UserCardCb, UserRoleCb, UserSearchCb, UsersPageCb
 from utils.i18n import Translator
@@ -91,11 +91,7 @@ async def users_page(
 
 
 async def search_start(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
-    await state.clear()
-    await state.set_state(UserSearchForm.query)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(t("users-search-ask"), reply_markup=cancel_keyboard(t))
+    await ask(query, state, UserSearchForm.query, t("users-search-ask"), cancel_keyboard(t))
 
 
 async def search_query(

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.comments import FileRef
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
-from bot.services.transitions import Outcome, decide_for, subject_of, viewer_of
+from bot.services.transitions import Outcome, check_action, subject_of, viewer_of
 from database.repositories import categories as categories_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
@@ -40,7 +40,7 @@ from models import (
     utcnow,
 )
 from models.sla import due_at
-from models.workflow import Actor, Denial, allowed_actions, may_see
+from models.workflow import Actor, allowed_actions, may_see
 from utils.validation import MAX_PHOTOS
 
 log = structlog.get_logger(__name__)
@@ -394,13 +394,6 @@ async def staff_view(
     return view if may_see(subject_of(view), viewer_of(user)) else None
 
 
-_DENIALS = {
-    Denial.FORBIDDEN: Outcome.FORBIDDEN,
-    Denial.WRONG_STATUS: Outcome.WRONG_STATUS,
-    Denial.REASON_REQUIRED: Outcome.REASON_REQUIRED,
-}
-
-
 @dataclass(frozen=True, slots=True)
 class Preview:
     outcome: Outcome
@@ -421,14 +414,8 @@ async def preview_action(
     """
     async with session.begin():
         view = await requests_repo.get_view(session, request_id)
-    if view is None:
-        return Preview(Outcome.NOT_FOUND)
-    decision = decide_for(view, user, action)
-    if decision.denial is Denial.NOT_FOUND:
-        return Preview(Outcome.NOT_FOUND)
-    if decision.denial is not None:
-        return Preview(_DENIALS[decision.denial], view)
-    return Preview(Outcome.DONE, view, needs_reason=decision.needs_reason)
+    check = check_action(view, user, action)
+    return Preview(check.outcome, check.view, needs_reason=check.needs_reason)
 
 
 # ----------------------------------------------------------------------- rating

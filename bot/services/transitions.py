@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,6 +42,7 @@ class Outcome(StrEnum):
 class TransitionResult:
     outcome: Outcome
     view: RequestView | None = None  # the request after the change (or as it is now)
+    needs_reason: bool = False  # from `check_action`: the action will want a reason
 
     @property
     def ok(self) -> bool:
@@ -101,63 +102,59 @@ def _changes(
     return values
 
 
+def check_action(view: RequestView | None, user: User | None, action: Action) -> TransitionResult:
+    """What `apply` will decide, before anything changes (and before a reason is asked
+    for): a dialog is not opened for an action certain to be refused."""
+    if view is None:
+        return TransitionResult(Outcome.NOT_FOUND)
+    decision = decide_for(view, user, action)
+    if decision.denial is Denial.NOT_FOUND:  # not revealed to someone who may not see it
+        return TransitionResult(Outcome.NOT_FOUND)
+    if decision.denial is not None:
+        return TransitionResult(denial_outcome(decision.denial), view)
+    return TransitionResult(Outcome.DONE, view, needs_reason=decision.needs_reason)
+
+
+class Change(TypedDict, total=False):
+    """What a status change is asked to do: the keyword arguments of `perform`/`apply`."""
+
+    request_id: Required[int]
+    action: Required[Action]
+    user: Required[User | None]  # None: the system
+    reason: str | None
+    assignee_id: int | None  # for ASSIGN
+    now: datetime | None
+    on_applied: OnApplied | None
+
+
 async def perform(
-    session: AsyncSession,
-    notifier: Notifier,
-    *,
-    request_id: int,
-    action: Action,
-    user: User | None,
-    reason: str | None = None,
-    assignee_id: int | None = None,
-    now: datetime | None = None,
-    on_applied: OnApplied | None = None,
+    session: AsyncSession, notifier: Notifier, **change: Unpack[Change]
 ) -> TransitionResult:
     """Apply `action` by `user` (None: the system) to request `request_id`, in a
     transaction of its own."""
     async with session.begin():
-        return await apply(
-            session,
-            notifier,
-            request_id=request_id,
-            action=action,
-            user=user,
-            reason=reason,
-            assignee_id=assignee_id,
-            now=now,
-            on_applied=on_applied,
-        )
+        return await apply(session, notifier, **change)
 
 
 async def apply(
-    session: AsyncSession,
-    notifier: Notifier,
-    *,
-    request_id: int,
-    action: Action,
-    user: User | None,
-    reason: str | None = None,
-    assignee_id: int | None = None,
-    now: datetime | None = None,
-    on_applied: OnApplied | None = None,
+    session: AsyncSession, notifier: Notifier, **change: Unpack[Change]
 ) -> TransitionResult:
     """`perform` inside the caller's transaction (so it can read what to show after)."""
-    now = now or utcnow()
-    reason = reason.strip() if reason else None
+    request_id, action, user = change["request_id"], change["action"], change["user"]
+    assignee_id, on_applied = change.get("assignee_id"), change.get("on_applied")
+    now = change.get("now") or utcnow()
+    reason = (change.get("reason") or "").strip() or None
     # One read: the view has what the rules need (status, author, assignee) and, with
     # the change applied in hand, is what the notifications and the caller show after.
     before = await requests_repo.get_view(session, request_id)
     if before is None:
         return TransitionResult(Outcome.NOT_FOUND)
     decision = decide_for(before, user, action)
-    if decision.denial is Denial.NOT_FOUND:  # not revealed to someone who may not see it
-        return TransitionResult(Outcome.NOT_FOUND)
-    if decision.denial is not None:
-        return TransitionResult(denial_outcome(decision.denial), before)
+    if decision.target is None:
+        return check_action(before, user, action)  # the refusal, as the pre-check says it
     if decision.needs_reason and not reason:
         return TransitionResult(Outcome.REASON_REQUIRED, before)
     target = decision.target
-    assert target is not None
     old_assignee = before.assignee.id if before.assignee else None
     is_author = user is not None and user.id == before.author.id
 

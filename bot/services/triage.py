@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Unpack
 
 import structlog
 from aiogram.methods import SendMediaGroup, SendMessage, SendPhoto
@@ -23,11 +24,11 @@ from bot.services.comments import FileRef
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
 from bot.services.transitions import (
+    Change,
     Outcome,
     TransitionResult,
     apply,
-    decide_for,
-    denial_outcome,
+    check_action,
     perform,
     subject_of,
     viewer_of,
@@ -45,7 +46,6 @@ from models.enums import Action
 from models.queues import Queue
 from models.workflow import (
     STAFF_ACTIONS,
-    Denial,
     Viewer,
     actions_for,
     may_comment,
@@ -112,18 +112,6 @@ def _visible(view: RequestView | None, user: User) -> RequestView | None:
     return view if view is not None and may_see(subject_of(view), viewer_of(user)) else None
 
 
-def _check(view: RequestView | None, user: User, action: Action) -> TransitionResult:
-    """The decision before the reason is asked for: what `perform` will decide."""
-    if view is None:
-        return TransitionResult(Outcome.NOT_FOUND)
-    decision = decide_for(view, user, action)
-    if decision.denial is Denial.NOT_FOUND:
-        return TransitionResult(Outcome.NOT_FOUND)
-    if decision.denial is not None:
-        return TransitionResult(denial_outcome(decision.denial), view)
-    return TransitionResult(Outcome.DONE, view)
-
-
 # ------------------------------------------------------------------ before a dialog
 async def preflight(
     session: AsyncSession, *, request_id: int, action: Action, user: User
@@ -135,7 +123,7 @@ async def preflight(
     """
     async with session.begin():
         view = await requests_repo.get_view(session, request_id)
-    return _check(view, user, Action(action))
+    return check_action(view, user, Action(action))
 
 
 async def assign_options(
@@ -143,7 +131,7 @@ async def assign_options(
 ) -> AssignOptions:
     """The assignee picker: may `user` assign the request, and a keyset page of staff."""
     async with session.begin():
-        check = _check(await requests_repo.get_view(session, request_id), user, Action.ASSIGN)
+        check = check_action(await requests_repo.get_view(session, request_id), user, Action.ASSIGN)
         if not check.ok:
             return AssignOptions(check.outcome, check.view)
         staff, more = await queues_repo.staff_page(session, after_id=after_id)
@@ -155,26 +143,15 @@ async def act(
     session: AsyncSession,
     notifier: Notifier,
     *,
-    request_id: int,
-    action: Action,
-    user: User,
-    reason: str | None = None,
-    assignee_id: int | None = None,
     on: MessageRef | None = None,
+    **change: Unpack[Change],
 ) -> ActResult:
     """A staff action from a card (take, assign, resume; reject and hold with the reason),
     in one transaction: the change, and what to redraw on the message `on`."""
+    user = change["user"]
     async with session.begin():
-        result = await apply(
-            session,
-            notifier,
-            request_id=request_id,
-            action=action,
-            user=user,
-            reason=reason,
-            assignee_id=assignee_id,
-        )
-        if not result.ok or result.view is None or on is None:
+        result = await apply(session, notifier, **change)
+        if not result.ok or result.view is None or on is None or user is None:
             return ActResult(result.outcome, result.view)
         pressed = await _pressed(session, result.view, user, on)
     return ActResult(result.outcome, result.view, pressed)
