@@ -12,9 +12,11 @@ from handlers import (
     categories,
     common,
     fallback,
+    finishing,
     my_requests,
     new_request,
     reports,
+    staff_comments,
     triage,
     users,
 )
@@ -29,6 +31,8 @@ def get_routers() -> list[Router]:
         users.get_router(),
         categories.get_router(),
         triage.get_router(),
+        finishing.get_router(),
+        staff_comments.get_router(),
         reports.get_router(),
         fallback.get_router(),
     ]

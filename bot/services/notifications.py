@@ -20,11 +20,10 @@ from database.repositories import users as users_repo
 from models import OutboxKind, Role
 from models.enums import Action, RequestStatus
 from models.views import Person, RequestView
-from models.workflow import Actor, allowed_actions
+from models.workflow import STAFF_ACTIONS, Actor, allowed_actions
 from utils.cards import render_card, status_label
 from utils.i18n import Catalogue, Markup, Translator
 from utils.keyboards.cards import card_actions_keyboard
-from utils.keyboards.staff import STAFF_ACTIONS
 
 # A copy of a card in the staff group shows the admin's buttons; whoever presses one is
 # checked again on the server. A copy in a private chat shows that person's own buttons.

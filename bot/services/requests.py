@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.comments import FileRef
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
-from bot.services.transitions import Outcome, actor_for
+from bot.services.transitions import Outcome, check_action, subject_of, viewer_of
 from database.repositories import categories as categories_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
@@ -40,14 +40,7 @@ from models import (
     utcnow,
 )
 from models.sla import due_at
-from models.workflow import (
-    Actor,
-    Denial,
-    TransitionError,
-    allowed_actions,
-    reason_required,
-    target_status,
-)
+from models.workflow import Actor, allowed_actions, may_see
 from utils.validation import MAX_PHOTOS
 
 log = structlog.get_logger(__name__)
@@ -389,7 +382,7 @@ async def author_view(session: AsyncSession, request_id: int, user: User) -> Req
 async def staff_view(
     session: AsyncSession, request_id: int, user: User, *, view: RequestView | None = None
 ) -> RequestView | None:
-    """The request for someone who may see any request (admins), or its author.
+    """The request, if `user` may see it (`models.workflow.may_see`).
 
     With `view` (the request as the caller already has it) nothing is read.
     """
@@ -398,18 +391,7 @@ async def staff_view(
             view = await requests_repo.get_view(session, request_id)
     if view is None:
         return None
-    if view.author.id == user.id or user.role is Role.ADMIN:
-        return view
-    if user.role is Role.EXECUTOR and view.assignee is not None and view.assignee.id == user.id:
-        return view
-    return None
-
-
-_DENIALS = {
-    Denial.FORBIDDEN: Outcome.FORBIDDEN,
-    Denial.WRONG_STATUS: Outcome.WRONG_STATUS,
-    Denial.REASON_REQUIRED: Outcome.REASON_REQUIRED,
-}
+    return view if may_see(subject_of(view), viewer_of(user)) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,16 +414,8 @@ async def preview_action(
     """
     async with session.begin():
         view = await requests_repo.get_view(session, request_id)
-        if view is None:
-            return Preview(Outcome.NOT_FOUND)
-        actor = actor_for(user, view.author.id, view.assignee.id if view.assignee else None)
-        if user.role is Role.USER and not actor.is_author:
-            return Preview(Outcome.NOT_FOUND)
-        try:
-            target_status(view.status, action, actor)
-        except TransitionError as exc:
-            return Preview(_DENIALS[exc.denial], view)
-    return Preview(Outcome.DONE, view, needs_reason=reason_required(action, actor))
+    check = check_action(view, user, action)
+    return Preview(check.outcome, check.view, needs_reason=check.needs_reason)
 
 
 # ----------------------------------------------------------------------- rating
