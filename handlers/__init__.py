@@ -14,6 +14,7 @@ from handlers import (
     fallback,
     my_requests,
     new_request,
+    onboarding,
     reports,
     triage,
     users,
@@ -22,6 +23,7 @@ from handlers import (
 
 def get_routers() -> list[Router]:
     return [
+        onboarding.get_router(),  # before common: /start setup-... is claimed here
         common.get_router(),
         new_request.get_router(),
         my_requests.get_router(),
