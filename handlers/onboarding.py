@@ -10,7 +10,14 @@ import asyncio
 import html
 
 from aiogram import Bot, F, Router
-from aiogram.filters import JOIN_TRANSITION, ChatMemberUpdatedFilter, Command, CommandStart
+from aiogram.filters import (
+    JOIN_TRANSITION,
+    LEAVE_TRANSITION,
+    ChatMemberUpdatedFilter,
+    Command,
+    CommandObject,
+    CommandStart,
+)
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     BufferedInputFile,
@@ -59,6 +66,7 @@ async def alert(query: CallbackQuery, text: str) -> None:
 # ------------------------------------------------------------------ claiming the bot
 async def claim(
     message: Message,
+    command: CommandObject,
     state: FSMContext,
     session: AsyncSession,
     user: User,
@@ -67,8 +75,7 @@ async def claim(
     bot: Bot,
 ) -> None:
     """`/start setup-<code>`: the first person to open the link becomes admin."""
-    code = (message.text or "").partition(" ")[2].strip()
-    outcome = await onboarding.claim(session, user, code)
+    outcome = await onboarding.claim(session, user, command.args or "")
     if outcome is not ClaimOutcome.CLAIMED:
         await message.answer(t("setup-invalid"), reply_markup=main_menu(t, user.role))
         return
@@ -109,6 +116,14 @@ async def here_in_private(message: Message, t: Translator) -> None:
 async def added_to_group(event: ChatMemberUpdated, t: Translator, bot: Bot) -> None:
     """An admin added the bot to a group: offer to use it for staff notifications."""
     await bot.send_message(event.chat.id, t("join-ask"), reply_markup=use_group_keyboard(t))
+
+
+async def removed_from_group(
+    event: ChatMemberUpdated, session: AsyncSession, notifier: Notifier
+) -> None:
+    """The bot was removed from a group: if it was the staff group, new requests stop going
+    there (to the admins' private chats only) instead of failing in the outbox."""
+    await onboarding.staff_chat_gone(session, notifier.staff_route, chat_id=event.chat.id)
 
 
 async def use_group(
@@ -193,6 +208,7 @@ def get_router() -> Router:
     groups.my_chat_member.register(
         added_to_group, ChatMemberUpdatedFilter(JOIN_TRANSITION), is_admin()
     )
+    groups.my_chat_member.register(removed_from_group, ChatMemberUpdatedFilter(LEAVE_TRANSITION))
     groups.callback_query.filter(F.message.chat.type.in_(GROUP_TYPES))
     groups.callback_query.register(use_group, StaffChatCb.filter(), is_admin())
     groups.callback_query.register(use_group_refused, StaffChatCb.filter())

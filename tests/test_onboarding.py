@@ -97,8 +97,12 @@ def in_chat(person: Person, chat: Chat, text: str, *, topic: int | None = None) 
     return Update(update_id=abs(hash((person.id, chat.id, text))) % 10**9, message=msg)
 
 
-def bot_added(person: Person, chat: Chat) -> Update:
+def membership(person: Person, chat: Chat, *, joined: bool) -> Update:
+    """The bot's own membership in `chat` changed, by `person` (added, or removed)."""
     me = TgUser(id=BOT_ID, is_bot=True, first_name="ZAVhoz", username=BOT_USERNAME)
+    before, after = (ChatMemberLeft(user=me), ChatMemberMember(user=me))
+    if not joined:
+        before, after = after, before
     return Update.model_validate(
         {
             "update_id": 777_001,
@@ -106,11 +110,15 @@ def bot_added(person: Person, chat: Chat) -> Update:
                 "chat": chat,
                 "from": person.tg,
                 "date": datetime.now(UTC),
-                "old_chat_member": ChatMemberLeft(user=me),
-                "new_chat_member": ChatMemberMember(user=me),
+                "old_chat_member": before,
+                "new_chat_member": after,
             },
         }
     )
+
+
+def bot_added(person: Person, chat: Chat) -> Update:
+    return membership(person, chat, joined=True)
 
 
 def menu_buttons(markup: object) -> list[str]:
@@ -360,6 +368,16 @@ async def test_the_binding_follows_a_group_that_became_a_supergroup(
     bound = await binding(harness)
     assert bound is not None and bound.chat_id == GROUP.id
     assert GROUP.id in {c.chat_id for c in await new_request_cards(harness)}
+
+
+async def test_removing_the_bot_from_the_staff_group_unbinds_it(harness: Harness) -> None:
+    await harness.feed(in_chat(ADMIN, GROUP, "/here"))
+    harness.pop(SendMessage)
+
+    await harness.feed(membership(TEACHER, GROUP, joined=False))  # any group admin may
+
+    assert await binding(harness) is None
+    assert GROUP.id not in {c.chat_id for c in await new_request_cards(harness)}
 
 
 # ------------------------------------------------------------------ inviting the staff

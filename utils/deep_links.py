@@ -2,42 +2,20 @@
 
 A /start payload is at most 64 characters of A-Z, a-z, 0-9, `_` and `-` (Telegram's rule).
 Each kind of payload has its own prefix, so /start handlers can tell them apart with a
-filter on the prefix (`F.args.startswith(SETUP_PREFIX)`); a payload nobody claims is a
-plain /start.
+filter on the prefix (`CommandStart(deep_link=True, magic=F.args.startswith(SETUP_PREFIX))`
+on a router before the common one); a payload nobody claims is a plain /start.
 """
 
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
-MAX_PAYLOAD = 64
 _PAYLOAD_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 #: A one-time setup code: its opener becomes admin.
 SETUP_PREFIX = "setup-"
 #: The link on the staff poster: a plain start, named so that it can be told apart.
 INVITE_PAYLOAD = "invite"
-
-
-class PayloadKind(StrEnum):
-    NONE = "none"
-    SETUP = "setup"
-    INVITE = "invite"
-    UNKNOWN = "unknown"
-
-
-def payload_kind(payload: str | None) -> PayloadKind:
-    """What a /start payload is, by its prefix."""
-    if not payload:
-        return PayloadKind.NONE
-    if not _PAYLOAD_RE.fullmatch(payload):
-        return PayloadKind.UNKNOWN
-    if payload.startswith(SETUP_PREFIX):
-        return PayloadKind.SETUP
-    if payload == INVITE_PAYLOAD:
-        return PayloadKind.INVITE
-    return PayloadKind.UNKNOWN
 
 
 def start_link(bot_username: str, payload: str | None = None) -> str:

@@ -132,3 +132,14 @@ async def staff_chat_migrated(
     if moved and bound is not None and bound.chat_id == old_chat_id:
         route.remember(StaffChat(new_chat_id))
         log.info("staff_chat_migrated", chat_id=new_chat_id)
+
+
+async def staff_chat_gone(session: AsyncSession, route: StaffChatRoute, *, chat_id: int) -> None:
+    """The bot left (or was removed from) a group: a binding to it is dropped."""
+    async with session.begin():
+        dropped = await onboarding_repo.drop_chat(session, chat_id)
+    bound = route.bound
+    if bound is not None and bound.chat_id == chat_id:
+        route.remember(None)
+    if dropped:
+        log.info("staff_chat_unbound", chat_id=chat_id)

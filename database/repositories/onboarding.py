@@ -75,3 +75,10 @@ async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -
         .returning(ChatBinding.purpose)
     )
     return bool(result.scalars().all())
+
+
+async def drop_chat(session: AsyncSession, chat_id: int) -> bool:
+    result = await session.execute(
+        delete(ChatBinding).where(ChatBinding.chat_id == chat_id).returning(ChatBinding.purpose)
+    )
+    return bool(result.scalars().all())
