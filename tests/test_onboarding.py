@@ -40,6 +40,7 @@ from bot.services import onboarding
 from models import ChatBinding, Role, SetupCode, User
 from tests.conftest import ADMIN, TEACHER, Harness
 from tests.recording_session import BOT_ID
+from tests.staff import add_person
 from tests.test_new_request import fill_to_summary, submit
 from tests.updates import Person, message, press
 from utils.callbacks import StaffChatCb
@@ -243,6 +244,13 @@ async def test_no_link_once_someone_can_administer(
     await harness.dp.emit_shutdown(bot=harness.bot, **harness.dp.workflow_data)
     async with harness.session_pool() as session:
         assert await session.scalar(select(func.count()).select_from(SetupCode)) == 0
+
+
+async def test_no_link_when_an_admin_is_in_the_database(
+    unclaimed: Harness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await add_person(unclaimed.session_pool, NEWCOMER, Role.ADMIN)  # claimed earlier
+    assert "https://t.me/" not in await start_up(unclaimed, capsys)
 
 
 async def test_other_start_payloads_are_a_plain_start(harness: Harness, t: Translator) -> None:
