@@ -134,7 +134,7 @@ my-rate-not-allowed = This request cannot be rated (it is not closed, or it is a
 my-reopen-prompt = What is still wrong with request #{ $number }? Write briefly — it goes back to the executor.
 my-reopen-done = ↩ Request #{ $number } is back in progress. The executor has been told.
 req-hint-reason-too_short = Too short — please describe what is wrong (at least 3 characters).
-req-hint-reason-too_long = Too long — at most 1000 characters.
+req-hint-reason-too_long = Too long — at most { $limit } characters.
 req-hint-reason-empty = Please write what is wrong, in words.
 
 draft-staff-files = 📷 Request #{ $number }

@@ -135,7 +135,7 @@ my-rate-not-allowed = Эту заявку нельзя оценить (она н
 my-reopen-prompt = Что осталось не так по заявке #{ $number }? Напишите коротко — заявка вернётся исполнителю.
 my-reopen-done = ↩ Заявка #{ $number } возвращена в работу. Исполнитель уже знает.
 req-hint-reason-too_short = Слишком коротко — опишите, что не так (хотя бы 3 символа).
-req-hint-reason-too_long = Слишком длинно — не больше 1000 символов.
+req-hint-reason-too_long = Слишком длинно — не больше { $limit } символов.
 req-hint-reason-empty = Напишите словами, что не так.
 
 draft-staff-files = 📷 Заявка #{ $number }
