@@ -20,18 +20,16 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.filters import FreeInput, RoleFilter, TextKey
 from bot.fsm import load_form, save_form
+from bot.middlewares.context import UpdateContext, install
 from bot.services import author_actions as actions
 from bot.services import requests as service
 from bot.services.comments import CommentOutcome, add_comment, attach_files
 from bot.services.media import file_methods
-from bot.services.notifications import Notifier
 from bot.services.transitions import Outcome
-from bot.settings import Settings
-from models import Action, Role, User, utcnow
+from models import Action, Role, utcnow
 from models.files import FileRef
 from utils.callbacks import (
     CancelConfirmCb,
@@ -55,7 +53,7 @@ from utils.keyboards.requester import (
 )
 from utils.requester_cards import action_denied_text, author_card_screen, list_text
 from utils.telegram import incoming_file, show
-from utils.validation import REASON_MAX, FileProblem, clean_comment, clean_reason
+from utils.validation import REASON_MAX, FileProblem, TextProblem, clean_comment, clean_reason
 
 log = structlog.get_logger(__name__)
 
@@ -64,25 +62,27 @@ Screen = tuple[str, InlineKeyboardMarkup | None]
 
 
 # ------------------------------------------------------------------------ screens
-def card_screen(
-    card: service.RequestCard, t: Translator, settings: Settings, notifier: Notifier
-) -> Screen:
+def card_screen(card: service.RequestCard, ctx: UpdateContext) -> Screen:
     """The author's card, or (admins, the assigned executor) the staff card."""
     if card.author is not None:
-        return author_card_screen(t, card.author, tz=settings.tz, now=utcnow())
-    return notifier.staff_card(t, card.view, utcnow())
+        return author_card_screen(ctx.t, card.author, tz=ctx.settings.tz, now=utcnow())
+    return ctx.notifier.staff_card(ctx.t, card.view, utcnow())
 
 
-async def list_screen(
-    session: AsyncSession, user: User, t: Translator, *, cursor: int, older: bool, page: int
-) -> Screen:
-    result = await service.list_my_requests(session, user, cursor=cursor, older=older, page=page)
+def own_card_screen(card: service.AuthorCard, ctx: UpdateContext) -> Screen:
+    return author_card_screen(ctx.t, card, tz=ctx.settings.tz, now=utcnow())
+
+
+async def list_screen(ctx: UpdateContext, *, cursor: int, older: bool, page: int) -> Screen:
+    result = await service.list_my_requests(
+        ctx.session, ctx.user, cursor=cursor, older=older, page=page
+    )
     markup = (
-        list_keyboard(t, result.items, page=result.page, pages=result.pages)
+        list_keyboard(ctx.t, result.items, page=result.page, pages=result.pages)
         if result.items
         else None
     )
-    return list_text(t, result, utcnow()), markup
+    return list_text(ctx.t, result, utcnow()), markup
 
 
 def denial_text(t: Translator, outcome: Outcome, card: service.RequestCard | None) -> str:
@@ -102,14 +102,10 @@ async def _prompt(state: FSMContext, step: State, request_id: int) -> None:
 
 
 async def _after_action(
-    query: CallbackQuery,
-    result: actions.ActionResult,
-    t: Translator,
-    settings: Settings,
-    notifier: Notifier,
-    done_key: str,
+    query: CallbackQuery, result: actions.ActionResult, ctx: UpdateContext, done_key: str
 ) -> None:
     """Answer the button and show the card as it is now (changed or not)."""
+    t = ctx.t
     if result.outcome is Outcome.NOT_FOUND or result.card is None:
         await query.answer(t("my-not-found"), show_alert=True)
         return
@@ -117,243 +113,159 @@ async def _after_action(
         await query.answer(t(done_key, number=result.card.view.id))
     else:
         await query.answer(denial_text(t, result.outcome, result.card), show_alert=True)
-    await show(query, *card_screen(result.card, t, settings, notifier))
+    await show(query, *card_screen(result.card, ctx))
 
 
 # ---------------------------------------------------------------- the list, the card
 async def my_list(
-    message: Message,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    state: FSMContext,
-    command: CommandObject | None = None,
+    message: Message, state: FSMContext, ctx: UpdateContext, command: CommandObject | None = None
 ) -> None:
     if command is not None and command.args:
         match = NUMBER.match(command.args.strip())
-        await _send_own_card(message, session, user, t, settings, match and int(match.group(1)))
+        await _send_own_card(message, ctx, int(match.group(1)) if match else None)
         return
     await _leave_prompt(state)
-    text, markup = await list_screen(session, user, t, cursor=0, older=True, page=1)
+    text, markup = await list_screen(ctx, cursor=0, older=True, page=1)
     await message.answer(text, reply_markup=markup)
 
 
-async def by_number(
-    message: Message, session: AsyncSession, user: User, t: Translator, settings: Settings
-) -> None:
+async def by_number(message: Message, ctx: UpdateContext) -> None:
     assert message.text is not None
-    await _send_own_card(message, session, user, t, settings, int(message.text[1:]))
+    await _send_own_card(message, ctx, int(message.text[1:]))
 
 
-async def _send_own_card(
-    message: Message,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    request_id: int | None,
-) -> None:
-    card = await service.get_for_author(session, request_id, user) if request_id else None
+async def _send_own_card(message: Message, ctx: UpdateContext, request_id: int | None) -> None:
+    card = await service.get_for_author(ctx.session, request_id, ctx.user) if request_id else None
     if card is None:
-        await message.answer(t("my-not-found"))
+        await message.answer(ctx.t("my-not-found"))
         return
-    text, markup = author_card_screen(t, card, tz=settings.tz, now=utcnow())
+    text, markup = own_card_screen(card, ctx)
     await message.answer(text, reply_markup=markup)
 
 
 async def page(
-    query: CallbackQuery,
-    callback_data: MyListCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    state: FSMContext,
+    query: CallbackQuery, callback_data: MyListCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
     await _leave_prompt(state)
     text, markup = await list_screen(
-        session,
-        user,
-        t,
-        cursor=callback_data.cursor,
-        older=callback_data.older,
-        page=callback_data.page,
+        ctx, cursor=callback_data.cursor, older=callback_data.older, page=callback_data.page
     )
     await query.answer()
     await show(query, text, markup)
 
 
 async def open_mine(
-    query: CallbackQuery,
-    callback_data: MyOpenCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    state: FSMContext,
+    query: CallbackQuery, callback_data: MyOpenCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
     await _leave_prompt(state)
-    await _open_own_card(query, session, user, t, settings, callback_data.id, edit=True)
+    await _open_own_card(query, ctx, callback_data.id, edit=True)
 
 
 # Staff open cards through the triage module; a requester opens their own here.
 async def open_from_notification(
-    query: CallbackQuery,
-    callback_data: OpenRequestCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    query: CallbackQuery, callback_data: OpenRequestCb, ctx: UpdateContext
 ) -> None:
-    await _open_own_card(query, session, user, t, settings, callback_data.id, edit=False)
+    await _open_own_card(query, ctx, callback_data.id, edit=False)
 
 
 async def _open_own_card(
-    query: CallbackQuery,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    request_id: int,
-    *,
-    edit: bool,
+    query: CallbackQuery, ctx: UpdateContext, request_id: int, *, edit: bool
 ) -> None:
-    card = await service.get_for_author(session, request_id, user)
+    card = await service.get_for_author(ctx.session, request_id, ctx.user)
     if card is None:
-        await query.answer(t("my-not-found"), show_alert=True)
+        await query.answer(ctx.t("my-not-found"), show_alert=True)
         return
     await query.answer()
-    await show(query, *author_card_screen(t, card, tz=settings.tz, now=utcnow()), edit=edit)
+    await show(query, *own_card_screen(card, ctx), edit=edit)
 
 
 async def photos(
-    query: CallbackQuery,
-    callback_data: MyPhotosCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    bot: Bot,
+    query: CallbackQuery, callback_data: MyPhotosCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    files = await service.files_for_author(session, callback_data.id, user)
+    files = await service.files_for_author(ctx.session, callback_data.id, ctx.user)
     if files is None:
-        await query.answer(t("my-not-found"), show_alert=True)
+        await query.answer(ctx.t("my-not-found"), show_alert=True)
         return
     if not files:
-        await query.answer(t("my-photos-none"), show_alert=True)
+        await query.answer(ctx.t("my-photos-none"), show_alert=True)
         return
     await query.answer()
-    caption = t("my-photos-caption", number=callback_data.id)
-    for method in file_methods(user.telegram_id, files, caption):
+    caption = ctx.t("my-photos-caption", number=callback_data.id)
+    for method in file_methods(ctx.user.telegram_id, files, caption):
         await bot(method)
 
 
 # -------------------------------------------------------- cancel with a confirmation
 async def ask_cancel(
-    query: CallbackQuery,
-    callback_data: RequestActionCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    notifier: Notifier,
+    query: CallbackQuery, callback_data: RequestActionCb, ctx: UpdateContext
 ) -> None:
-    preview = await actions.preview_action(session, callback_data.id, user, Action.CANCEL)
+    request_id, t = callback_data.id, ctx.t
+    preview = await actions.preview_action(ctx.session, request_id, ctx.user, Action.CANCEL)
     card = preview.card
     if not preview.ok:
         await query.answer(denial_text(t, preview.outcome, card), show_alert=True)
         if card is not None:
-            await show(query, *card_screen(card, t, settings, notifier))
+            await show(query, *card_screen(card, ctx))
         return
-    text = card_screen(card, t, settings, notifier)[0] if card else ""
+    text = card_screen(card, ctx)[0] if card else ""
     await query.answer()
-    await show(
-        query,
-        f"{text}\n\n{t('my-cancel-confirm', number=callback_data.id)}",
-        cancel_confirm_keyboard(t, callback_data.id),
-    )
+    question = t("my-cancel-confirm", number=request_id)
+    await show(query, f"{text}\n\n{question}", cancel_confirm_keyboard(t, request_id))
 
 
 async def cancel_answered(
-    query: CallbackQuery,
-    callback_data: CancelConfirmCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    notifier: Notifier,
+    query: CallbackQuery, callback_data: CancelConfirmCb, ctx: UpdateContext
 ) -> None:
     if callback_data.yes:
         result = await actions.author_action(
-            session, notifier, request_id=callback_data.id, user=user, action=Action.CANCEL
+            ctx.session,
+            ctx.notifier,
+            request_id=callback_data.id,
+            user=ctx.user,
+            action=Action.CANCEL,
         )
-        await _after_action(query, result, t, settings, notifier, "my-cancel-done")
+        await _after_action(query, result, ctx, "my-cancel-done")
         return
-    card = await service.open_card(session, callback_data.id, user)
+    card = await service.open_card(ctx.session, callback_data.id, ctx.user)
     if card is None:
-        await query.answer(t("my-not-found"), show_alert=True)
+        await query.answer(ctx.t("my-not-found"), show_alert=True)
         return
     await query.answer()
-    await show(query, *card_screen(card, t, settings, notifier))
+    await show(query, *card_screen(card, ctx))
 
 
 # ------------------------------------------------------------ Fixed / Not fixed
-async def confirm(
-    query: CallbackQuery,
-    callback_data: RequestActionCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    notifier: Notifier,
-) -> None:
+async def confirm(query: CallbackQuery, callback_data: RequestActionCb, ctx: UpdateContext) -> None:
     result = await actions.author_action(
-        session, notifier, request_id=callback_data.id, user=user, action=Action.CONFIRM
+        ctx.session, ctx.notifier, request_id=callback_data.id, user=ctx.user, action=Action.CONFIRM
     )
-    await _after_action(query, result, t, settings, notifier, "my-confirm-done")
+    await _after_action(query, result, ctx, "my-confirm-done")
     if result.ok and query.message is not None:
         await query.message.answer(
-            t("my-rate-prompt", number=callback_data.id),
+            ctx.t("my-rate-prompt", number=callback_data.id),
             reply_markup=rating_keyboard(callback_data.id),
         )
 
 
 async def ask_reopen_reason(
-    query: CallbackQuery,
-    callback_data: RequestActionCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    state: FSMContext,
-    notifier: Notifier,
+    query: CallbackQuery, callback_data: RequestActionCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
     """The author says what is wrong first; an admin reopens at once (like staff buttons)."""
+    request_id = callback_data.id
     result = await actions.author_action(
-        session, notifier, request_id=callback_data.id, user=user, action=Action.REOPEN
+        ctx.session, ctx.notifier, request_id=request_id, user=ctx.user, action=Action.REOPEN
     )
     if result.outcome is not Outcome.REASON_REQUIRED:
-        await _after_action(query, result, t, settings, notifier, "my-reopen-done-toast")
+        await _after_action(query, result, ctx, "my-reopen-done-toast")
         return
-    await _prompt(state, MyStates.reopen_reason, callback_data.id)
+    await _prompt(state, MyStates.reopen_reason, request_id)
     await query.answer()
-    await show(
-        query,
-        t("my-reopen-prompt", number=callback_data.id),
-        back_to_card_keyboard(t, callback_data.id),
-        edit=False,
-    )
+    prompt = ctx.t("my-reopen-prompt", number=request_id)
+    await show(query, prompt, back_to_card_keyboard(ctx.t, request_id), edit=False)
 
 
-async def reopen_reason(
-    message: Message,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    state: FSMContext,
-    notifier: Notifier,
-) -> None:
-    prompt = await load_form(state, PromptForm)
+async def reopen_reason(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    prompt, t = await load_form(state, PromptForm), ctx.t
     reason, problem = clean_reason(message.text)
     if problem is not None:
         await message.answer(
@@ -362,10 +274,10 @@ async def reopen_reason(
         )
         return
     result = await actions.author_action(
-        session,
-        notifier,
+        ctx.session,
+        ctx.notifier,
         request_id=prompt.request_id,
-        user=user,
+        user=ctx.user,
         action=Action.REOPEN,
         reason=reason,
     )
@@ -373,51 +285,36 @@ async def reopen_reason(
     if not result.ok or result.card is None:
         await message.answer(denial_text(t, result.outcome, result.card))
         return
-    card_text, markup = card_screen(result.card, t, settings, notifier)
+    card_text, markup = card_screen(result.card, ctx)
     text = t("my-reopen-done", number=prompt.request_id)
     await message.answer(f"{text}\n\n{card_text}", reply_markup=markup)
 
 
 async def reopen_reason_not_text(message: Message, t: Translator, state: FSMContext) -> None:
     prompt = await load_form(state, PromptForm)
-    await message.answer(
-        t("req-hint-reason-empty"), reply_markup=back_to_card_keyboard(t, prompt.request_id)
-    )
+    back = back_to_card_keyboard(t, prompt.request_id)
+    await message.answer(t("req-hint-reason-empty"), reply_markup=back)
 
 
 # ------------------------------------------------------------------------- rating
-async def ask_rating(
-    query: CallbackQuery,
-    callback_data: RateCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-) -> None:
-    card = await service.get_for_author(session, callback_data.id, user)
+async def ask_rating(query: CallbackQuery, callback_data: RateCb, ctx: UpdateContext) -> None:
+    card = await service.get_for_author(ctx.session, callback_data.id, ctx.user)
     if card is None:
-        await query.answer(t("my-not-found"), show_alert=True)
+        await query.answer(ctx.t("my-not-found"), show_alert=True)
         return
     if not card.can_rate:
-        await query.answer(t("my-rate-not-allowed"), show_alert=True)
+        await query.answer(ctx.t("my-rate-not-allowed"), show_alert=True)
         return
     await query.answer()
-    await show(
-        query,
-        t("my-rate-prompt", number=callback_data.id),
-        rating_keyboard(callback_data.id),
-        edit=False,
-    )
+    prompt = ctx.t("my-rate-prompt", number=callback_data.id)
+    await show(query, prompt, rating_keyboard(callback_data.id), edit=False)
 
 
 async def rated(
-    query: CallbackQuery,
-    callback_data: RateCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    state: FSMContext,
+    query: CallbackQuery, callback_data: RateCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
-    outcome = await actions.rate(session, callback_data.id, user, callback_data.stars)
+    t = ctx.t
+    outcome = await actions.rate(ctx.session, callback_data.id, ctx.user, callback_data.stars)
     if outcome is actions.RateOutcome.NOT_FOUND:
         await query.answer(t("my-not-found"), show_alert=True)
         return
@@ -426,9 +323,8 @@ async def rated(
         return
     await _prompt(state, MyStates.rating_comment, callback_data.id)
     await query.answer()
-    text = "\n\n".join(
-        (t("my-rate-thanks", stars="⭐" * callback_data.stars), t("my-rate-comment-prompt"))
-    )
+    thanks = t("my-rate-thanks", stars="⭐" * callback_data.stars)
+    text = f"{thanks}\n\n{t('my-rate-comment-prompt')}"
     await show(query, text, skip_keyboard(t, callback_data.id))
 
 
@@ -439,10 +335,8 @@ async def rating_comment_skipped(query: CallbackQuery, t: Translator, state: FSM
     await show(query, t("my-rate-comment-thanks"), None)
 
 
-async def rating_comment(
-    message: Message, session: AsyncSession, user: User, t: Translator, state: FSMContext
-) -> None:
-    prompt = await load_form(state, PromptForm)
+async def rating_comment(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    prompt, t = await load_form(state, PromptForm), ctx.t
     text, problem = clean_comment(message.text)
     if problem is not None or not text:
         await message.answer(
@@ -450,7 +344,7 @@ async def rating_comment(
             reply_markup=skip_keyboard(t, prompt.request_id),
         )
         return
-    outcome = await actions.rate_comment(session, prompt.request_id, user, text)
+    outcome = await actions.rate_comment(ctx.session, prompt.request_id, ctx.user, text)
     await state.clear()
     done = outcome is actions.RateOutcome.DONE
     await message.answer(t("my-rate-comment-thanks" if done else "my-rate-not-allowed"))
@@ -458,44 +352,29 @@ async def rating_comment(
 
 async def rating_comment_not_text(message: Message, t: Translator, state: FSMContext) -> None:
     prompt = await load_form(state, PromptForm)
-    await message.answer(
-        t("req-hint-comment-empty"), reply_markup=skip_keyboard(t, prompt.request_id)
-    )
+    skip = skip_keyboard(t, prompt.request_id)
+    await message.answer(t("req-hint-comment-empty"), reply_markup=skip)
 
 
 # ----------------------------------------------------------------------- comments
 async def ask_comment(
-    query: CallbackQuery,
-    callback_data: MyCommentCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    state: FSMContext,
+    query: CallbackQuery, callback_data: MyCommentCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
-    card = await service.get_for_author(session, callback_data.id, user)
+    request_id, t = callback_data.id, ctx.t
+    card = await service.get_for_author(ctx.session, request_id, ctx.user)
     if card is None:
         await query.answer(t("my-not-found"), show_alert=True)
         return
     if not card.can_comment:
-        await query.answer(t("my-comment-closed", number=callback_data.id), show_alert=True)
+        await query.answer(t("my-comment-closed", number=request_id), show_alert=True)
         return
-    await _prompt(state, MyStates.comment, callback_data.id)
+    await _prompt(state, MyStates.comment, request_id)
     await query.answer()
-    await show(
-        query,
-        t("my-comment-prompt", number=callback_data.id),
-        back_to_card_keyboard(t, callback_data.id),
-        edit=False,
-    )
+    prompt = t("my-comment-prompt", number=request_id)
+    await show(query, prompt, back_to_card_keyboard(t, request_id), edit=False)
 
 
-async def comment_tail(
-    message: Message,
-    session: AsyncSession,
-    user: User,
-    state: FSMContext,
-    notifier: Notifier,
-) -> None:
+async def comment_tail(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     prompt = await load_form(state, PromptForm)
     ref = incoming_file(message)
     tail = message.media_group_id is not None and message.media_group_id == prompt.group
@@ -503,18 +382,13 @@ async def comment_tail(
         # Something new: the album is over; let the other handlers have it.
         await state.clear()
         raise SkipHandler
-    await attach_files(session, notifier, comment_id=prompt.comment_id, user=user, files=[ref])
+    await attach_files(
+        ctx.session, ctx.notifier, comment_id=prompt.comment_id, user=ctx.user, files=[ref]
+    )
 
 
-async def comment(
-    message: Message,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    state: FSMContext,
-    notifier: Notifier,
-) -> None:
-    prompt = await load_form(state, PromptForm)
+async def comment(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    prompt, t = await load_form(state, PromptForm), ctx.t
     request_id = prompt.request_id
     ref = incoming_file(message)
     text, problem = clean_comment(message.text or message.caption)
@@ -524,9 +398,10 @@ async def comment(
         return
     files = [ref] if isinstance(ref, FileRef) else []
     result = await add_comment(
-        session, notifier, request_id=request_id, user=user, text=text, files=files
+        ctx.session, ctx.notifier, request_id=request_id, user=ctx.user, text=text, files=files
     )
     if result.outcome is CommentOutcome.DONE and message.media_group_id and files:
+        # The rest of the album arrives as separate messages: they join this comment.
         await state.set_state(MyStates.comment_tail)
         tail = PromptForm(
             request_id=request_id, group=message.media_group_id, comment_id=result.comment_id
@@ -541,7 +416,9 @@ async def comment(
     await message.answer(t(key, number=request_id))
 
 
-def _comment_hint(ref: FileRef | FileProblem | None, problem: object, text: str) -> str | None:
+def _comment_hint(
+    ref: FileRef | FileProblem | None, problem: TextProblem | None, text: str
+) -> str | None:
     """What is wrong with this comment (None: it can be sent)."""
     if isinstance(ref, FileProblem):
         return f"req-hint-file-{ref}"
@@ -556,6 +433,7 @@ def _comment_hint(ref: FileRef | FileProblem | None, problem: object, text: str)
 def get_router() -> Router:
     router = Router(name="my_requests")
     router.message.filter(F.chat.type == "private")
+    install(router)
     message, callback = router.message.register, router.callback_query.register
 
     message(my_list, Command("my"))

@@ -17,14 +17,13 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.filters import FreeInput, TextKey
 from bot.fsm import load_form, save_form
+from bot.middlewares.context import UpdateContext, install
 from bot.services import requests as service
-from bot.services.notifications import Notifier
 from bot.settings import Settings
-from models import User, utcnow
+from models import utcnow
 from models.files import FileRef
 from utils.callbacks import (
     DraftCategoryCb,
@@ -80,10 +79,7 @@ async def present(
     state: FSMContext,
     form: DraftForm,
     step: State,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    ctx: UpdateContext,
     *,
     hint: str | None = None,
     edit: bool = True,
@@ -97,23 +93,23 @@ async def present(
     if step == NewRequest.confirm:
         step = form.missing_step() or step
     if options is None:
-        options = await _options(session, user, step)
+        options = await _options(ctx, step)
     if step == NewRequest.location:
         form.offered = options.recent_locations
     await state.set_state(step)
     await save_form(state, form)
     text, markup = draft_step_screen(
-        t, step, form, categories=options.categories, sla_hours=settings.sla_hours()
+        ctx.t, step, form, categories=options.categories, sla_hours=ctx.settings.sla_hours()
     )
     await show(target, f"{hint}\n\n{text}" if hint else text, markup, edit=edit)
 
 
-async def _options(session: AsyncSession, user: User, step: State) -> service.DraftOptions:
+async def _options(ctx: UpdateContext, step: State) -> service.DraftOptions:
     if step not in (NewRequest.category, NewRequest.location):
         return service.DraftOptions()
     return await service.draft_options(
-        session,
-        user,
+        ctx.session,
+        ctx.user,
         categories=step == NewRequest.category,
         locations=step == NewRequest.location,
     )
@@ -135,23 +131,15 @@ def _creation_rules(settings: Settings) -> service.CreationRules:
 
 
 # ------------------------------------------------------------------ start, navigation
-async def start(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def start(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     current = step_of(await state.get_state())
     if current is not None:
         form = await load_form(state, DraftForm)
-        hint = t("draft-in-progress")
-        await present(message, state, form, current, session, user, t, settings, hint=hint)
+        hint = ctx.t("draft-in-progress")
+        await present(message, state, form, current, ctx, hint=hint)
         return
     log.info("draft_started")
-    form = DraftForm(token=uuid.uuid4().hex)
-    await present(message, state, form, NewRequest.category, session, user, t, settings)
+    await present(message, state, DraftForm(token=uuid.uuid4().hex), NewRequest.category, ctx)
 
 
 async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
@@ -160,123 +148,79 @@ async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None
     await show(query, t("draft-cancelled"), None)
 
 
-async def back(
-    query: CallbackQuery,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def back(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
     form, current = await _current(state)
     await query.answer()
     previous = form.back(current)
     if previous is None:
         await state.clear()
-        await show(query, t("draft-cancelled"), None)
+        await show(query, ctx.t("draft-cancelled"), None)
         return
-    await present(query, state, form, previous, session, user, t, settings)
+    await present(query, state, form, previous, ctx)
 
 
 # ---------------------------------------------------------------- step 1: category
 async def category_chosen(
-    query: CallbackQuery,
-    callback_data: DraftCategoryCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    query: CallbackQuery, callback_data: DraftCategoryCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
     form = await load_form(state, DraftForm)
     # The categories to check the choice against and, unless back to the summary, the
     # next step's recent places: one read.
     options = await service.draft_options(
-        session, user, categories=True, locations=not form.editing
+        ctx.session, ctx.user, categories=True, locations=not form.editing
     )
     category = options.category(callback_data.id)
     if category is None:
-        await query.answer(t("draft-category-gone"), show_alert=True)
-        await present(query, state, form, NewRequest.category, session, user, t, settings)
+        await query.answer(ctx.t("draft-category-gone"), show_alert=True)
+        await present(query, state, form, NewRequest.category, ctx)
         return
     form.category_id = category.id
     form.category_ru, form.category_en = category.name_ru, category.name_en
     await query.answer()
     step = form.advance(NewRequest.category)
-    await present(query, state, form, step, session, user, t, settings, options=options)
+    await present(query, state, form, step, ctx, options=options)
 
 
 # ---------------------------------------------------------------- step 2: location
-async def location_typed(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def location_typed(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     form = await load_form(state, DraftForm)
     location, problem = clean_location(message.text)
     if problem is not None:
-        hint = t(f"req-hint-location-{problem}")
-        await present(
-            message, state, form, NewRequest.location, session, user, t, settings, hint=hint
-        )
+        hint = ctx.t(f"req-hint-location-{problem}")
+        await present(message, state, form, NewRequest.location, ctx, hint=hint)
         return
     form.location = location
-    step = form.advance(NewRequest.location)
-    await present(message, state, form, step, session, user, t, settings)
+    await present(message, state, form, form.advance(NewRequest.location), ctx)
 
 
 async def location_chosen(
-    query: CallbackQuery,
-    callback_data: DraftLocationCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    query: CallbackQuery, callback_data: DraftLocationCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
     form = await load_form(state, DraftForm)
     if not 0 <= callback_data.index < len(form.offered):
-        await query.answer(t("draft-old-button"), show_alert=True)
-        await present(query, state, form, NewRequest.location, session, user, t, settings)
+        await query.answer(ctx.t("draft-old-button"), show_alert=True)
+        await present(query, state, form, NewRequest.location, ctx)
         return
     form.location = form.offered[callback_data.index]
     await query.answer()
-    step = form.advance(NewRequest.location)
-    await present(query, state, form, step, session, user, t, settings)
+    await present(query, state, form, form.advance(NewRequest.location), ctx)
 
 
 # ------------------------------------------------------------- step 3: description
-async def description_typed(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def description_typed(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     form = await load_form(state, DraftForm)
     description, problem = clean_description(message.text)
     step = NewRequest.description
     if problem is not None:
-        hint = t(f"req-hint-description-{problem}", length=len(description))
-        await present(message, state, form, step, session, user, t, settings, hint=hint)
+        hint = ctx.t(f"req-hint-description-{problem}", length=len(description))
+        await present(message, state, form, step, ctx, hint=hint)
         return
     form.description = description
-    await present(message, state, form, form.advance(step), session, user, t, settings)
+    await present(message, state, form, form.advance(step), ctx)
 
 
 # ------------------------------------------- steps 3-4 and an album's tail: files
-async def file_sent(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def file_sent(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     """A photo or document at the description, photos or summary step.
 
     Album items arrive as separate updates (one at a time per user: the dispatcher locks
@@ -286,25 +230,25 @@ async def file_sent(
     group = message.media_group_id
     quiet = group is not None and group in form.albums  # a later item of an answered album
     ref = incoming_file(message)
-    refusal = _refusal(t, step, form, ref, quiet=quiet)
+    refusal = _refusal(ctx.t, step, form, ref, quiet=quiet)
     if refusal is not None or not isinstance(ref, FileRef):
         if group is not None:
             if group in form.warned:
                 return
             form.remember_warning(group)
-        hint = refusal or t("req-hint-file-unsupported")
-        await present(message, state, form, step, session, user, t, settings, hint=hint)
+        hint = refusal or ctx.t("req-hint-file-unsupported")
+        await present(message, state, form, step, ctx, hint=hint)
         return
     form.files.append(DraftFile.of(ref))
     if group is not None and not quiet:
         form.remember_album(group)
     if step == NewRequest.description:
-        await _file_at_description(message, state, form, session, user, t, settings, quiet=quiet)
+        await _file_at_description(message, state, form, ctx, quiet=quiet)
         return
     await save_form(state, form)
     if quiet or step != NewRequest.photos:
         return
-    count = len(form.files)
+    count, t = len(form.files), ctx.t
     text = (
         t("draft-album-added")
         if group is not None
@@ -327,15 +271,7 @@ def _refusal(
 
 
 async def _file_at_description(
-    message: Message,
-    state: FSMContext,
-    form: DraftForm,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    *,
-    quiet: bool,
+    message: Message, state: FSMContext, form: DraftForm, ctx: UpdateContext, *, quiet: bool
 ) -> None:
     """A file at the description step: its caption is the description, when it is one."""
     description, problem = clean_description(message.caption)
@@ -346,61 +282,39 @@ async def _file_at_description(
         return
     step = NewRequest.description
     if problem is None:
-        await present(message, state, form, form.advance(step), session, user, t, settings)
+        await present(message, state, form, form.advance(step), ctx)
         return
     key = (
         "req-hint-description-file-saved"
         if problem is TextProblem.EMPTY
         else f"req-hint-description-{problem}"
     )
-    hint = t(key, length=len(description))
-    await present(message, state, form, step, session, user, t, settings, hint=hint)
+    hint = ctx.t(key, length=len(description))
+    await present(message, state, form, step, ctx, hint=hint)
 
 
 # ------------------------------------------------------------------ step 4: photos
-async def photos_done(
-    query: CallbackQuery,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def photos_done(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
     form = await load_form(state, DraftForm)
     await query.answer()
-    step = form.advance(NewRequest.photos)
-    await present(query, state, form, step, session, user, t, settings)
+    await present(query, state, form, form.advance(NewRequest.photos), ctx)
 
 
-async def photos_cleared(
-    query: CallbackQuery,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def photos_cleared(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
     form = await load_form(state, DraftForm)
     form.files = []
-    await query.answer(t("draft-photos-cleared"))
-    await present(query, state, form, NewRequest.photos, session, user, t, settings)
+    await query.answer(ctx.t("draft-photos-cleared"))
+    await present(query, state, form, NewRequest.photos, ctx)
 
 
 # ---------------------------------------------------------------- step 5: priority
 async def priority_chosen(
-    query: CallbackQuery,
-    callback_data: DraftPriorityCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    query: CallbackQuery, callback_data: DraftPriorityCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
     form = await load_form(state, DraftForm)
     form.priority = callback_data.priority
     await query.answer()
-    step = form.advance(NewRequest.priority)
-    await present(query, state, form, step, session, user, t, settings)
+    await present(query, state, form, form.advance(NewRequest.priority), ctx)
 
 
 # ---------------------------------------------------------- summary: edit a field
@@ -410,49 +324,28 @@ async def edit_menu(query: CallbackQuery, t: Translator) -> None:
         await show(query, t("draft-edit-choose"), edit_fields_keyboard(t))
 
 
-async def edit_menu_closed(
-    query: CallbackQuery,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def edit_menu_closed(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
     form = await load_form(state, DraftForm)
     await query.answer()
-    await present(query, state, form, NewRequest.confirm, session, user, t, settings)
+    await present(query, state, form, NewRequest.confirm, ctx)
 
 
 async def edit_field(
-    query: CallbackQuery,
-    callback_data: DraftEditCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    query: CallbackQuery, callback_data: DraftEditCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
     form = await load_form(state, DraftForm)
     form.editing = True
     await query.answer()
-    step = FIELD_STEP[callback_data.field]
-    await present(query, state, form, step, session, user, t, settings)
+    await present(query, state, form, FIELD_STEP[callback_data.field], ctx)
 
 
 # -------------------------------------------------------------- summary: submit
 async def submit(
-    query: CallbackQuery,
-    callback_data: DraftSubmitCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    notifier: Notifier,
+    query: CallbackQuery, callback_data: DraftSubmitCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
     form = await load_form(state, DraftForm)
     if callback_data.token != form.token:
-        await submitted_before(query, callback_data, state, session, user, t, settings)
+        await submitted_before(query, callback_data, state, ctx)
         return
     assert form.category_id is not None and form.priority is not None  # the summary's rule
     draft = service.Draft(
@@ -462,35 +355,33 @@ async def submit(
         priority=form.priority,
         files=[f.ref() for f in form.files],
     )
+    rules = _creation_rules(ctx.settings)
     result = await service.create_request(
-        session, notifier, user=user, draft=draft, token=form.token, rules=_creation_rules(settings)
+        ctx.session, ctx.notifier, user=ctx.user, draft=draft, token=form.token, rules=rules
     )
     if result.outcome is service.CreateOutcome.LIMITED:
         # The dialog is kept: the same Submit works once the window has passed.
-        text = t(
+        text = ctx.t(
             "draft-limit",
-            limit=settings.creation_limit,
-            minutes=settings.creation_window_minutes,
+            limit=rules.limit,
+            minutes=ctx.settings.creation_window_minutes,
             wait=result.retry_in_minutes,
         )
         await query.answer(text, show_alert=True)
         return
     if result.outcome is service.CreateOutcome.BAD_CATEGORY:
         form.editing = True
-        await query.answer(t("draft-category-gone"), show_alert=True)
-        await present(query, state, form, NewRequest.category, session, user, t, settings)
+        await query.answer(ctx.t("draft-category-gone"), show_alert=True)
+        await present(query, state, form, NewRequest.category, ctx)
         return
-    await _submitted(query, state, result, t, settings)
+    await _submitted(query, state, result, ctx)
 
 
 async def _submitted(
-    query: CallbackQuery,
-    state: FSMContext,
-    result: service.CreateResult,
-    t: Translator,
-    settings: Settings,
+    query: CallbackQuery, state: FSMContext, result: service.CreateResult, ctx: UpdateContext
 ) -> None:
     """The request exists (just created, or by this dialog before): show its card."""
+    t = ctx.t
     if result.view is None or result.card is None:
         await query.answer(t("draft-gone"), show_alert=True)
         return
@@ -498,114 +389,71 @@ async def _submitted(
     number = result.view.id
     created = result.outcome is service.CreateOutcome.CREATED
     await query.answer(t("draft-created-toast" if created else "draft-already", number=number))
-    text, markup = author_card_screen(t, result.card, tz=settings.tz, now=utcnow())
+    text, markup = author_card_screen(t, result.card, tz=ctx.settings.tz, now=utcnow())
     await show(query, f"{t('draft-created', number=number)}\n\n{text}", markup)
 
 
 async def submitted_before(
-    query: CallbackQuery,
-    callback_data: DraftSubmitCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    query: CallbackQuery, callback_data: DraftSubmitCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
     """A second press of Submit (or a replayed update): the request already exists."""
-    number = await service.request_by_token(session, user, callback_data.token)
+    number = await service.request_by_token(ctx.session, ctx.user, callback_data.token)
     if number is not None:
-        await query.answer(t("draft-already", number=number), show_alert=True)
+        await query.answer(ctx.t("draft-already", number=number), show_alert=True)
         return
-    await stale(query, state, session, user, t, settings)
+    await stale(query, state, ctx)
 
 
 # ------------------------- anything else: input a step does not take, old buttons
-async def wrong_input(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def wrong_input(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     form, step = await _current(state)
-    hint = t(WRONG_INPUT_HINT[step.state or ""])
-    await present(message, state, form, step, session, user, t, settings, hint=hint)
+    hint = ctx.t(WRONG_INPUT_HINT[step.state or ""])
+    await present(message, state, form, step, ctx, hint=hint)
 
 
-async def stale(
-    query: CallbackQuery,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def stale(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
     """A button of this dialog that does not fit where it is now."""
     step = step_of(await state.get_state())
     if step is None:
-        await query.answer(t("draft-gone"), show_alert=True)
+        await query.answer(ctx.t("draft-gone"), show_alert=True)
         return
     form = await load_form(state, DraftForm)
-    await query.answer(t("draft-old-button"), show_alert=True)
-    await present(query, state, form, step, session, user, t, settings, edit=False)
+    await query.answer(ctx.t("draft-old-button"), show_alert=True)
+    await present(query, state, form, step, ctx, edit=False)
 
 
 # ------------------------------------------------------------------------ router
 def get_router() -> Router:
     router = Router(name="new_request")
     router.message.filter(F.chat.type == "private")
+    install(router)
+    message, callback = router.message.register, router.callback_query.register
     in_dialog = StateFilter(NewRequest)
 
-    router.message.register(start, Command("new"))
-    router.message.register(start, TextKey("menu-new-request"))
-    router.callback_query.register(
-        cancel, in_dialog, DraftNavCb.filter(F.action == DraftNav.CANCEL)
-    )
-    router.callback_query.register(back, in_dialog, DraftNavCb.filter(F.action == DraftNav.BACK))
-    router.callback_query.register(category_chosen, NewRequest.category, DraftCategoryCb.filter())
-    router.message.register(location_typed, NewRequest.location, F.text, FreeInput())
-    router.callback_query.register(location_chosen, NewRequest.location, DraftLocationCb.filter())
-    router.message.register(description_typed, NewRequest.description, F.text, FreeInput())
-    router.message.register(
+    message(start, Command("new"))
+    message(start, TextKey("menu-new-request"))
+    callback(cancel, in_dialog, DraftNavCb.filter(F.action == DraftNav.CANCEL))
+    callback(back, in_dialog, DraftNavCb.filter(F.action == DraftNav.BACK))
+    callback(category_chosen, NewRequest.category, DraftCategoryCb.filter())
+    message(location_typed, NewRequest.location, F.text, FreeInput())
+    callback(location_chosen, NewRequest.location, DraftLocationCb.filter())
+    message(description_typed, NewRequest.description, F.text, FreeInput())
+    message(
         file_sent, StateFilter(NewRequest.description, NewRequest.photos, NewRequest.confirm), MEDIA
     )
-    photos_over = DraftNavCb.filter(F.action.in_({DraftNav.DONE, DraftNav.SKIP}))
-    router.callback_query.register(photos_done, NewRequest.photos, photos_over)
-    clear = DraftNavCb.filter(F.action == DraftNav.CLEAR)
-    router.callback_query.register(photos_cleared, NewRequest.photos, clear)
-    router.callback_query.register(priority_chosen, NewRequest.priority, DraftPriorityCb.filter())
-    edit = DraftNavCb.filter(F.action == DraftNav.EDIT)
-    router.callback_query.register(edit_menu, NewRequest.confirm, edit)
-    closed = DraftNavCb.filter(F.action == DraftNav.SUMMARY)
-    router.callback_query.register(edit_menu_closed, NewRequest.confirm, closed)
-    router.callback_query.register(edit_field, NewRequest.confirm, DraftEditCb.filter())
-    router.callback_query.register(submit, NewRequest.confirm, DraftSubmitCb.filter())
-    router.callback_query.register(submit_outside_dialog, DraftSubmitCb.filter())
-    router.message.register(wrong_input, in_dialog, FreeInput())
-    for callback in DRAFT_CALLBACKS:
-        router.callback_query.register(old_button, callback.filter())
+    callback(
+        photos_done,
+        NewRequest.photos,
+        DraftNavCb.filter(F.action.in_({DraftNav.DONE, DraftNav.SKIP})),
+    )
+    callback(photos_cleared, NewRequest.photos, DraftNavCb.filter(F.action == DraftNav.CLEAR))
+    callback(priority_chosen, NewRequest.priority, DraftPriorityCb.filter())
+    callback(edit_menu, NewRequest.confirm, DraftNavCb.filter(F.action == DraftNav.EDIT))
+    callback(edit_menu_closed, NewRequest.confirm, DraftNavCb.filter(F.action == DraftNav.SUMMARY))
+    callback(edit_field, NewRequest.confirm, DraftEditCb.filter())
+    callback(submit, NewRequest.confirm, DraftSubmitCb.filter())
+    callback(submitted_before, DraftSubmitCb.filter())  # outside the dialog: pressed before
+    message(wrong_input, in_dialog, FreeInput())
+    for stale_button in DRAFT_CALLBACKS:
+        callback(stale, stale_button.filter())
     return router
-
-
-async def submit_outside_dialog(
-    query: CallbackQuery,
-    callback_data: DraftSubmitCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
-    await submitted_before(query, callback_data, state, session, user, t, settings)
-
-
-async def old_button(
-    query: CallbackQuery,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
-    await stale(query, state, session, user, t, settings)

@@ -34,10 +34,10 @@ from models.enums import FINAL_STATUSES, Action
 from models.queues import Queue
 from models.workflow import TransitionError, allowed_actions, target_status
 from utils.keyboards.staff import STAFF_ACTIONS
+from utils.validation import REASON_MAX as REASON_MAX  # one limit for every reason
 
 log = structlog.get_logger(__name__)
 
-REASON_MAX = 500
 RESULT_COMMENT_MAX = 900  # it goes into a photo caption (Telegram allows 1024)
 RESULT_PHOTOS_MAX = 10  # one album
 
