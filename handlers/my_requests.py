@@ -101,6 +101,19 @@ async def _prompt(state: FSMContext, step: State, request_id: int) -> None:
     await save_form(state, PromptForm(request_id=request_id))
 
 
+async def _act(
+    ctx: UpdateContext, request_id: int, action: Action, reason: str | None = None
+) -> actions.ActionResult:
+    return await actions.author_action(
+        ctx.session,
+        ctx.notifier,
+        request_id=request_id,
+        user=ctx.user,
+        action=action,
+        reason=reason,
+    )
+
+
 async def _after_action(
     query: CallbackQuery, result: actions.ActionResult, ctx: UpdateContext, done_key: str
 ) -> None:
@@ -217,13 +230,7 @@ async def cancel_answered(
     query: CallbackQuery, callback_data: CancelConfirmCb, ctx: UpdateContext
 ) -> None:
     if callback_data.yes:
-        result = await actions.author_action(
-            ctx.session,
-            ctx.notifier,
-            request_id=callback_data.id,
-            user=ctx.user,
-            action=Action.CANCEL,
-        )
+        result = await _act(ctx, callback_data.id, Action.CANCEL)
         await _after_action(query, result, ctx, "my-cancel-done")
         return
     card = await service.open_card(ctx.session, callback_data.id, ctx.user)
@@ -236,9 +243,7 @@ async def cancel_answered(
 
 # ------------------------------------------------------------ Fixed / Not fixed
 async def confirm(query: CallbackQuery, callback_data: RequestActionCb, ctx: UpdateContext) -> None:
-    result = await actions.author_action(
-        ctx.session, ctx.notifier, request_id=callback_data.id, user=ctx.user, action=Action.CONFIRM
-    )
+    result = await _act(ctx, callback_data.id, Action.CONFIRM)
     await _after_action(query, result, ctx, "my-confirm-done")
     if result.ok and query.message is not None:
         await query.message.answer(
@@ -252,9 +257,7 @@ async def ask_reopen_reason(
 ) -> None:
     """The author says what is wrong first; an admin reopens at once (like staff buttons)."""
     request_id = callback_data.id
-    result = await actions.author_action(
-        ctx.session, ctx.notifier, request_id=request_id, user=ctx.user, action=Action.REOPEN
-    )
+    result = await _act(ctx, request_id, Action.REOPEN)
     if result.outcome is not Outcome.REASON_REQUIRED:
         await _after_action(query, result, ctx, "my-reopen-done-toast")
         return
@@ -273,14 +276,7 @@ async def reopen_reason(message: Message, state: FSMContext, ctx: UpdateContext)
             reply_markup=back_to_card_keyboard(t, prompt.request_id),
         )
         return
-    result = await actions.author_action(
-        ctx.session,
-        ctx.notifier,
-        request_id=prompt.request_id,
-        user=ctx.user,
-        action=Action.REOPEN,
-        reason=reason,
-    )
+    result = await _act(ctx, prompt.request_id, Action.REOPEN, reason)
     await state.clear()
     if not result.ok or result.card is None:
         await message.answer(denial_text(t, result.outcome, result.card))
@@ -292,8 +288,9 @@ async def reopen_reason(message: Message, state: FSMContext, ctx: UpdateContext)
 
 async def reopen_reason_not_text(message: Message, t: Translator, state: FSMContext) -> None:
     prompt = await load_form(state, PromptForm)
-    back = back_to_card_keyboard(t, prompt.request_id)
-    await message.answer(t("req-hint-reason-empty"), reply_markup=back)
+    await message.answer(
+        t("req-hint-reason-empty"), reply_markup=back_to_card_keyboard(t, prompt.request_id)
+    )
 
 
 # ------------------------------------------------------------------------- rating
@@ -352,8 +349,9 @@ async def rating_comment(message: Message, state: FSMContext, ctx: UpdateContext
 
 async def rating_comment_not_text(message: Message, t: Translator, state: FSMContext) -> None:
     prompt = await load_form(state, PromptForm)
-    skip = skip_keyboard(t, prompt.request_id)
-    await message.answer(t("req-hint-comment-empty"), reply_markup=skip)
+    await message.answer(
+        t("req-hint-comment-empty"), reply_markup=skip_keyboard(t, prompt.request_id)
+    )
 
 
 # ----------------------------------------------------------------------- comments

@@ -239,7 +239,7 @@ async def file_sent(message: Message, state: FSMContext, ctx: UpdateContext) -> 
         hint = refusal or ctx.t("req-hint-file-unsupported")
         await present(message, state, form, step, ctx, hint=hint)
         return
-    form.files.append(DraftFile.of(ref))
+    form.files.append(DraftFile.model_validate(ref))
     if group is not None and not quiet:
         form.remember_album(group)
     if step == NewRequest.description:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from models.entities import Attachment
 from models.enums import AttachmentKind
@@ -40,5 +40,6 @@ class FileRef:
         )
 
     @classmethod
-    def of(cls, row: Attachment) -> FileRef:
-        return cls(row.kind, row.file_id, row.file_unique_id, row.mime_type, row.file_size)
+    def of(cls, source: object) -> FileRef:
+        """From anything with the same attributes: an Attachment row, a dialog's file."""
+        return cls(**{f.name: getattr(source, f.name) for f in fields(cls)})

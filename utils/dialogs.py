@@ -49,24 +49,16 @@ def step_of(state_name: str | None) -> State | None:
 class DraftFile(BaseModel):
     """A file attached to the draft (FileRef, in a shape the storage keeps as JSON)."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     kind: AttachmentKind
     file_id: str
     file_unique_id: str
     mime_type: str | None = None
     file_size: int | None = None
 
-    @classmethod
-    def of(cls, ref: FileRef) -> DraftFile:
-        return cls(
-            kind=ref.kind,
-            file_id=ref.file_id,
-            file_unique_id=ref.file_unique_id,
-            mime_type=ref.mime_type,
-            file_size=ref.file_size,
-        )
-
     def ref(self) -> FileRef:
-        return FileRef(self.kind, self.file_id, self.file_unique_id, self.mime_type, self.file_size)
+        return FileRef.of(self)
 
 
 class DraftForm(BaseModel):

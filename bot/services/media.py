@@ -22,33 +22,25 @@ def file_methods(
     chat_id: int, files: Sequence[FileRef], caption: str | None = None
 ) -> list[TelegramMethod[Any]]:
     """The calls that show `files` in a chat, photos first; `caption` on the first of each."""
-    methods: list[TelegramMethod[Any]] = []
     photos = [f for f in files if f.kind is AttachmentKind.PHOTO]
     documents = [f for f in files if f.kind is not AttachmentKind.PHOTO]
-    for start in range(0, len(photos), ALBUM_MAX):
-        methods.append(_photos(chat_id, photos[start : start + ALBUM_MAX], caption))
-    for start in range(0, len(documents), ALBUM_MAX):
-        methods.append(_documents(chat_id, documents[start : start + ALBUM_MAX], caption))
-    return methods
-
-
-def _photos(chat_id: int, photos: Sequence[FileRef], caption: str | None) -> TelegramMethod[Any]:
-    if len(photos) == 1:
-        return SendPhoto(chat_id=chat_id, photo=photos[0].file_id, caption=caption)
-    media = [
-        InputMediaPhoto(media=f.file_id, caption=caption if i == 0 else None)
-        for i, f in enumerate(photos)
+    return [
+        _send(chat_id, group[start : start + ALBUM_MAX], caption, photo=group is photos)
+        for group in (photos, documents)
+        for start in range(0, len(group), ALBUM_MAX)
     ]
-    return SendMediaGroup(chat_id=chat_id, media=media)  # type: ignore[arg-type]
 
 
-def _documents(
-    chat_id: int, documents: Sequence[FileRef], caption: str | None
+def _send(
+    chat_id: int, files: Sequence[FileRef], caption: str | None, *, photo: bool
 ) -> TelegramMethod[Any]:
-    if len(documents) == 1:
-        return SendDocument(chat_id=chat_id, document=documents[0].file_id, caption=caption)
+    """One file as itself, two to ten as an album (of photos, or of documents)."""
+    if len(files) == 1:
+        if photo:
+            return SendPhoto(chat_id=chat_id, photo=files[0].file_id, caption=caption)
+        return SendDocument(chat_id=chat_id, document=files[0].file_id, caption=caption)
+    item = InputMediaPhoto if photo else InputMediaDocument
     media = [
-        InputMediaDocument(media=f.file_id, caption=caption if i == 0 else None)
-        for i, f in enumerate(documents)
+        item(media=f.file_id, caption=caption if i == 0 else None) for i, f in enumerate(files)
     ]
     return SendMediaGroup(chat_id=chat_id, media=media)  # type: ignore[arg-type]
