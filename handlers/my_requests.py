@@ -29,6 +29,7 @@ from bot.services import requests as service
 from bot.services.comments import CommentOutcome, add_comment, attach_files
 from bot.services.media import file_methods
 from bot.services.transitions import Outcome
+from database.repositories.requests import RequestView
 from models import Action, Role, utcnow
 from models.files import FileRef
 from utils.callbacks import (
@@ -85,8 +86,8 @@ async def list_screen(ctx: UpdateContext, *, cursor: int, older: bool, page: int
     return list_text(ctx.t, result, utcnow()), markup
 
 
-def denial_text(t: Translator, outcome: Outcome, card: service.RequestCard | None) -> str:
-    return action_denied_text(t, outcome, card.view.status if card else None)
+def _denied(t: Translator, outcome: Outcome, view: RequestView | None) -> str:
+    return action_denied_text(t, outcome, view.status if view else None)
 
 
 async def _leave_prompt(state: FSMContext) -> None:
@@ -119,14 +120,15 @@ async def _after_action(
 ) -> None:
     """Answer the button and show the card as it is now (changed or not)."""
     t = ctx.t
-    if result.outcome is Outcome.NOT_FOUND or result.card is None:
+    if result.outcome is Outcome.NOT_FOUND or result.view is None:
         await query.answer(t("my-not-found"), show_alert=True)
         return
     if result.ok:
-        await query.answer(t(done_key, number=result.card.view.id))
+        await query.answer(t(done_key, number=result.view.id))
     else:
-        await query.answer(denial_text(t, result.outcome, result.card), show_alert=True)
-    await show(query, *card_screen(result.card, ctx))
+        await query.answer(_denied(t, result.outcome, result.view), show_alert=True)
+    if result.card is not None:
+        await show(query, *card_screen(result.card, ctx))
 
 
 # ---------------------------------------------------------------- the list, the card
@@ -216,7 +218,7 @@ async def ask_cancel(
     preview = await actions.preview_action(ctx.session, request_id, ctx.user, Action.CANCEL)
     card = preview.card
     if not preview.ok:
-        await query.answer(denial_text(t, preview.outcome, card), show_alert=True)
+        await query.answer(_denied(t, preview.outcome, preview.view), show_alert=True)
         if card is not None:
             await show(query, *card_screen(card, ctx))
         return
@@ -278,11 +280,14 @@ async def reopen_reason(message: Message, state: FSMContext, ctx: UpdateContext)
         return
     result = await _act(ctx, prompt.request_id, Action.REOPEN, reason)
     await state.clear()
-    if not result.ok or result.card is None:
-        await message.answer(denial_text(t, result.outcome, result.card))
+    if not result.ok:
+        await message.answer(_denied(t, result.outcome, result.view))
+        return
+    text = t("my-reopen-done", number=prompt.request_id)
+    if result.card is None:  # pragma: no cover - the author always sees their request
+        await message.answer(text)
         return
     card_text, markup = card_screen(result.card, ctx)
-    text = t("my-reopen-done", number=prompt.request_id)
     await message.answer(f"{text}\n\n{card_text}", reply_markup=markup)
 
 

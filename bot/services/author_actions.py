@@ -67,18 +67,15 @@ async def preview_action(
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
-    """What an action did, and the card as it is now (changed or not)."""
+    """What an action did, the request as it is now, and its card if this user may see it."""
 
     outcome: Outcome
+    view: RequestView | None = None
     card: RequestCard | None = None
 
     @property
     def ok(self) -> bool:
         return self.outcome is Outcome.DONE
-
-    @property
-    def view(self) -> RequestView | None:
-        return self.card.view if self.card else None
 
 
 async def author_action(
@@ -110,10 +107,10 @@ async def author_action(
         on_applied=read_card,
     )
     if result.outcome in (Outcome.NOT_FOUND, Outcome.REASON_REQUIRED) or result.view is None:
-        return ActionResult(result.outcome)
+        return ActionResult(result.outcome, result.view)
     if not cards:  # refused or lost a race: the card as it is now
         cards.append(await open_card(session, request_id, user, view=result.view))
-    return ActionResult(result.outcome, cards[0] or RequestCard(result.view))
+    return ActionResult(result.outcome, result.view, cards[0])
 
 
 # ----------------------------------------------------------------------- rating
