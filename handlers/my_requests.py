@@ -52,9 +52,9 @@ from utils.keyboards.requester import (
     rating_keyboard,
     skip_keyboard,
 )
-from utils.requester_cards import action_denied_text, author_card_screen, list_text
+from utils.requester_cards import action_denied_text, author_card_screen, input_hint, list_text
 from utils.telegram import incoming_file, show
-from utils.validation import REASON_MAX, FileProblem, TextProblem, clean_comment, clean_reason
+from utils.validation import LIMITS, FileProblem, TextProblem, clean_comment, clean_reason
 
 log = structlog.get_logger(__name__)
 
@@ -274,7 +274,7 @@ async def reopen_reason(message: Message, state: FSMContext, ctx: UpdateContext)
     reason, problem = clean_reason(message.text)
     if problem is not None:
         await message.answer(
-            t(f"req-hint-reason-{problem}", limit=REASON_MAX),
+            input_hint(t, "reason", problem),
             reply_markup=back_to_card_keyboard(t, prompt.request_id),
         )
         return
@@ -342,7 +342,7 @@ async def rating_comment(message: Message, state: FSMContext, ctx: UpdateContext
     text, problem = clean_comment(message.text)
     if problem is not None or not text:
         await message.answer(
-            t(f"req-hint-comment-{problem or 'empty'}"),
+            input_hint(t, "comment", problem or "empty"),
             reply_markup=skip_keyboard(t, prompt.request_id),
         )
         return
@@ -397,7 +397,9 @@ async def comment(message: Message, state: FSMContext, ctx: UpdateContext) -> No
     text, problem = clean_comment(message.text or message.caption)
     hint = _comment_hint(ref, problem, text)
     if hint is not None:
-        await message.answer(t(hint), reply_markup=back_to_card_keyboard(t, request_id))
+        await message.answer(
+            t(hint, **LIMITS["comment"]), reply_markup=back_to_card_keyboard(t, request_id)
+        )
         return
     files = [ref] if isinstance(ref, FileRef) else []
     result = await add_comment(

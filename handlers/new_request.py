@@ -38,7 +38,7 @@ from utils.callbacks import (
 from utils.dialogs import DraftFile, DraftForm, NewRequest, step_of
 from utils.i18n import Translator
 from utils.keyboards.requester import edit_fields_keyboard, photos_keyboard
-from utils.requester_cards import author_card_screen, draft_step_screen
+from utils.requester_cards import author_card_screen, draft_step_screen, input_hint
 from utils.telegram import incoming_file, show
 from utils.validation import (
     MAX_PHOTOS,
@@ -186,7 +186,7 @@ async def location_typed(message: Message, state: FSMContext, ctx: UpdateContext
     form = await load_form(state, DraftForm)
     location, problem = clean_location(message.text)
     if problem is not None:
-        hint = ctx.t(f"req-hint-location-{problem}")
+        hint = input_hint(ctx.t, "location", problem)
         await present(message, state, form, NewRequest.location, ctx, hint=hint)
         return
     form.location = location
@@ -212,7 +212,7 @@ async def description_typed(message: Message, state: FSMContext, ctx: UpdateCont
     description, problem = clean_description(message.text)
     step = NewRequest.description
     if problem is not None:
-        hint = ctx.t(f"req-hint-description-{problem}", length=len(description))
+        hint = input_hint(ctx.t, "description", problem, length=len(description))
         await present(message, state, form, step, ctx, hint=hint)
         return
     form.description = description
@@ -284,12 +284,13 @@ async def _file_at_description(
     if problem is None:
         await present(message, state, form, form.advance(step), ctx)
         return
-    key = (
-        "req-hint-description-file-saved"
-        if problem is TextProblem.EMPTY
-        else f"req-hint-description-{problem}"
+    # A file without a caption is kept; the description is still asked for.
+    hint = input_hint(
+        ctx.t,
+        "description",
+        "file-saved" if problem is TextProblem.EMPTY else problem,
+        length=len(description),
     )
-    hint = ctx.t(key, length=len(description))
     await present(message, state, form, step, ctx, hint=hint)
 
 

@@ -26,7 +26,7 @@ from utils.keyboards.requester import (
     priority_keyboard,
     summary_keyboard,
 )
-from utils.validation import MAX_PHOTOS
+from utils.validation import LIMITS, MAX_PHOTOS
 
 if TYPE_CHECKING:
     from bot.services.requests import AuthorCard, MyRequestsPage
@@ -74,6 +74,11 @@ def draft_summary(
     return "\n".join(lines)
 
 
+def input_hint(t: Translator, field: str, problem: str, **values: object) -> str:
+    """The hint for a value that failed its check, with the field's limits."""
+    return t(f"req-hint-{field}-{problem}", **LIMITS[field], **values)
+
+
 def draft_step_screen(
     t: Translator,
     step: State,
@@ -95,7 +100,8 @@ def draft_step_screen(
         return _with_current(t, parts, form.location), back_keyboard(t, form.offered)
     if step == NewRequest.description:
         current = shorten(form.description, CURRENT_PREVIEW) if form.description else None
-        return _with_current(t, [t("draft-step-description")], current), back_keyboard(t)
+        text = t("draft-step-description", **LIMITS["description"])
+        return _with_current(t, [text], current), back_keyboard(t)
     if step == NewRequest.photos:
         parts = [t("draft-step-photos", max=MAX_PHOTOS)]
         if form.files:

@@ -25,6 +25,14 @@ MAX_PHOTOS = 10
 MAX_FILE_BYTES = 20 * 1024 * 1024
 ACCEPTED_DOCUMENT_TYPES = ("application/pdf",)
 
+# What the hints say about each field (`req-hint-<field>-<problem>` takes $min and $max).
+LIMITS: dict[str, dict[str, int]] = {
+    "location": {"min": LOCATION_MIN, "max": LOCATION_MAX},
+    "description": {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
+    "comment": {"max": COMMENT_MAX},
+    "reason": {"min": REASON_MIN, "max": REASON_MAX},
+}
+
 _SPACES = re.compile(r"[ \t\u00a0]+")
 # Joiners are format characters (Cf) too, but emoji sequences and Persian words need them
 # between two visible characters; every other format character is dropped.

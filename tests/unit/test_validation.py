@@ -8,8 +8,9 @@ import pytest
 
 from utils.callbacks import DraftSubmitCb, MyListCb
 from utils.i18n import Catalogue
-from utils.requester_cards import age, fit, shorten
+from utils.requester_cards import age, fit, input_hint, shorten
 from utils.validation import (
+    LIMITS,
     MAX_FILE_BYTES,
     FileProblem,
     TextProblem,
@@ -160,3 +161,24 @@ def test_requester_texts_exist_in_both_languages() -> None:
     catalogue = Catalogue("ru")
     ru, en = catalogue.keys("ru"), catalogue.keys("en")
     assert ru == en
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+@pytest.mark.parametrize(
+    ("field", "problem", "limit"),
+    [
+        ("location", "too_short", "min"),
+        ("location", "too_long", "max"),
+        ("description", "too_short", "min"),
+        ("description", "too_long", "max"),
+        ("comment", "too_long", "max"),
+        ("reason", "too_short", "min"),
+        ("reason", "too_long", "max"),
+    ],
+)
+def test_hints_state_the_limits_the_checks_use(
+    language: str, field: str, problem: str, limit: str
+) -> None:
+    """The number in a hint comes from utils.validation, so text and check cannot drift."""
+    t = Catalogue("ru").translator(language)
+    assert f" {LIMITS[field][limit]} " in input_hint(t, field, problem, length=1)
