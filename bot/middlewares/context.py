@@ -1,7 +1,7 @@
 """One object for what nearly every handler needs: session, user, texts, settings, notifier.
 
 The database middleware puts `session`, `user` and `t` into the handler data, and the
-dispatcher holds `settings` and `notifier`; a router that installs `ContextMiddleware`
+dispatcher holds `settings` and `notifier`; a router that calls `install(router)`
 gets them bundled as `ctx: UpdateContext`, so a handler declares one argument instead of
 five. It runs after the filters (an inner middleware), only for handlers of that router,
 and only for a registered person (updates without a user keep the plain data).
@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram import BaseMiddleware, Router
+from aiogram import Router
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,27 +32,24 @@ class UpdateContext:
     notifier: Notifier
 
 
-class ContextMiddleware(BaseMiddleware):
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        user = data.get("user")
-        if isinstance(user, User):
-            data["ctx"] = UpdateContext(
-                session=data["session"],
-                user=user,
-                t=data["t"],
-                settings=data["settings"],
-                notifier=data["notifier"],
-            )
-        return await handler(event, data)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+async def with_context(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+    """The inner middleware: bundle the per-update values as `ctx`."""
+    user = data.get("user")
+    if isinstance(user, User):
+        data["ctx"] = UpdateContext(
+            session=data["session"],
+            user=user,
+            t=data["t"],
+            settings=data["settings"],
+            notifier=data["notifier"],
+        )
+    return await handler(event, data)
 
 
 def install(router: Router) -> None:
     """Give the router's message and button handlers `ctx`."""
-    middleware = ContextMiddleware()
-    router.message.middleware(middleware)
-    router.callback_query.middleware(middleware)
+    router.message.middleware(with_context)
+    router.callback_query.middleware(with_context)
