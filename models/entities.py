@@ -46,6 +46,10 @@ def str_enum(cls: type[enum.Enum], length: int = 16) -> Enum:
     )
 
 
+# The longest MIME type kept for a file (the sender may claim anything longer).
+MIME_TYPE_MAX = 128
+
+
 class User(Timestamps, Base):
     __tablename__ = "users"
 
@@ -147,7 +151,7 @@ class Attachment(Base):
     kind: Mapped[AttachmentKind] = mapped_column(str_enum(AttachmentKind))
     file_id: Mapped[str] = mapped_column(String(256))
     file_unique_id: Mapped[str] = mapped_column(String(128))
-    mime_type: Mapped[str | None] = mapped_column(String(128))
+    mime_type: Mapped[str | None] = mapped_column(String(MIME_TYPE_MAX))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     is_result: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
