@@ -21,6 +21,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
         "categories",
         "stats",
         "export",
+        "invite",
         "help",
         "cancel",
         "language",

@@ -15,6 +15,7 @@ from handlers import (
     finishing,
     my_requests,
     new_request,
+    onboarding,
     reports,
     staff_comments,
     triage,
@@ -24,6 +25,7 @@ from handlers import (
 
 def get_routers() -> list[Router]:
     return [
+        onboarding.get_router(),  # before common: /start setup-... is claimed here
         common.get_router(),
         new_request.get_router(),
         my_requests.get_router(),

@@ -23,16 +23,19 @@ from models.enums import (
     RequestStatus,
     Role,
 )
+from models.onboarding import STAFF_PURPOSE, ChatBinding, SetupCode
 
 __all__ = [
     "FINAL_STATUSES",
     "OPEN_STATUSES",
+    "STAFF_PURPOSE",
     "Action",
     "Attachment",
     "AttachmentKind",
     "Base",
     "CardMessage",
     "Category",
+    "ChatBinding",
     "Comment",
     "JobRun",
     "OutboxKind",
@@ -42,6 +45,7 @@ __all__ = [
     "Request",
     "RequestStatus",
     "Role",
+    "SetupCode",
     "StatusChange",
     "User",
     "utcnow",

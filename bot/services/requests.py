@@ -181,18 +181,27 @@ async def request_by_token(session: AsyncSession, user: User, token: str) -> int
 
 
 def media_methods(
-    chat_id: int, files: Sequence[FileRef], caption: str
+    chat_id: int, files: Sequence[FileRef], caption: str, *, thread_id: int | None = None
 ) -> list[TelegramMethod[Any]]:
-    """The calls that show `files` in a chat: one photo, an album, documents (grouped too)."""
+    """The calls that show `files` in a chat (in a forum topic when `thread_id` is given):
+    one photo, an album, documents (grouped too)."""
     methods: list[TelegramMethod[Any]] = []
     photos = [f for f in files if f.kind is AttachmentKind.PHOTO]
     documents = [f for f in files if f.kind is AttachmentKind.DOCUMENT]
     if len(photos) == 1:
-        methods.append(SendPhoto(chat_id=chat_id, photo=photos[0].file_id, caption=caption))
+        methods.append(
+            SendPhoto(
+                chat_id=chat_id,
+                photo=photos[0].file_id,
+                caption=caption,
+                message_thread_id=thread_id,
+            )
+        )
     elif photos:
         methods.append(
             SendMediaGroup(
                 chat_id=chat_id,
+                message_thread_id=thread_id,
                 media=[
                     InputMediaPhoto(media=f.file_id, caption=caption if i == 0 else None)
                     for i, f in enumerate(photos)
@@ -201,12 +210,18 @@ def media_methods(
         )
     if len(documents) == 1:
         methods.append(
-            SendDocument(chat_id=chat_id, document=documents[0].file_id, caption=caption)
+            SendDocument(
+                chat_id=chat_id,
+                document=documents[0].file_id,
+                caption=caption,
+                message_thread_id=thread_id,
+            )
         )
     elif documents:
         methods.append(
             SendMediaGroup(
                 chat_id=chat_id,
+                message_thread_id=thread_id,
                 media=[
                     InputMediaDocument(media=f.file_id, caption=caption if i == 0 else None)
                     for i, f in enumerate(documents)
@@ -226,12 +241,16 @@ async def _notify_staff(
 ) -> None:
     """Every admin and the staff group get the photos, then the card with triage buttons."""
     admins = await users_repo.with_roles(session, [Role.ADMIN])
-    chats = [(a.telegram_id, a.language) for a in admins if not a.bot_blocked]
-    if staff_chat_id is not None and staff_chat_id not in {c for c, _ in chats}:
-        chats.append((staff_chat_id, None))
-    for chat_id, language in chats:
+    chats: list[tuple[int, str | None, int | None]] = [
+        (a.telegram_id, a.language, None) for a in admins if not a.bot_blocked
+    ]
+    staff = notifier.staff_chat(staff_chat_id)  # ADMIN_CHAT_ID, else the group bound by /here
+    if staff is not None and staff.chat_id not in {c for c, _, _ in chats}:
+        chats.append((staff.chat_id, None, staff.thread_id))
+    for chat_id, language, thread_id in chats:
         t = notifier.catalogue.translator(language)
-        for method in media_methods(chat_id, files, t("draft-staff-files", number=view.id)):
+        caption = t("draft-staff-files", number=view.id)
+        for method in media_methods(chat_id, files, caption, thread_id=thread_id):
             enqueue(session, method, request_id=view.id)
         text, keyboard = notifier.staff_card(t, view, now)
         assert keyboard is None or isinstance(keyboard, InlineKeyboardMarkup)
@@ -241,6 +260,7 @@ async def _notify_staff(
                 chat_id=chat_id,
                 text=text,
                 reply_markup=keyboard,
+                message_thread_id=thread_id,
                 # Low priority arrives silently; everything else rings.
                 disable_notification=True if view.priority is Priority.LOW else None,
             ),
