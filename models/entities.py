@@ -115,6 +115,10 @@ class Request(Timestamps, Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
     location: Mapped[str] = mapped_column(String(100))
+    #: The catalogued place, when the location is one (free text stays in `location`).
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("places.id", ondelete="SET NULL"), index=True
+    )
     description: Mapped[str] = mapped_column(Text)
     priority: Mapped[Priority] = mapped_column(str_enum(Priority), default=Priority.NORMAL)
     status: Mapped[RequestStatus] = mapped_column(
