@@ -4,7 +4,7 @@ Every existing request keeps its free-text `location`; `place_id` starts empty a
 when a request is filed for a catalogued place (or an admin attaches a text to a place).
 
 Revision ID: 0009_places
-Revises: 0004_open_requests
+Revises: 0006_setup
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_places"
-down_revision: str | None = "0004_open_requests"
+down_revision: str | None = "0006_setup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

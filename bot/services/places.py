@@ -154,6 +154,21 @@ async def get_place(session: AsyncSession, place_id: int) -> PlaceInfo | None:
         return PlaceInfo.of(place) if place else None
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceCard:
+    place: PlaceInfo
+    open: int
+
+
+async def place_card(session: AsyncSession, place_id: int) -> PlaceCard | None:
+    """A place with how many of its requests are open (the admin's card)."""
+    async with session.begin():
+        place = await places_repo.get(session, place_id)
+        if place is None:
+            return None
+        return PlaceCard(PlaceInfo.of(place), await places_repo.open_count(session, place_id))
+
+
 async def list_places(session: AsyncSession, building: str | None = None) -> list[PlaceInfo]:
     """Every place (hidden ones too) by building; `building` narrows ("" = no building)."""
     async with session.begin():

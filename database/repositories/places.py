@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,11 +33,9 @@ async def listing(session: AsyncSession, building: str | None = None) -> Sequenc
 
 
 async def buildings(session: AsyncSession) -> list[str]:
-    rows = await session.scalars(
-        select(func.coalesce(Place.building, ""))
-        .distinct()
-        .order_by(func.coalesce(Place.building, ""))
-    )
+    """Building names, sorted; "" for the places with no building."""
+    name = func.coalesce(Place.building, literal_column("''")).label("building")
+    rows = await session.scalars(select(name).group_by(name).order_by(name))
     return list(rows)
 
 
@@ -184,6 +182,17 @@ async def follower_count(session: AsyncSession, request_id: int) -> int:
             select(func.count())
             .select_from(RequestFollower)
             .where(RequestFollower.request_id == request_id)
+        )
+        or 0
+    )
+
+
+async def open_count(session: AsyncSession, place_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Request)
+            .where(Request.place_id == place_id, Request.status.in_(OPEN_STATUSES))
         )
         or 0
     )
