@@ -67,6 +67,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("requests") as batch:
         batch.add_column(sa.Column("place_id", sa.Integer(), nullable=True))
+        batch.add_column(
+            sa.Column("follower_count", sa.Integer(), server_default="0", nullable=False)
+        )
         batch.create_index(batch.f("ix_requests_place_id"), ["place_id"], unique=False)
         batch.create_foreign_key(
             batch.f("fk_requests_place_id_places"),
@@ -81,6 +84,7 @@ def downgrade() -> None:
     with op.batch_alter_table("requests") as batch:
         batch.drop_constraint(batch.f("fk_requests_place_id_places"), type_="foreignkey")
         batch.drop_index(batch.f("ix_requests_place_id"))
+        batch.drop_column("follower_count")
         batch.drop_column("place_id")
     op.drop_index(op.f("ix_request_followers_user_id"), table_name="request_followers")
     op.drop_table("request_followers")

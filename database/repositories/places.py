@@ -10,7 +10,6 @@ from sqlalchemy import delete, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.selectable import ScalarSelect
 
 from models import OPEN_STATUSES, Category, Place, Request, RequestFollower, RequestStatus, User
 
@@ -72,15 +71,6 @@ class PlaceRequestRow:
         return self.category_en if language == "en" else self.category_ru
 
 
-def _followers_count() -> ScalarSelect[int]:
-    return (
-        select(func.count())
-        .select_from(RequestFollower)
-        .where(RequestFollower.request_id == Request.id)
-        .scalar_subquery()
-    )
-
-
 async def requests_of_place(
     session: AsyncSession, place_id: int, *, open_only: bool, limit: int
 ) -> list[PlaceRequestRow]:
@@ -93,7 +83,7 @@ async def requests_of_place(
             Category.name_en,
             Request.description,
             Request.created_at,
-            _followers_count(),
+            Request.follower_count,
         )
         .join(Category, Category.id == Request.category_id)
         .where(Request.place_id == place_id)
@@ -140,7 +130,19 @@ async def follow(session: AsyncSession, request_id: int, user_id: int) -> bool:
         .values(request_id=request_id, user_id=user_id)
         .on_conflict_do_nothing()
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    added = bool(result.rowcount)  # type: ignore[attr-defined]
+    if added:
+        await _count_followers(session, request_id, +1)
+    return added
+
+
+async def _count_followers(session: AsyncSession, request_id: int, delta: int) -> None:
+    await session.execute(
+        update(Request)
+        .where(Request.id == request_id)
+        .values(follower_count=Request.follower_count + delta)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def unfollow(session: AsyncSession, request_id: int, user_id: int) -> bool:
@@ -149,7 +151,10 @@ async def unfollow(session: AsyncSession, request_id: int, user_id: int) -> bool
             RequestFollower.request_id == request_id, RequestFollower.user_id == user_id
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    removed = bool(result.rowcount)  # type: ignore[attr-defined]
+    if removed:
+        await _count_followers(session, request_id, -1)
+    return removed
 
 
 async def is_following(session: AsyncSession, request_id: int, user_id: int) -> bool:
@@ -177,14 +182,8 @@ async def follower_chats(session: AsyncSession, request_id: int) -> list[tuple[i
 
 
 async def follower_count(session: AsyncSession, request_id: int) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(RequestFollower)
-            .where(RequestFollower.request_id == request_id)
-        )
-        or 0
-    )
+    count = await session.scalar(select(Request.follower_count).where(Request.id == request_id))
+    return int(count or 0)
 
 
 async def open_count(session: AsyncSession, place_id: int) -> int:
