@@ -24,6 +24,7 @@ from models.enums import (
     Role,
 )
 from models.onboarding import STAFF_PURPOSE, ChatBinding, SetupCode
+from models.places import Place, RequestFollower
 
 __all__ = [
     "FINAL_STATUSES",
@@ -41,8 +42,10 @@ __all__ = [
     "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
+    "Place",
     "Priority",
     "Request",
+    "RequestFollower",
     "RequestStatus",
     "Role",
     "SetupCode",

@@ -119,6 +119,13 @@ class Request(Timestamps, Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
     location: Mapped[str] = mapped_column(String(100))
+    #: The catalogued place, when the location is one (free text stays in `location`).
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("places.id", ondelete="SET NULL"), index=True
+    )
+    #: People who pressed "me too" (rows in request_followers), kept beside the request so
+    #: that cards and queues show it, and notifications look followers up only when > 0.
+    follower_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     description: Mapped[str] = mapped_column(Text)
     priority: Mapped[Priority] = mapped_column(str_enum(Priority), default=Priority.NORMAL)
     status: Mapped[RequestStatus] = mapped_column(
