@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import handlers
 from bot import errors, first_run, fsm
 from bot.metrics import Metrics
+from bot.services import place_directory
 from bot.middlewares import log_context
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.throttling import (
@@ -79,6 +80,7 @@ def build_dispatcher(
     )
     fsm.install(dp)
     first_run.install(dp, notifier)  # staff chat binding, setup link (on startup)
+    place_directory.install(dp)  # the visible places, in memory for the dialog
     # Outer update middlewares, after aiogram's own (errors, user context, FSM):
     log_context.install(dp, metrics)
     dp.update.outer_middleware(

@@ -18,6 +18,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.notifications import Notifier
+from bot.services.place_directory import PlaceDirectory
 from bot.settings import Settings
 from models import User
 from utils.i18n import Translator
@@ -30,6 +31,7 @@ class UpdateContext:
     t: Translator
     settings: Settings
     notifier: Notifier
+    places: PlaceDirectory
 
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -45,6 +47,7 @@ async def with_context(handler: Handler, event: TelegramObject, data: dict[str, 
             t=data["t"],
             settings=data["settings"],
             notifier=data["notifier"],
+            places=data["places"],
         )
     return await handler(event, data)
 
