@@ -23,8 +23,9 @@ from bot.staff_ui import (
     toast,
 )
 from database.repositories.queues import Page, QueueFilter
-from models import utcnow
+from models import User, utcnow
 from models.queues import FilterField
+from models.workflow import Viewer
 from utils.callbacks import AdminMenuCb, QueueCb, QueueFilterCb, SearchPageCb, SearchStartCb
 from utils.i18n import Translator
 from utils.keyboards.staff import (
@@ -51,9 +52,11 @@ def _search_text(t: Translator, query: str, page: Page) -> str:
     return "\n".join(lines)
 
 
-async def panel(message: Message, state: FSMContext, session: AsyncSession, t: Translator) -> None:
+async def panel(
+    message: Message, state: FSMContext, session: AsyncSession, user: User, t: Translator
+) -> None:
     await state.clear()
-    counts = await triage.panel_counts(session)
+    counts = await triage.panel_counts(session, user=user)
     await message.answer(t("panel-title"), reply_markup=admin_panel_keyboard(t, counts))
 
 
@@ -61,10 +64,11 @@ async def panel_again(
     query: CallbackQuery,
     callback_data: AdminMenuCb,
     session: AsyncSession,
+    user: User,
     t: Translator,
     bot: Bot,
 ) -> None:
-    counts = await triage.panel_counts(session)
+    counts = await triage.panel_counts(session, user=user)
     if callback_data.refresh:
         await toast(query, t("panel-refreshed"))
     else:
@@ -80,10 +84,15 @@ async def panel_again(
 
 
 async def queue_page(
-    query: CallbackQuery, callback_data: QueueCb, session: AsyncSession, t: Translator, bot: Bot
+    query: CallbackQuery,
+    callback_data: QueueCb,
+    session: AsyncSession,
+    user: User,
+    t: Translator,
+    bot: Bot,
 ) -> None:
-    cb = callback_data
-    flt = QueueFilter(queue=cb.q, category_id=cb.c, priority=cb.p, assignee=cb.a)
+    cb, viewer = callback_data, Viewer(user.id, user.role)
+    flt = QueueFilter(queue=cb.q, category_id=cb.c, priority=cb.p, assignee=cb.a, viewer=viewer)
     view = await triage.queue(session, flt, after_id=cb.after)
     await query.answer()
     if not isinstance(query.message, Message):
@@ -176,6 +185,7 @@ async def search_page(
     callback_data: SearchPageCb,
     state: FSMContext,
     session: AsyncSession,
+    user: User,
     t: Translator,
     bot: Bot,
 ) -> None:
@@ -183,7 +193,7 @@ async def search_page(
     if not text or not isinstance(query.message, Message):
         await alert(query, t("button-outdated"))
         return
-    result = await triage.search(session, text, after_id=callback_data.after)
+    result = await triage.search(session, text, user=user, after_id=callback_data.after)
     page = result.page or Page([], False)
     await query.answer()
     await edit_text(

@@ -339,9 +339,12 @@ class QueueView:
     assignee_name: str | None = None  # of the assignee filter
 
 
-async def panel_counts(session: AsyncSession, *, now: datetime | None = None) -> dict[Queue, int]:
+async def panel_counts(
+    session: AsyncSession, *, now: datetime | None = None, user: User | None = None
+) -> dict[Queue, int]:
+    """Every queue's size; with `user`, of the requests they may see."""
     async with session.begin():
-        return await queues_repo.queue_counts(session, now=now or utcnow())
+        return await queues_repo.queue_counts(session, now=now or utcnow(), viewer=viewer_of(user))
 
 
 async def queue(
@@ -373,7 +376,8 @@ async def search(
     session: AsyncSession, text: str, *, user: User | None = None, after_id: int = 0
 ) -> SearchResult:
     """A #number finds that request (with its full card for `user`, when given); other
-    text searches the descriptions and locations."""
+    text searches the descriptions and locations. With `user`, only among the requests
+    they may see."""
     number = queues_repo.parse_number(text)
     async with session.begin():
         if number is not None:
@@ -382,7 +386,8 @@ async def search(
                 return SearchResult(page=Page([], False))
             card = await _full_card(session, view, user) if user is not None else None
             return SearchResult(number=number, card=card)
-        return SearchResult(page=await queues_repo.search(session, text, after_id=after_id))
+        page = await queues_repo.search(session, text, after_id=after_id, viewer=viewer_of(user))
+        return SearchResult(page=page)
 
 
 async def tasks(session: AsyncSession, *, user: User) -> list[RequestRow]:
