@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import handlers
 from bot import errors, first_run, fsm
 from bot.metrics import Metrics
-from bot.services import place_directory
 from bot.middlewares import log_context
 from bot.middlewares.database import DatabaseMiddleware
 from bot.middlewares.throttling import (
@@ -25,6 +24,7 @@ from bot.middlewares.throttling import (
     RedisRateLimiter,
     ThrottlingMiddleware,
 )
+from bot.services import place_directory
 from bot.services.notifications import Notifier
 from bot.settings import Settings
 from utils.i18n import Catalogue

@@ -29,9 +29,9 @@ from bot.services import requests as service
 from bot.services.comments import CommentOutcome, add_comment, attach_files
 from bot.services.media import file_methods
 from bot.services.transitions import Outcome
-from database.repositories.requests import RequestView
 from models import Action, Role, utcnow
 from models.files import FileRef
+from models.views import RequestView
 from utils.callbacks import (
     CancelConfirmCb,
     MyCommentCb,

@@ -23,8 +23,9 @@ from bot.services.transitions import perform
 from database.repositories import jobs as jobs_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.requests import Person, RequestView
 from models import Action, OutboxKind, Role, User
+from models.reports import DigestQueue
+from models.views import Person, RequestView
 from models.workflow import Actor
 from utils.keyboards.reports import digest_keyboard
 from utils.reports import render_digest
@@ -139,9 +140,7 @@ class Jobs:
             admins = await _admins(session)
             for person in admins:
                 t = self.notifier.t(person)
-                keyboard = digest_keyboard(
-                    t, {q.value: counts.queue(q) for q in digest.DigestQueue}
-                )
+                keyboard = digest_keyboard(t, {q.value: counts.queue(q) for q in DigestQueue})
                 enqueue(
                     session,
                     SendMessage(

@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.notifications import Notifier
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.requests import Person, RequestView
 from models import StatusChange, User, utcnow
 from models.enums import Action, RequestStatus
+from models.views import Person, RequestView
 from models.workflow import STAFF_ROLES, Actor, Decision, Denial, Subject, Viewer, decide
 
 log = structlog.get_logger(__name__)

@@ -11,8 +11,6 @@ from database.conditions import is_open
 from models import Request, User
 from models.views import UserRow
 
-__all__ = ["UserRow"]  # TODO(merge): import it from models.views
-
 PAGE_SIZE = 10
 
 
