@@ -70,6 +70,7 @@ FORGED = [
     f"myl:0:{HUGE}:1",
     f"myr:1:{HUGE}",
     "myr:1:-1",
+    "myr:1:6",
     f"nrc:{HUGE}",
     f"sph:{HUGE}",
     f"scd:{HUGE}",
