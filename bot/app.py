@@ -219,7 +219,8 @@ async def start_background(app: App) -> None:
     """
     settings = app.settings
     if settings.metrics_port:
-        http_app = build_http_app(app.metrics, health_checks(app.engine, app.redis))
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+        http_app = build_http_app(app.metrics, health_checks(app.engine, app.redis), token=token)
         app.http_runner = await start_http_server(
             http_app, settings.metrics_host, settings.metrics_port
         )

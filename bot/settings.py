@@ -79,7 +79,10 @@ class Settings(BaseSettings):
 
     # Operations.
     metrics_port: int = Field(default=9090, ge=0, le=65535)
-    metrics_host: str = "0.0.0.0"
+    # The loopback by default (`make run` on a laptop or a VPS); compose sets 0.0.0.0,
+    # reachable inside the project network only.
+    metrics_host: str = "127.0.0.1"
+    metrics_token: SecretStr | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
@@ -155,7 +158,7 @@ class Settings(BaseSettings):
                 raise ValueError("must start with http:// or https://")
         return value
 
-    @field_validator("redis_url", "sentry_dsn", "webhook_secret", mode="before")
+    @field_validator("redis_url", "sentry_dsn", "webhook_secret", "metrics_token", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
