@@ -83,5 +83,5 @@ async def test_role_change_of_an_unknown_chat_is_answered_normally(harness: Harn
     answer = harness.pop(AnswerCallbackQuery)
     assert answer.text != harness.catalogue.get("ru", "error-generic")
     assert "исполнитель" in (answer.text or "")
-    assert "Роль: 🛠 исполнитель" in harness.pop(EditMessageText).text
+    assert "Роль: 🛠 исполнитель" in (harness.pop(EditMessageText).text or "")
     harness.api.requests.clear()  # the new menu waits in the outbox
