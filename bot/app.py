@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import gc
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,7 @@ from bot.middlewares.log_context import LogContextMiddleware
 from bot.scheduler import Scheduler
 from bot.sender import OutboxSender, wake_on_commit
 from bot.sentry import init_sentry
+from bot.services.admin_ids import Revoked, sync_admin_ids
 from bot.settings import Settings
 from bot.webhook import WebhookHandler, build_webhook_app, finish_tasks
 from database import migrate
@@ -203,12 +204,20 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-async def setup_commands(app: App) -> None:
+async def setup_commands(app: App, revoked: Sequence[Revoked] = ()) -> None:
+    """The command menus: everyone's, each staff member's, and the ones of admins whose id
+    left ADMIN_IDS (their menu goes back to their role's). A person Telegram refuses is
+    logged and skipped (bot/commands.py)."""
     await set_default_commands(app.bot, app.catalogue)
     async with app.session_pool() as session:
         staff = await users_repo.with_roles(session, [Role.EXECUTOR, Role.ADMIN])
     for user in staff:
         await set_user_commands(app.bot, app.catalogue, user.telegram_id, user.role, user.language)
+    for person in revoked:
+        if person.role is Role.USER:
+            await set_user_commands(
+                app.bot, app.catalogue, person.telegram_id, person.role, person.language
+            )
 
 
 async def start_background(app: App) -> None:
@@ -359,7 +368,8 @@ async def _start(settings: Settings, holder: list[App]) -> None:
     me = await app.bot.get_me()
     mode = "webhook" if settings.webhook_url else "polling"
     log.info("bot_starting", username=me.username, mode=mode)
-    await setup_commands(app)
+    admin_ids = await sync_admin_ids(app.session_pool, settings.admin_ids)
+    await setup_commands(app, admin_ids.revoked)
     await start_background(app)
     freeze_startup_objects()
 
