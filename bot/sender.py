@@ -12,12 +12,21 @@ How a row travels:
    one call per second to a private chat and 20 per minute to a group. A 429 pauses all
    sending for `retry_after`.
 3. **Record the outcome** (another short transaction, only if the lease is still ours):
-   sent; retry later with exponential backoff and jitter (5xx, network errors); failed with
-   its error (other 4xx, or out of attempts); the user marked `bot_blocked` on 403.
+   sent; retry later (transient: 5xx, timeouts, connection errors, 429 after its
+   `retry_after`); failed with its error (permanent: 400 for this message, 403 the user
+   blocked the bot, 413); the user marked `bot_blocked` on 403.
+
+Transient failures are retried with capped exponential backoff and "equal jitter" (the
+n-th retry waits between half and all of `min(cap, base * 2**(n-1))`, cap 5 minutes by
+default) for at least the retry window (`OUTBOX_RETRY_HOURS`, 24 by default): a Telegram
+outage of hours loses nothing, and once Telegram answers again each row goes out at its
+next retry, at most one backoff step (the cap) later. The window is counted in attempts
+(`attempts_for_window`), so no clock is stored per row and a bot that was down itself
+sends its queue when it comes back, however old.
 
 A sender that dies mid-send leaves its rows claimed; they are claimed again once the
-lease runs out. Time comes from an injectable clock, so tests run the limits in virtual
-time.
+lease runs out (an attempt of the window). Time comes from an injectable clock, so tests
+run the limits and the backoff in virtual time.
 """
 
 from __future__ import annotations
@@ -185,6 +194,21 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
+def backoff_ceiling(attempt: int, base: float, cap: float) -> float:
+    """The longest wait after the `attempt`-th failed attempt (1-based)."""
+    return min(cap, base * 2.0 ** min(attempt - 1, 64))
+
+
+def attempts_for_window(window: float, base: float, cap: float) -> int:
+    """Attempts whose shortest possible waits (half of each ceiling) add up to `window`
+    seconds: a row is retried at least that long before it is given up."""
+    waited, attempts = 0.0, 1
+    while waited < window:
+        waited += backoff_ceiling(attempts, base, cap) / 2
+        attempts += 1
+    return attempts
+
+
 # -------------------------------------------------------------------------- sender
 class OutboxSender:
     def __init__(
@@ -192,7 +216,7 @@ class OutboxSender:
         bot: Bot,
         session_pool: async_sessionmaker[AsyncSession],
         *,
-        max_attempts: int = 8,
+        retry_window: float = 24 * 3600.0,
         poll_interval: float = 0.5,
         batch_size: int = 50,
         rate_per_second: float = 25.0,
@@ -207,12 +231,13 @@ class OutboxSender:
     ) -> None:
         self.bot = bot
         self.session_pool = session_pool
-        self.max_attempts = max_attempts
         self.poll_interval = poll_interval
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
+        self.retry_window = retry_window
+        self.max_attempts = attempts_for_window(retry_window, backoff_base, backoff_max)
         self.clock: Clock = clock or SystemClock()
         self.metrics: SenderMetrics = metrics or NoMetrics()
         self.rng = rng or random.Random()
@@ -233,7 +258,9 @@ class OutboxSender:
         **overrides: Any,
     ) -> OutboxSender:
         options: dict[str, Any] = {
-            "max_attempts": settings.outbox_max_attempts,
+            "retry_window": settings.outbox_retry_hours * 3600.0,
+            "backoff_base": settings.outbox_backoff_base_seconds,
+            "backoff_max": settings.outbox_backoff_max_seconds,
             "poll_interval": settings.outbox_poll_interval,
             "batch_size": settings.outbox_batch_size,
             "rate_per_second": settings.outbox_rate_per_second,
@@ -371,7 +398,7 @@ class OutboxSender:
             for row, chat_blocked in (await session.execute(stmt)).all():
                 if chat_blocked:
                     given_up.append((row, BOT_BLOCKED))
-                elif row.attempts >= self.max_attempts:  # its sender died on every attempt
+                elif row.attempts >= self.max_attempts:  # the window ran out (its sender died)
                     given_up.append((row, "attempts"))
                 else:
                     row.attempts += 1
@@ -441,16 +468,19 @@ class OutboxSender:
             log.warning("outbox_chat_migrated", chat_id=claim.chat_id, to=exc.migrate_to_chat_id)
             return Outcome(Verdict.FAILED, error=describe(exc), reason="chat_migrated")
         except TelegramAPIError as exc:
+            # 401 (a revoked token), 404, 409...: nothing about this message; retried
+            # for the window while the operator fixes it.
             self.metrics.api_error("other")
-            return Outcome(Verdict.FAILED, error=describe(exc), reason="api_error")
+            return self._retry_or_fail(claim, exc)
         except Exception as exc:  # a bad payload must not stop the queue
             log.exception("outbox_unexpected_error", outbox_id=claim.id)
             return Outcome(Verdict.FAILED, error=describe(exc), reason="error")
 
     def _retry_or_fail(self, claim: Claim, exc: Exception) -> Outcome:
+        """A transient failure: retry after a backoff, or give up once the window is over."""
         if claim.attempts >= self.max_attempts:
             return Outcome(Verdict.FAILED, error=describe(exc), reason="attempts")
-        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (claim.attempts - 1))
+        ceiling = backoff_ceiling(claim.attempts, self.backoff_base, self.backoff_max)
         delay = ceiling / 2 + self.rng.uniform(0, ceiling / 2)  # "equal jitter"
         return Outcome(Verdict.RETRY, error=describe(exc), delay=delay)
 

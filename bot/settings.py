@@ -66,7 +66,11 @@ class Settings(BaseSettings):
 
     # Outgoing notifications (outbox sender).
     outbox_rate_per_second: float = Field(default=25.0, gt=0)
-    outbox_max_attempts: int = Field(default=8, ge=1)
+    # Transient failures (5xx, timeouts, 429...) are retried for at least this long, with
+    # capped exponential backoff and jitter; only permanent answers end a row at once.
+    outbox_retry_hours: float = Field(default=24.0, gt=0)
+    outbox_backoff_base_seconds: float = Field(default=1.0, gt=0)
+    outbox_backoff_max_seconds: float = Field(default=300.0, gt=0)
     outbox_poll_interval: float = Field(default=0.5, gt=0)
     outbox_private_rate_per_second: float = Field(default=1.0, gt=0)
     outbox_group_rate_per_minute: float = Field(default=20.0, gt=0)
