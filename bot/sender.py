@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import random
 import time
 import uuid
@@ -58,13 +59,14 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import EditMessageCaption, EditMessageReplyMarkup, EditMessageText
 from aiogram.types import Message
-from sqlalchemy import delete, event, exists, func, or_, select, update
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.services.outbox import load_method
+from database.repositories import outbox as outbox_repo
 from database.repositories import users as users_repo
-from models import CardMessage, OutboxKind, OutboxMessage, OutboxStatus, User
+from models import OutboxKind, OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -72,6 +74,11 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 BOT_BLOCKED = "bot_blocked"
+# Recording a batch's outcome is retried after 0.5, 1, 2, 4... s (at most 5 s between
+# tries) while the leases have more than RECORD_SAFETY seconds left.
+RECORD_RETRY_BASE = 0.5
+RECORD_RETRY_MAX = 5.0
+RECORD_SAFETY = 5.0
 GONE_COPY_ERRORS = ("message to edit not found", "message can't be edited")
 
 
@@ -316,11 +323,8 @@ class OutboxSender:
 
     async def next_due(self) -> float | None:
         """When the next row that nobody holds becomes due (a retry), or None."""
-        now = as_datetime(self.clock.now())
         async with self.session_pool() as session:
-            earliest = await session.scalar(
-                select(func.min(OutboxMessage.available_at)).where(*self._heads(now))
-            )
+            earliest = await outbox_repo.next_due(session, as_datetime(self.clock.now()))
         return earliest.timestamp() if earliest is not None else None
 
     # -- one round ------------------------------------------------------------------------
@@ -355,47 +359,19 @@ class OutboxSender:
                 return 0, min(cooling[chat_id] for chat_id in waiting)
         return 0, None
 
-    def _eligible(self, now: datetime) -> Any:
-        """Due, not leased, and the oldest pending row of its chat."""
-        return (OutboxMessage.available_at <= now, *self._heads(now))
-
-    @staticmethod
-    def _heads(now: datetime) -> Any:
-        """Pending, not leased, and the oldest pending row of its chat."""
-        older = aliased(OutboxMessage)
-        return (
-            OutboxMessage.status == OutboxStatus.PENDING,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
-            ~exists().where(
-                older.chat_id == OutboxMessage.chat_id,
-                older.status == OutboxStatus.PENDING,
-                older.id < OutboxMessage.id,
-            ),
-        )
-
     async def _claim(self, now: float, *, exclude: Collection[int]) -> tuple[list[Claim], int]:
         """Lease the next rows; rows for users who blocked the bot are failed unsent."""
         moment = as_datetime(now)
         token = uuid.uuid4().hex
         lease_end = now + self.lease_seconds
-        # The chat's user has blocked the bot: read in the same statement as the claim.
-        blocked = (
-            exists()
-            .where(User.telegram_id == OutboxMessage.chat_id, User.bot_blocked.is_(True))
-            .label("blocked")
-        )
-        stmt = select(OutboxMessage, blocked).where(*self._eligible(moment))
-        if exclude:
-            stmt = stmt.where(OutboxMessage.chat_id.not_in(list(exclude)))
-        stmt = (
-            stmt.order_by(OutboxMessage.id)
-            .limit(self.batch_size)
-            .with_for_update(skip_locked=True, of=OutboxMessage)
-        )
         claims: list[Claim] = []
         given_up: list[tuple[OutboxMessage, str]] = []
         async with self.session_pool() as session, session.begin():
-            for row, chat_blocked in (await session.execute(stmt)).all():
+            # Whether the chat's user blocked the bot is read in the same statement.
+            locked = await outbox_repo.lock_due(
+                session, moment, exclude=exclude, limit=self.batch_size
+            )
+            for row, chat_blocked in locked:
                 if chat_blocked:
                     given_up.append((row, BOT_BLOCKED))
                 elif row.attempts >= self.max_attempts:  # the window ran out (its sender died)
@@ -432,12 +408,7 @@ class OutboxSender:
     async def _due_chats(self, now: float, chat_ids: Collection[int]) -> set[int]:
         """Which of these (cooling) chats have a row due now."""
         async with self.session_pool() as session:
-            result = await session.scalars(
-                select(OutboxMessage.chat_id)
-                .where(*self._eligible(as_datetime(now)), OutboxMessage.chat_id.in_(list(chat_ids)))
-                .distinct()
-            )
-            return set(result)
+            return await outbox_repo.due_chats(session, as_datetime(now), chat_ids)
 
     # -- one row ------------------------------------------------------------------------
     async def _attempt(self, claim: Claim) -> Outcome:
@@ -498,16 +469,7 @@ class OutboxSender:
         """Edit every remembered copy of the card in this chat; a vanished copy is forgotten."""
         assert isinstance(method, EditMessageText | EditMessageReplyMarkup | EditMessageCaption)
         async with self.session_pool() as session:
-            message_ids = list(
-                await session.scalars(
-                    select(CardMessage.message_id)
-                    .where(
-                        CardMessage.request_id == claim.request_id,
-                        CardMessage.chat_id == claim.chat_id,
-                    )
-                    .order_by(CardMessage.id)
-                )
-            )
+            message_ids = await outbox_repo.card_copies(session, claim.request_id, claim.chat_id)
         gone: list[int] = []
         for message_id in message_ids:
             if not await self._acquire(claim):
@@ -565,66 +527,66 @@ class OutboxSender:
 
     # -- recording the outcome --------------------------------------------------------
     async def _finish(self, done: Sequence[tuple[Claim, Outcome]]) -> None:
-        """Record a batch's outcomes in one transaction.
+        """Record a batch's outcomes in one transaction, retried while the leases last.
 
         The sent rows (nearly all of them) are marked by one UPDATE; retries, releases and
         failures row by row. A row whose lease was lost meanwhile is left to its new holder.
+        A failed recording (a database blip) is retried with backoff as long as the
+        batch's leases leave time, so a sent row is not sent again when its lease runs
+        out; only when the database stays away that long is the batch sent twice.
         """
         if not done:
             return
-        now = self.clock.now()
-        sent = [(claim, outcome) for claim, outcome in done if outcome.verdict is Verdict.SENT]
-        others = [
-            (claim, outcome) for claim, outcome in done if outcome.verdict is not Verdict.SENT
-        ]
-        recorded: set[int] = set()
-        try:
-            async with self.session_pool() as session, session.begin():
-                if sent:
-                    recorded |= await self._mark_sent(session, sent, now)
-                for claim, outcome in others:
-                    if await self._record(session, claim, outcome, now):
-                        recorded.add(claim.id)
-        except Exception:
-            # Nothing recorded: the leases run out and the rows are tried again.
-            log.exception("outbox_finish_error", rows=len(done))
-            return
+        delay = RECORD_RETRY_BASE
+        deadline = min(claim.lease_end for claim, _ in done) - RECORD_SAFETY
+        for attempt in itertools.count(1):
+            try:
+                recorded = await self._record_batch(done)
+            except Exception as exc:
+                retry_at = self.clock.now() + delay
+                if retry_at >= deadline or self._stopping.is_set():
+                    # Nothing recorded: the leases run out and the rows are tried again.
+                    log.exception("outbox_finish_error", rows=len(done), attempts=attempt)
+                    return
+                log.warning(
+                    "outbox_finish_retry", rows=len(done), attempt=attempt, error=describe(exc)
+                )
+                await self.clock.sleep_until(retry_at)
+                delay = min(delay * 2, RECORD_RETRY_MAX)
+                continue
+            break
         for claim, outcome in done:
             if claim.id in recorded:
                 self._report(claim, outcome)
             else:
                 log.warning("outbox_lease_lost", outbox_id=claim.id)
 
-    async def _mark_sent(
-        self, session: AsyncSession, sent: Sequence[tuple[Claim, Outcome]], now: float
-    ) -> set[int]:
-        updated = set(
-            await session.scalars(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id.in_([claim.id for claim, _ in sent]),
-                    OutboxMessage.claim_token.in_({claim.token for claim, _ in sent}),
+    async def _record_batch(self, done: Sequence[tuple[Claim, Outcome]]) -> set[int]:
+        now = self.clock.now()
+        sent = [(claim, outcome) for claim, outcome in done if outcome.verdict is Verdict.SENT]
+        others = [
+            (claim, outcome) for claim, outcome in done if outcome.verdict is not Verdict.SENT
+        ]
+        recorded: set[int] = set()
+        async with self.session_pool() as session, session.begin():
+            if sent:
+                recorded |= await outbox_repo.mark_sent(
+                    session, [(claim.id, claim.token) for claim, _ in sent], as_datetime(now)
                 )
-                .values(
-                    status=OutboxStatus.SENT,
-                    sent_at=as_datetime(now),
-                    last_error=None,
-                    claimed_until=None,
-                    claim_token=None,
-                )
-                .returning(OutboxMessage.id),
-                execution_options={"synchronize_session": False},
-            )
-        )
-        for claim, outcome in sent:
-            if claim.id in updated:
-                await self._remember_copies(session, claim, outcome)
-        return updated
+                for claim, outcome in sent:
+                    # Every copy that reached the chat is remembered, even when the lease
+                    # was lost and the row is (or was) sent again by another process:
+                    # that copy's buttons must be redrawn too.
+                    await self._remember_copies(session, claim, outcome)
+            for claim, outcome in others:
+                if await self._record(session, claim, outcome, now):
+                    recorded.add(claim.id)
+        return recorded
 
     async def _record(
         self, session: AsyncSession, claim: Claim, outcome: Outcome, now: float
     ) -> bool:
-        values: dict[str, Any] = {"claimed_until": None, "claim_token": None}
+        values: dict[str, Any] = {}
         match outcome.verdict:
             case Verdict.RETRY:
                 values.update(
@@ -636,14 +598,7 @@ class OutboxSender:
                     values["available_at"] = as_datetime(now + outcome.delay)
             case Verdict.FAILED:
                 values.update(status=OutboxStatus.FAILED, last_error=outcome.error)
-        updated = await session.scalar(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == claim.token)
-            .values(**values)
-            .returning(OutboxMessage.id),
-            execution_options={"synchronize_session": False},
-        )
-        if updated is None:
+        if not await outbox_repo.settle(session, claim.id, claim.token, values):
             return False
         if outcome.blocked:
             await users_repo.set_bot_blocked(session, claim.chat_id, True)
@@ -657,20 +612,11 @@ class OutboxSender:
             and claim.request_id is not None
             and outcome.message_id is not None
         ):
-            session.add(
-                CardMessage(
-                    request_id=claim.request_id,
-                    chat_id=claim.chat_id,
-                    message_id=outcome.message_id,
-                )
+            await outbox_repo.remember_copy(
+                session, claim.request_id, claim.chat_id, outcome.message_id
             )
         if outcome.gone_copies:
-            await session.execute(
-                delete(CardMessage).where(
-                    CardMessage.chat_id == claim.chat_id,
-                    CardMessage.message_id.in_(outcome.gone_copies),
-                )
-            )
+            await outbox_repo.forget_copies(session, claim.chat_id, outcome.gone_copies)
 
     def _report(self, claim: Claim, outcome: Outcome) -> None:
         match outcome.verdict:
