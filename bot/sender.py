@@ -253,6 +253,9 @@ class OutboxSender:
         self._group_rate = group_rate_per_minute
         self._chats: dict[int, SlidingWindow] = {}
         self._paused_until = 0.0
+        # Card copies that reached a chat while their recording failed for good (the
+        # database was away for a whole lease): written with the next recorded batch.
+        self._unrecorded_copies: list[tuple[int, int, int]] = []
         self._stopping = asyncio.Event()
         self._wakeup = asyncio.Event()
 
@@ -547,6 +550,7 @@ class OutboxSender:
                 if retry_at >= deadline or self._stopping.is_set():
                     # Nothing recorded: the leases run out and the rows are tried again.
                     log.exception("outbox_finish_error", rows=len(done), attempts=attempt)
+                    self._keep_unrecorded_copies(done)
                     return
                 log.warning(
                     "outbox_finish_retry", rows=len(done), attempt=attempt, error=describe(exc)
@@ -560,6 +564,18 @@ class OutboxSender:
                 self._report(claim, outcome)
             else:
                 log.warning("outbox_lease_lost", outbox_id=claim.id)
+
+    def _keep_unrecorded_copies(self, done: Sequence[tuple[Claim, Outcome]]) -> None:
+        for claim, outcome in done:
+            if (
+                claim.kind is OutboxKind.CARD
+                and claim.request_id is not None
+                and outcome.message_id is not None
+            ):
+                self._unrecorded_copies.append(
+                    (claim.request_id, claim.chat_id, outcome.message_id)
+                )
+        del self._unrecorded_copies[:-1000]  # bounded, whatever happens
 
     async def _record_batch(self, done: Sequence[tuple[Claim, Outcome]]) -> set[int]:
         now = self.clock.now()
@@ -581,6 +597,10 @@ class OutboxSender:
             for claim, outcome in others:
                 if await self._record(session, claim, outcome, now):
                     recorded.add(claim.id)
+            kept = self._unrecorded_copies[:]
+            for request_id, chat_id, message_id in kept:
+                await outbox_repo.remember_copy(session, request_id, chat_id, message_id)
+        del self._unrecorded_copies[: len(kept)]
         return recorded
 
     async def _record(
