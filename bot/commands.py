@@ -25,6 +25,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
         "categories",
         "stats",
         "export",
+        "outbox",
         "help",
         "cancel",
         "language",

@@ -337,4 +337,11 @@ def check_bounded(namespace: dict[str, object]) -> None:
         raise TypeError(f"callback data ints need bounds (use Id, Cursor...): {unbounded}")
 
 
+# ------------------------------------------------------------------------------ outbox
+class OutboxCb(CallbackData, prefix="obx"):
+    """The admin's /outbox view: refresh it, or re-queue every failed notification."""
+
+    requeue: bool = False
+
+
 check_bounded(globals())
