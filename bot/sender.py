@@ -59,6 +59,7 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import EditMessageCaption, EditMessageReplyMarkup, EditMessageText
 from aiogram.types import Message
+from redis.asyncio import Redis
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
@@ -136,6 +137,75 @@ class SlidingWindow:
     @property
     def idle(self) -> bool:
         return not self._calls
+
+
+# ------------------------------------------------------------ limits shared via Redis
+# One atomic step over two sliding-window logs (sorted sets of call times): the global
+# one and the chat's. Allowed when both have room (then the call is logged in both), else
+# the moment the fuller one has room. A 429 pause is a key every process honours.
+# Times come from the caller's clock and travel as exact strings both ways (a Lua number
+# passed to Redis is printed with 14 digits: a tenth of a millisecond off at epoch times,
+# enough to let a call in early; one returned would be cut to an integer). ARGV: the
+# member, then per window: limit, cutoff (now - period, from Python), period.
+_LUA_SHARED_WINDOWS = """
+local now = ARGV[1]
+local pause = redis.call('GET', KEYS[3])
+if pause and tonumber(pause) > tonumber(now) then return pause end
+local ready = nil
+for i = 1, 2 do
+  local key, limit = KEYS[i], tonumber(ARGV[3 * i])
+  local cutoff, period = ARGV[3 * i + 1], tonumber(ARGV[3 * i + 2])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
+  if redis.call('ZCARD', key) >= limit then
+    local oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+    local at = oldest + period
+    if ready == nil or at > ready then ready = at end
+  end
+end
+if ready ~= nil then return string.format('%.17g', ready) end
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], now, ARGV[2])
+  redis.call('PEXPIRE', KEYS[i], math.ceil(tonumber(ARGV[3 * i + 2]) * 1000) + 1000)
+end
+return '0'
+"""
+
+
+class SharedLimits:
+    """Telegram's limits kept across every process on one Redis (N webhook replicas send
+    at most the limits, not N times them). Without Redis each process keeps its own."""
+
+    def __init__(self, redis: Redis, prefix: str = "zavhoz:outbox") -> None:
+        self.prefix = prefix
+        self._redis = redis
+        self._script = redis.register_script(_LUA_SHARED_WINDOWS)
+        self._calls = itertools.count()
+        self._id = uuid.uuid4().hex[:8]
+
+    async def reserve(
+        self, chat_id: int, chat: SlidingWindow, total: SlidingWindow, now: float
+    ) -> float:
+        """Take a call for `chat_id` at `now` (returns `now`), or the moment to try again."""
+        ready = await self._script(
+            keys=[f"{self.prefix}:global", f"{self.prefix}:chat:{chat_id}", f"{self.prefix}:pause"],
+            args=[
+                repr(now),
+                f"{self._id}:{next(self._calls)}",
+                total.limit,
+                repr(now - total.period),
+                repr(total.period),
+                chat.limit,
+                repr(now - chat.period),
+                repr(chat.period),
+            ],
+        )
+        at = float(ready.decode() if isinstance(ready, bytes) else ready)
+        return now if at == 0 else at
+
+    async def pause(self, until: float) -> None:
+        """Every process waits until `until` (a 429's retry_after)."""
+        key = f"{self.prefix}:pause"
+        await self._redis.set(key, repr(until), px=max(1, int((until - time.time()) * 1000) + 1000))
 
 
 # ------------------------------------------------------------------------ metrics
@@ -235,6 +305,7 @@ class OutboxSender:
         clock: Clock | None = None,
         metrics: SenderMetrics | None = None,
         rng: random.Random | None = None,
+        redis: Redis | None = None,
     ) -> None:
         self.bot = bot
         self.session_pool = session_pool
@@ -253,6 +324,8 @@ class OutboxSender:
         self._group_rate = group_rate_per_minute
         self._chats: dict[int, SlidingWindow] = {}
         self._paused_until = 0.0
+        self._shared = SharedLimits(redis) if redis is not None else None
+        self._background: set[asyncio.Future[None]] = set()
         # Card copies that reached a chat while their recording failed for good (the
         # database was away for a whole lease): written with the next recorded batch.
         self._unrecorded_copies: list[tuple[int, int, int]] = []
@@ -500,7 +573,12 @@ class OutboxSender:
         return window
 
     async def _acquire(self, claim: Claim) -> bool:
-        """Wait for the limits; False when stopping or too little of the lease is left."""
+        """Wait for the limits; False when stopping or too little of the lease is left.
+
+        The process's own windows first (no round trip while it is over them), then,
+        with Redis, the windows every process shares. A Redis that does not answer
+        leaves each process its own limits rather than stopping the notifications.
+        """
         chat = self._window(claim.chat_id)
         while not self._stopping.is_set():
             now = self.clock.now()
@@ -508,17 +586,43 @@ class OutboxSender:
             if ready <= now:
                 if claim.lease_end - now < self.lease_seconds / 2:
                     return False  # give the row back rather than risk a double send
+                ready = await self._reserve_shared(claim.chat_id, chat, now)
+            if ready <= now:
                 self._global.take(now)
                 chat.take(now)
                 return True
             await self._sleep_until(ready)
         return False
 
+    async def _reserve_shared(self, chat_id: int, chat: SlidingWindow, now: float) -> float:
+        if self._shared is None:
+            return now
+        try:
+            return await self._shared.reserve(chat_id, chat, self._global, now)
+        except Exception as exc:
+            log.warning("outbox_shared_limits_unavailable", error=type(exc).__name__)
+            return now
+
     def _pause(self, retry_after: float) -> None:
         until = self.clock.now() + retry_after
         if until > self._paused_until:
             self._paused_until = until
             log.warning("outbox_paused", retry_after=retry_after)
+            if self._shared is not None:
+                self._share_pause(until)
+
+    def _share_pause(self, until: float) -> None:
+        assert self._shared is not None
+
+        async def share() -> None:
+            try:
+                await self._shared.pause(until)  # type: ignore[union-attr]
+            except Exception as exc:
+                log.warning("outbox_shared_limits_unavailable", error=type(exc).__name__)
+
+        task = asyncio.ensure_future(share())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _sleep_until(self, deadline: float) -> None:
         """Sleep in steps of at most a second, so that stop() is noticed."""
