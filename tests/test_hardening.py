@@ -11,7 +11,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.charts import ChartTexts, render_chart
-from bot.services.stats import CategoryCount, Percentiles, Stats, WeekCount
+from models.reports import CategoryCount, Percentiles, Stats, WeekCount
 from models import Role
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
 from tests.staff import add_person, add_request, button_data, on_card
