@@ -171,3 +171,17 @@ class UserRow:
     is_blocked: bool
     requests: int  # created by them
     open_tasks: int  # open requests assigned to them
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRequestRow(_Categorised):
+    """A request of one place: its history for staff, the "me too" choice for a teacher."""
+
+    id: int
+    status: RequestStatus
+    category_ru: str
+    category_en: str
+    description: str
+    created_at: datetime
+    followers: int
+    author_id: int

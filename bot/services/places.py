@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.repositories import places as places_repo
 from database.repositories import requests as requests_repo
-from database.repositories.places import PlaceRequestRow
 from models import OPEN_STATUSES, Place
 from models.place_match import Candidate, match, normalize, place_key
 from models.places import (
@@ -27,6 +26,7 @@ from models.places import (
     PLACE_NAME_MAX,
     PlaceInfo,
 )
+from models.views import PlaceRequestRow
 from utils.validation import normalize as clean
 
 log = structlog.get_logger(__name__)

@@ -60,6 +60,7 @@ class Draft:
     description: str
     priority: Priority
     files: Sequence[FileRef] = ()
+    place_id: int | None = None  # the catalogued place (the location is its name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ async def create_request(
                 "author_id": user.id,
                 "category_id": draft.category_id,
                 "location": draft.location,
+                "place_id": draft.place_id,
                 "description": draft.description,
                 "priority": draft.priority,
                 "status": RequestStatus.NEW,

@@ -10,13 +10,16 @@ from models import Category
 from models.enums import Action, Priority
 from models.views import ListItem
 from utils.callbacks import (
+    KEEP_TYPED,
     CancelConfirmCb,
     DraftCategoryCb,
     DraftEditCb,
     DraftField,
     DraftLocationCb,
+    DraftMeTooCb,
     DraftNav,
     DraftNavCb,
+    DraftPlaceCb,
     DraftPriorityCb,
     DraftSubmitCb,
     MyCommentCb,
@@ -58,6 +61,31 @@ def back_keyboard(t: Translator, extra: Sequence[str] = ()) -> InlineKeyboardMar
     for index, location in enumerate(extra):
         kb.button(text=location, callback_data=DraftLocationCb(index=index))
     _back(kb, t)
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def place_choice_keyboard(t: Translator, labels: Sequence[str], typed: str) -> InlineKeyboardMarkup:
+    """The catalogue places matching what was typed, "keep as typed", and Back."""
+    kb = InlineKeyboardBuilder()
+    for index, label in enumerate(labels):
+        kb.button(text=f"📍 {label}", callback_data=DraftPlaceCb(index=index))
+    keep = typed if len(typed) <= 40 else typed[:39] + "…"
+    kb.button(text=t("draft-place-keep", text=keep), callback_data=DraftPlaceCb(index=KEEP_TYPED))
+    _back(kb, t)
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def me_too_keyboard(t: Translator, request_ids: Sequence[int]) -> InlineKeyboardMarkup:
+    """ "Me too" on each open request of the place, or something else; Cancel."""
+    kb = InlineKeyboardBuilder()
+    for request_id in request_ids:
+        kb.button(
+            text=t("draft-me-too", number=request_id), callback_data=DraftMeTooCb(id=request_id)
+        )
+    kb.button(text=t("draft-me-too-other"), callback_data=DraftNavCb(action=DraftNav.OTHER))
+    kb.button(text=t("btn-cancel"), callback_data=DraftNavCb(action=DraftNav.CANCEL))
     kb.adjust(1)
     return kb.as_markup()
 

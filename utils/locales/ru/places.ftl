@@ -58,3 +58,21 @@ places-qr-caption = 🖨 QR-коды для печати: { $count } шт. Ра�
 places-qr-label = Сканируйте — и опишите, что сломалось
 places-qr-none = Здесь нет мест для печати.
 places-not-found = Этого места больше нет.
+
+# the new-request dialog: catalogue places and "me too"
+draft-place-suggest =
+    <b>Шаг 2/5 · Место</b>
+    Вы написали «{ $text }». Это одно из этих мест?
+draft-place-keep = ✏️ Оставить «{ $text }»
+draft-place-from-link = 📍 Место: <b>{ $place }</b> (по ссылке на двери)
+draft-place-link-unknown = Эта ссылка не ведёт ни к одному месту школы. Заполните заявку как обычно.
+draft-place-link-hidden = Этого места больше нет в списке школы. Заполните заявку как обычно.
+draft-me-too-title = <b>📍 { $place }</b>: здесь уже есть открытые заявки.
+draft-me-too-line = #{ $number } · { $status } · { $category }
+    { $description } · 👥 { $followers }
+draft-me-too-ask = Если это та же поломка — нажмите «👍 И у меня», и вам придут все новости по ней. Новая заявка не нужна.
+draft-me-too = 👍 И у меня — #{ $number }
+draft-me-too-other = ➕ У меня другое
+draft-me-too-done = 👍 Вы следите за заявкой #{ $number } (следят: { $followers }). О каждом изменении придёт сообщение. Отписаться можно в «📋 Мои заявки».
+draft-me-too-own = Заявка #{ $number } — ваша: о каждом изменении вам и так придёт сообщение.
+draft-me-too-closed = Заявка #{ $number } уже закрыта — подайте новую.
