@@ -32,9 +32,12 @@ from utils.callbacks import (
     DraftNav,
     DraftNavCb,
     DraftPlaceCb,
+    FollowedCb,
+    UnfollowCb,
 )
 from utils.dialogs import DraftForm, NewRequest, PlaceChoice
-from utils.requester_cards import input_hint
+from utils.keyboards.requester import followed_keyboard
+from utils.requester_cards import followed_text, input_hint
 from utils.telegram import show
 from utils.validation import LOCATION_MAX, clean_location
 
@@ -140,6 +143,21 @@ async def location_chosen(
     await draft_ui.present(query, state, form, form.advance(NewRequest.location), ctx)
 
 
+# ------------------------------------------------------- "My requests": followed
+async def followed_list(query: CallbackQuery, ctx: UpdateContext) -> None:
+    items = await places_service.followed(ctx.session, ctx.user.id)
+    await query.answer()
+    await show(query, followed_text(ctx.t, items), followed_keyboard(ctx.t, [i.id for i in items]))
+
+
+async def unfollow(query: CallbackQuery, callback_data: UnfollowCb, ctx: UpdateContext) -> None:
+    removed = await places_service.unfollow(ctx.session, callback_data.id, ctx.user.id)
+    key = "my-unfollowed" if removed else "my-unfollow-not-followed"
+    await query.answer(ctx.t(key, number=callback_data.id))
+    items = await places_service.followed(ctx.session, ctx.user.id)
+    await show(query, followed_text(ctx.t, items), followed_keyboard(ctx.t, [i.id for i in items]))
+
+
 def get_router() -> Router:
     router = Router(name="place_step")
     router.message.filter(F.chat.type == "private")
@@ -149,6 +167,8 @@ def get_router() -> Router:
     callback(place_chosen, NewRequest.location, DraftPlaceCb.filter())
     callback(me_too, NewRequest.me_too, DraftMeTooCb.filter())
     callback(me_too_other, NewRequest.me_too, DraftNavCb.filter(F.action == DraftNav.OTHER))
+    callback(followed_list, FollowedCb.filter())
+    callback(unfollow, UnfollowCb.filter())
     return router
 
 

@@ -71,6 +71,9 @@ class RequestView(_Categorised):
     closed_at: datetime | None
     rating: int | None
     photo_count: int
+    place_id: int | None = None  # a catalogued place (the location is its name)
+    follower_count: int = 0  # people who pressed "me too"
+    rating_comment: str | None = None  # what the author wrote with the stars
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,6 +106,14 @@ class DraftMeTooCb(CallbackData, prefix="nrm"):
     id: Id
 
 
+class FollowedCb(CallbackData, prefix="myf"):
+    """ "My requests": the requests of others this person follows."""
+
+
+class UnfollowCb(CallbackData, prefix="myu"):
+    id: Id
+
+
 class DraftPriorityCb(CallbackData, prefix="nrp"):
     priority: Priority
 

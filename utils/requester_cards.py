@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from models import Category
 from models.enums import Priority, RequestStatus
-from models.views import PlaceRequestRow
+from models.views import ListItem, PlaceRequestRow
 from utils.cards import STATUS_MARK, priority_label, render_card, status_label
 from utils.dialogs import DraftForm, NewRequest
 from utils.i18n import Markup, Translator
@@ -181,6 +181,25 @@ def action_denied_text(t: Translator, outcome: str, status: RequestStatus | None
     return t(
         f"my-action-denied-{outcome}", status=Markup(status_label(t, status)) if status else ""
     )
+
+
+def followed_text(t: Translator, items: Sequence[ListItem]) -> str:
+    """The requests of others this person follows ("me too")."""
+    if not items:
+        return t("my-followed-empty")
+    lines = [t("my-followed-title"), ""]
+    lines.extend(
+        t(
+            "my-followed-line",
+            mark=Markup(STATUS_MARK[i.status]),
+            number=i.id,
+            status=Markup(status_label(t, i.status)),
+            category=i.category(t.language),
+            location=i.location,
+        )
+        for i in items
+    )
+    return "\n".join(lines)
 
 
 def list_text(t: Translator, page: MyRequestsPage, now: datetime) -> str:

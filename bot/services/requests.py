@@ -249,6 +249,7 @@ class MyRequestsPage:
     page: int
     pages: int
     total: int
+    followed: int = 0  # requests of others this person follows ("me too")
 
     @property
     def has_newer(self) -> bool:
@@ -270,7 +271,7 @@ async def list_my_requests(
 ) -> MyRequestsPage:
     """One keyset page of the user's own requests, newest first."""
     async with session.begin():
-        total = await requests_repo.count_by_author(session, user.id)
+        total, followed = await requests_repo.count_by_author(session, user.id)
         items = await requests_repo.author_page(
             session, user.id, cursor=cursor, older=older, limit=limit
         )
@@ -282,7 +283,9 @@ async def list_my_requests(
             )
             page = 1
     pages = max(1, math.ceil(total / limit))
-    return MyRequestsPage(items=items, page=min(max(page, 1), pages), pages=pages, total=total)
+    return MyRequestsPage(
+        items=items, page=min(max(page, 1), pages), pages=pages, total=total, followed=followed
+    )
 
 
 @dataclass(frozen=True, slots=True)

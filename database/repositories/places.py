@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OPEN_STATUSES, Category, Place, Request, RequestFollower, User
-from models.views import PlaceRequestRow
+from models.views import ListItem, PlaceRequestRow
 
 
 async def visible(session: AsyncSession) -> Sequence[Place]:
@@ -181,3 +181,26 @@ async def open_count(session: AsyncSession, place_id: int) -> int:
         )
         or 0
     )
+
+
+FOLLOWED_SHOWN = 20
+
+
+async def followed_by(session: AsyncSession, user_id: int) -> list[ListItem]:
+    """The requests this person follows ("me too"), newest first."""
+    rows = await session.execute(
+        select(
+            Request.id,
+            Request.status,
+            Category.name_ru,
+            Category.name_en,
+            Request.location,
+            Request.created_at,
+        )
+        .join(RequestFollower, RequestFollower.request_id == Request.id)
+        .join(Category, Category.id == Request.category_id)
+        .where(RequestFollower.user_id == user_id)
+        .order_by(Request.created_at.desc(), Request.id.desc())
+        .limit(FOLLOWED_SHOWN)
+    )
+    return [ListItem(*row) for row in rows.all()]

@@ -76,3 +76,17 @@ draft-me-too-other = ➕ Something else
 draft-me-too-done = 👍 You follow request #{ $number } ({ $followers } following). Every change will be sent to you. You can unfollow in “📋 My requests”.
 draft-me-too-own = Request #{ $number } is yours: you get every change anyway.
 draft-me-too-closed = Request #{ $number } is already closed: please file a new one.
+
+# notifications and cards
+notify-followed-status = 👀 Request #{ $number } you follow ({ $category } · { $location }): { $status }
+card-followers = 👥 Following: { $count }
+card-rating-comment = 💬 Feedback: { $text }
+
+# "My requests": followed with "me too"
+my-followed-button = 👀 Following ({ $count })
+my-followed-title = <b>👀 Requests you follow</b> (you pressed “Me too”)
+my-followed-line = { $mark } #{ $number } · { $status } · { $category } · { $location }
+my-followed-empty = You follow no request.
+my-unfollow = 🔕 Unfollow #{ $number }
+my-unfollowed = You no longer follow request #{ $number }
+my-unfollow-not-followed = You did not follow request #{ $number }

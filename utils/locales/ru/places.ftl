@@ -76,3 +76,17 @@ draft-me-too-other = ➕ У меня другое
 draft-me-too-done = 👍 Вы следите за заявкой #{ $number } (следят: { $followers }). О каждом изменении придёт сообщение. Отписаться можно в «📋 Мои заявки».
 draft-me-too-own = Заявка #{ $number } — ваша: о каждом изменении вам и так придёт сообщение.
 draft-me-too-closed = Заявка #{ $number } уже закрыта — подайте новую.
+
+# notifications and cards
+notify-followed-status = 👀 Заявка #{ $number }, за которой вы следите ({ $category } · { $location }): { $status }
+card-followers = 👥 Следят: { $count }
+card-rating-comment = 💬 Отзыв: { $text }
+
+# "My requests": followed with "me too"
+my-followed-button = 👀 Я слежу ({ $count })
+my-followed-title = <b>👀 Заявки, за которыми вы следите</b> (вы нажали «И у меня»)
+my-followed-line = { $mark } #{ $number } · { $status } · { $category } · { $location }
+my-followed-empty = Вы ни за одной заявкой не следите.
+my-unfollow = 🔕 Не следить за #{ $number }
+my-unfollowed = Вы больше не следите за заявкой #{ $number }
+my-unfollow-not-followed = Вы и так не следите за заявкой #{ $number }
