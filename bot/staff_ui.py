@@ -162,6 +162,8 @@ def full_card_view(ctx: UpdateContext, card: StaffCard) -> tuple[str, InlineKeyb
         can_note=card.can_note,
         can_delete_comments=card.can_delete_comments,
         back=card_back(ctx.user),
+        # The place's other requests: admins only (an executor sees only their own).
+        place_id=card.view.place_id if ctx.user.role is Role.ADMIN else None,
     )
     return text, keyboard
 
