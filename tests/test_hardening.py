@@ -11,8 +11,8 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.services.charts import ChartTexts, render_chart
-from models.reports import CategoryCount, Percentiles, Stats, WeekCount
 from models import Role
+from models.reports import CategoryCount, Percentiles, Stats, WeekCount
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
 from tests.staff import add_person, add_request, button_data, on_card
 from tests.updates import Person, message, press
