@@ -17,7 +17,6 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 
 from bot.context import UpdateContext
-from bot.sender import is_not_modified
 from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
 from bot.services.transitions import Outcome, TransitionResult
 from bot.services.triage import AssignOptions, PressedCard
@@ -28,6 +27,7 @@ from utils.cards import status_label
 from utils.i18n import Translator
 from utils.keyboards.staff import cancel_keyboard, full_card_keyboard
 from utils.staff_cards import render_full_card
+from utils.telegram import is_not_modified
 
 
 # ------------------------------------------------------------------ answering
