@@ -215,7 +215,7 @@ class OutboxSender:
         self.backoff_max = backoff_max
         self.clock: Clock = clock or SystemClock()
         self.metrics: SenderMetrics = metrics or NoMetrics()
-        self.rng = rng or random.Random()
+        self.rng = rng or random.Random()  # noqa: S311  # retry jitter, not a secret
         self._global = SlidingWindow.for_rate(rate_per_second, 1.0)
         self._private_rate = private_rate_per_second
         self._group_rate = group_rate_per_minute
