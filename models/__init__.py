@@ -23,6 +23,7 @@ from models.enums import (
     RequestStatus,
     Role,
 )
+from models.planned import ChecklistItem, ItemState, PlannedJob, PlannedStatus
 
 __all__ = [
     "FINAL_STATUSES",
@@ -33,11 +34,15 @@ __all__ = [
     "Base",
     "CardMessage",
     "Category",
+    "ChecklistItem",
     "Comment",
+    "ItemState",
     "JobRun",
     "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
+    "PlannedJob",
+    "PlannedStatus",
     "Priority",
     "Request",
     "RequestStatus",
