@@ -19,6 +19,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
         "admin",
         "users",
         "categories",
+        "planned",
         "stats",
         "export",
         "help",

@@ -63,6 +63,8 @@ def denial_text(t: Translator, action: Action | None, result: TransitionResult) 
             return t("triage-bad-assignee")
         case Outcome.REASON_REQUIRED:
             return t("reason-empty")
+        case Outcome.CHECKLIST_OPEN:
+            return t("planned-finish-checklist-open")
     if view is None:
         return t("triage-not-found")
     if (

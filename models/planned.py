@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamps
 from models.entities import str_enum
-from models.enums import Priority
+from models.enums import Priority, RequestStatus, Role
 
 TITLE_MAX = 100
 ITEM_MAX = 200
@@ -79,3 +79,21 @@ class ChecklistItem(Base):
     followup_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("requests.id", ondelete="SET NULL")
     )
+
+
+# ------------------------------------------------------------------- who may do what
+def may_manage_jobs(role: Role) -> bool:
+    """Planned jobs are the admins' (create, list, pause, resume, delete)."""
+    return role is Role.ADMIN
+
+
+def may_work_checklist(role: Role, *, is_assignee: bool, status: RequestStatus) -> bool:
+    """Ticking and failing items: the request is in work, by its assignee or an admin."""
+    if status is not RequestStatus.IN_PROGRESS:
+        return False
+    return role is Role.ADMIN or (role is Role.EXECUTOR and is_assignee)
+
+
+def checklist_blocks_finish(open_items: int) -> bool:
+    """Done needs every item ticked, or failed with a note saying why."""
+    return open_items > 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
@@ -90,6 +90,7 @@ class Schedule(BaseModel):
     # ------------------------------------------------------------------ computing
     def _rule(self) -> rrule.rrule:
         options: dict[str, Any] = {"interval": self.interval}
+        freq: Literal[0, 1, 2, 3, 4, 5, 6]
         if self.freq is Freq.DAILY:
             freq = rrule.DAILY
         elif self.freq is Freq.WEEKLY:

@@ -18,11 +18,13 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.notifications import Notifier
+from database.repositories import planned as planned_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
 from database.repositories.requests import Person, RequestView
 from models import Role, StatusChange, User, utcnow
 from models.enums import Action, RequestStatus
+from models.planned import checklist_blocks_finish
 from models.workflow import SYSTEM, Actor, Denial, TransitionError, check
 
 log = structlog.get_logger(__name__)
@@ -36,6 +38,7 @@ class Outcome(StrEnum):
     REASON_REQUIRED = "reason_required"
     BAD_ASSIGNEE = "bad_assignee"
     CONFLICT = "conflict"  # somebody else changed it a moment ago
+    CHECKLIST_OPEN = "checklist_open"  # a planned request's checklist has unticked items
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,13 @@ _DENIAL_OUTCOME = {
 # Runs inside the transaction right after a successful change, before anyone is told:
 # e.g. saving the executor's "after" photos, which the author must receive first.
 OnApplied = Callable[[AsyncSession, RequestView], Awaitable[None]]
+
+
+async def checklist_open(session: AsyncSession, view: RequestView) -> bool:
+    """A planned request is done only when its checklist is settled (models/planned.py)."""
+    if view.planned_job_id is None:
+        return False
+    return checklist_blocks_finish(await planned_repo.count_open(session, view.id))
 
 
 def actor_for(user: User, author_id: int, assignee_id: int | None) -> Actor:
@@ -94,6 +104,8 @@ async def perform(
             target = check(before.status, action, actor, reason)
         except TransitionError as exc:
             return TransitionResult(_DENIAL_OUTCOME[exc.denial], before)
+        if action is Action.FINISH and await checklist_open(session, before):
+            return TransitionResult(Outcome.CHECKLIST_OPEN, before)
 
         values: dict[str, Any] = {"status": target, "updated_at": now}
         new_assignee = before.assignee

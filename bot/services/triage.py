@@ -20,7 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.comments import FileRef
 from bot.services.notifications import Notifier, viewer_actor
 from bot.services.outbox import enqueue
-from bot.services.transitions import Outcome, TransitionResult, actor_for, perform
+from bot.services.transitions import (
+    Outcome,
+    TransitionResult,
+    actor_for,
+    checklist_open,
+    perform,
+)
 from database.repositories import categories as categories_repo
 from database.repositories import details as details_repo
 from database.repositories import queues as queues_repo
@@ -62,6 +68,8 @@ async def preflight(
             target_status(view.status, action, actor)
         except TransitionError as exc:
             return TransitionResult(Outcome(exc.denial.value), view)
+        if action is Action.FINISH and await checklist_open(session, view):
+            return TransitionResult(Outcome.CHECKLIST_OPEN, view)
     return TransitionResult(Outcome.DONE, view)
 
 

@@ -62,6 +62,7 @@ class RequestView:
     closed_at: datetime | None
     rating: int | None
     photo_count: int
+    planned_job_id: int | None = None  # created by a planned job (🗓)
 
     def category(self, language: str) -> str:
         return self.category_en if language == "en" else self.category_ru
@@ -111,6 +112,7 @@ def _to_view(row: Any) -> RequestView:
         closed_at=req.closed_at,
         rating=req.rating,
         photo_count=photo_count or 0,
+        planned_job_id=req.planned_job_id,
     )
 
 

@@ -33,9 +33,7 @@ def walk(schedule: Schedule, after: datetime, count: int) -> list[datetime]:
 
 
 def test_monthly_on_the_last_friday() -> None:
-    schedule = Schedule(
-        freq=Freq.MONTHLY, weekday=4, nth=-1, start=date(2026, 1, 1), at=time(9, 0)
-    )
+    schedule = Schedule(freq=Freq.MONTHLY, weekday=4, nth=-1, start=date(2026, 1, 1), at=time(9, 0))
     assert walk(schedule, local(2026, 1, 1), 4) == [
         local(2026, 1, 30, 9),
         local(2026, 2, 27, 9),
@@ -95,9 +93,9 @@ def test_school_holidays_are_skipped() -> None:
         date(2026, 4, 13),
     ]
     # Catching up in the holidays finds the last Monday before them.
-    assert schedule.latest_missed(
-        local(2026, 3, 1), local(2026, 4, 1, 12), BERLIN
-    ) == local(2026, 3, 16, 9).astimezone(UTC)
+    assert schedule.latest_missed(local(2026, 3, 1), local(2026, 4, 1, 12), BERLIN) == local(
+        2026, 3, 16, 9
+    ).astimezone(UTC)
 
 
 def test_a_pause_covering_everything_ends_the_schedule_instead_of_looping() -> None:
