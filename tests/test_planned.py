@@ -8,14 +8,18 @@ from __future__ import annotations
 import asyncio
 import html
 from datetime import UTC, date, datetime, time, timedelta
+from io import BytesIO
 from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import Scheduler
 from bot.services import planned as service
+from bot.services.export import ExportPeriod, build_export
+from bot.services.stats import collect
 from models import (
     Action,
     ChecklistItem,
@@ -30,7 +34,7 @@ from models import (
 )
 from models.schedule import Freq, Schedule
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
-from tests.staff import add_person, button_data, button_texts, history, on_card
+from tests.staff import add_person, add_request, button_data, button_texts, history, on_card
 from tests.updates import Person, message, press
 from utils.callbacks import FinishSubmitCb, RequestActionCb
 from utils.callbacks_planned import (
@@ -46,6 +50,7 @@ from utils.callbacks_planned import (
     WizardNav,
 )
 from utils.i18n import Translator
+from utils.reports import render_stats
 
 NOW = datetime(2026, 3, 18, 6, 0, tzinfo=UTC)  # 09:00 in Moscow (the default TIMEZONE)
 DUE = datetime(2026, 3, 18, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
@@ -134,7 +139,7 @@ async def occur(harness: Harness, admin: User, executor: User | None) -> tuple[i
 # ------------------------------------------------------------------- the wizard
 async def test_admin_creates_a_daily_job_with_the_wizard(harness: Harness) -> None:
     t = harness.catalogue.translator("ru")
-    admin, executor = await people(harness)
+    _, executor = await people(harness)
     await harness.feed(message(ADMIN, "/planned"))
     listing = harness.pop(SendMessage)
     assert listing.text == t("planned-list-empty")
@@ -511,3 +516,57 @@ async def test_non_admins_cannot_touch_jobs(harness: Harness) -> None:
     async with harness.session_pool() as session:
         result = await service.delete_job(session, user=executor, job_id=job_id)
     assert result.outcome is service.JobOutcome.FORBIDDEN
+
+
+# --------------------------------------------------- the digest, /stats, the export
+async def test_the_digest_lists_todays_planned_work(harness: Harness) -> None:
+    t = harness.catalogue.translator("ru")
+    tz = harness.settings.tz
+    admin, executor = await people(harness)
+    await make_job(harness, admin, executor)  # due at 10:00
+    afternoon = Schedule(freq=Freq.DAILY, start=date(2026, 3, 18), at=time(15, 0))
+    await make_job(harness, admin, None, schedule=afternoon)
+    with_digest = harness.settings.model_copy(update={"digest_time": time(10, 30)})
+    ticker = Scheduler(harness.session_pool, harness.catalogue, with_digest)
+
+    result = await ticker.tick(DUE + timedelta(minutes=30))
+    assert (result.planned, result.digest) == (1, True)
+    await harness.deliver_outbox()
+    sent = harness.pop_all()
+    [digest] = [m for m in sent if isinstance(m, SendMessage) and "Сводка" in m.text]
+    assert digest.chat_id == ADMIN.id
+    tail = digest.text.split(t("planned-digest-heading"), 1)[1]
+    [rid] = [r.id for r in await planned_requests(harness.session_pool)]
+    assert text_of(
+        t, "planned-digest-created", number=rid, title="Проверка огнетушителей", place="каб. 12"
+    ) in html.unescape(tail)
+    at = t.datetime(datetime(2026, 3, 18, 12, 0, tzinfo=UTC), tz)  # 15:00 in Moscow
+    assert text_of(t, "planned-digest-upcoming", title="Проверка огнетушителей", at=at) in (
+        html.unescape(tail)
+    )
+
+
+async def test_stats_and_the_export_separate_planned_from_reported_work(
+    harness: Harness,
+) -> None:
+    t = harness.catalogue.translator("ru")
+    tz = harness.settings.tz
+    admin, executor = await people(harness)
+    teacher = await add_person(harness.session_pool, TEACHER)
+    _, planned_id = await occur(harness, admin, executor)
+    reported_id = await add_request(harness.session_pool, teacher, created_at=DUE)
+    later = DUE + timedelta(hours=1)
+
+    async with harness.session_pool() as session:
+        stats = await collect(session, now=later, tz=tz)
+    assert (stats.created_30, stats.planned_30, stats.planned_open) == (2, 1, 1)
+    assert t("stats-planned", d30=1, reported=1, open=1) in render_stats(t, stats, tz)
+
+    async with harness.session_pool() as session:
+        file = await build_export(
+            session, t, period=ExportPeriod.ALL_TIME, status=None, now=later, tz=tz
+        )
+    rows = list(load_workbook(BytesIO(file.data))[t("export-sheet-requests")].values)
+    assert rows[0][-1] == t("export-col-kind")
+    kinds = {row[0]: row[-1] for row in rows[1:]}
+    assert kinds == {planned_id: t("export-kind-planned"), reported_id: t("export-kind-reported")}

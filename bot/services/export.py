@@ -69,6 +69,7 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("export-col-rating", 8),
     ("export-col-photos", 8),
     ("export-col-comments", 11),
+    ("export-col-kind", 12),  # planned (🗓) or reported
 )
 
 
@@ -137,6 +138,7 @@ def _query(
             Request.rating,
             photos,
             comments,
+            Request.planned_job_id,
         )
         .join(author, author.id == Request.author_id)
         .join(Category, Category.id == Request.category_id)

@@ -75,6 +75,9 @@ class Stats:
     backlog_by_location: list[tuple[str, int]]
     executors: list[ExecutorLine]
     weeks: list[WeekCount]
+    # Planned maintenance (🗓) apart from reported work: created in 30 days, open now.
+    planned_30: int = 0
+    planned_open: int = 0
 
     @property
     def total(self) -> int:
@@ -140,10 +143,13 @@ async def _collect(session: AsyncSession, now: datetime, tz: ZoneInfo) -> Stats:
         func.count(Request.rating),
         *(count_if(_in(Request.created_at, s, e)) for s, e in bounds),
         *(count_if(_in(Request.done_at, s, e)) for s, e in bounds),
+        count_if(and_(Request.planned_job_id.is_not(None), Request.created_at >= d30)),
+        count_if(and_(Request.planned_job_id.is_not(None), is_open)),
     ]
     row = (await session.execute(select(*columns))).one()
     created_7, created_30, done_7, done_30, overdue, rating_avg, rating_count = row[:7]
-    weekly = row[7:]
+    weekly = row[7 : 7 + 2 * WEEKS]
+    planned_30, planned_open = row[7 + 2 * WEEKS :]
     weeks = [
         WeekCount(start=s.date(), created=weekly[i], done=weekly[WEEKS + i])
         for i, s in enumerate(starts)
@@ -195,6 +201,8 @@ async def _collect(session: AsyncSession, now: datetime, tz: ZoneInfo) -> Stats:
         backlog_by_location=[(loc, n) for loc, n in location_rows],
         executors=[ExecutorLine(name, o, d, od) for name, o, d, od in executor_rows],
         weeks=weeks,
+        planned_30=planned_30,
+        planned_open=planned_open,
     )
 
 

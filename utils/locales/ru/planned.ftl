@@ -150,3 +150,8 @@ checklist-followup-exists = Заявка на ремонт уже есть: #{ $
 
 planned-finish-checklist-open = Сначала чек-лист: отметьте каждый пункт или укажите причину (✖).
 planned-list-label = 🗓 плановая
+
+stats-planned = 🗓 Из них плановых за 30 дней: { $d30 } (по заявкам: { $reported }); плановых открыто: { $open }
+export-col-kind = Вид
+export-kind-planned = Плановая
+export-kind-reported = По заявке
