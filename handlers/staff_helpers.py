@@ -19,6 +19,7 @@ from models import Action, RequestStatus, Role, User, utcnow
 from utils.callbacks import AdminMenuCb, TasksCb
 from utils.cards import status_label
 from utils.i18n import Catalogue, Translator
+from utils.keyboards.planned import checklist_button
 from utils.keyboards.staff import full_card_keyboard
 from utils.staff_cards import render_full_card
 
@@ -94,6 +95,8 @@ def full_card_view(
         can_delete_comments=card.can_delete_comments,
         back=card_back(user),
     )
+    if card.view.planned_job_id is not None:  # 🗓 the checklist is one tap away
+        keyboard.inline_keyboard.insert(0, [checklist_button(t, card.view.id)])
     return text, keyboard
 
 

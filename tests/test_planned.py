@@ -570,3 +570,21 @@ async def test_stats_and_the_export_separate_planned_from_reported_work(
     assert rows[0][-1] == t("export-col-kind")
     kinds = {row[0]: row[-1] for row in rows[1:]}
     assert kinds == {planned_id: t("export-kind-planned"), reported_id: t("export-kind-reported")}
+
+
+async def test_tasks_list_marks_planned_work_and_the_card_opens_the_checklist(
+    harness: Harness,
+) -> None:
+    t = harness.catalogue.translator("ru")
+    admin, executor = await people(harness)
+    _, rid = await occur(harness, admin, executor)
+    await harness.feed(message(EXECUTOR, "/tasks"))
+    tasks = harness.pop(SendMessage)
+    [line] = [s for s in tasks.text.splitlines() if f"#{rid}" in s]
+    assert "🗓" in line
+
+    await harness.feed(press(EXECUTOR, ChecklistCb(id=rid), on_card(EXECUTOR, 400)))
+    harness.pop(AnswerCallbackQuery)
+    checklist = harness.pop(SendMessage)
+    assert text_of(t, "checklist-progress", done=0, total=3) in checklist.text
+    assert t("action-finish") in button_texts(checklist.reply_markup)

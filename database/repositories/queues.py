@@ -65,6 +65,7 @@ class RequestRow:
     assignee_name: str | None
     created_at: datetime
     due_at: datetime | None
+    planned_job_id: int | None = None  # 🗓 made by a planned job
 
     def category(self, language: str) -> str:
         return self.category_en if language == "en" else self.category_ru
@@ -126,6 +127,7 @@ def _rows_query() -> Select[Any]:  # the columns of RequestRow, in order
             _assignee.full_name,
             Request.created_at,
             Request.due_at,
+            Request.planned_job_id,
         )
         .join(Category, Category.id == Request.category_id)
         .outerjoin(_assignee, _assignee.id == Request.assignee_id)
