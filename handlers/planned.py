@@ -422,7 +422,8 @@ async def wizard_text(
     error = _text_answer(wizard, message.text or "", settings)
     if error is not None:
         await message.answer(
-            t(error, limit=TITLE_MAX, max=PLACES_MAX), reply_markup=nav_keyboard(t)
+            t(error, limit=TITLE_MAX, max=PLACES_MAX),
+            reply_markup=nav_keyboard(t, back=bool(wizard.history)),
         )
         return
     await _render(message, bot, t, wizard, state, session, settings)
