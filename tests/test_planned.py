@@ -9,6 +9,7 @@ import asyncio
 import html
 from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
@@ -20,6 +21,8 @@ from bot.scheduler import Scheduler
 from bot.services import planned as service
 from bot.services.export import ExportPeriod, build_export
 from bot.services.stats import collect
+from database import migrate
+from database.engine import create_engine, create_session_pool
 from models import (
     Action,
     ChecklistItem,
@@ -33,7 +36,7 @@ from models import (
     User,
 )
 from models.schedule import Freq, Schedule
-from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
+from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness, make_settings
 from tests.staff import add_person, add_request, button_data, button_texts, history, on_card
 from tests.updates import Person, message, press
 from utils.callbacks import FinishSubmitCb, RequestActionCb
@@ -49,7 +52,7 @@ from utils.callbacks_planned import (
     WizardField,
     WizardNav,
 )
-from utils.i18n import Translator
+from utils.i18n import Catalogue, Translator
 from utils.reports import render_stats
 
 NOW = datetime(2026, 3, 18, 6, 0, tzinfo=UTC)  # 09:00 in Moscow (the default TIMEZONE)
@@ -588,3 +591,61 @@ async def test_tasks_list_marks_planned_work_and_the_card_opens_the_checklist(
     checklist = harness.pop(SendMessage)
     assert text_of(t, "checklist-progress", done=0, total=3) in checklist.text
     assert t("action-finish") in button_texts(checklist.reply_markup)
+
+
+# ------------------------------------------------- deadlines and the embedded default
+async def test_an_overdue_planned_request_is_reminded_like_any_other(harness: Harness) -> None:
+    t = harness.catalogue.translator("ru")
+    admin, executor = await people(harness)
+    _, rid = await occur(harness, admin, executor)
+    late = DUE + timedelta(hours=harness.settings.sla_hours()["normal"], minutes=1)
+    result = await scheduler(harness).tick(late)
+    assert (result.planned, result.reminded) == (1, 1)  # the next day's occurrence, too
+    await harness.deliver_outbox()
+    sent = [m for m in harness.pop_all() if isinstance(m, SendMessage)]
+    due = t.datetime(late - timedelta(minutes=1), harness.settings.tz)
+    heading = t("reminder-overdue", number=rid, due=due)
+    [reminder] = [m for m in sent if m.text.startswith(heading)]
+    assert reminder.chat_id == EXECUTOR.id and "🗓" in reminder.text
+
+
+async def test_occurrences_and_ticks_on_the_embedded_sqlite(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/planned.sqlite3"
+    await migrate.upgrade_async(url)
+    engine = create_engine(url)
+    pool = create_session_pool(engine)
+    try:
+        admin = await add_person(pool, ADMIN, Role.ADMIN)
+        executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+        settings = make_settings(url)
+        schedule = Schedule(freq=Freq.DAILY, start=date(2026, 3, 18), at=time(10, 0))
+        async with pool() as session:
+            created = await service.create_job(
+                session,
+                user=admin,
+                draft=service.JobDraft(
+                    "Обход", 1, ["каб. 12"], ITEMS, executor.id, Priority.LOW, schedule
+                ),
+                tz=settings.tz,
+                now=NOW,
+            )
+        assert created.ok
+        ticker = Scheduler(pool, catalogue, settings)
+        assert (await ticker.tick(DUE)).planned == 1
+        assert (await ticker.tick(DUE)).planned == 0
+        [request] = await planned_requests(pool)
+        item = (await items_of(pool, request.id))[0]
+        async with pool() as session:
+            ticked = await service.set_item(
+                session,
+                item_id=item.id,
+                expected=ItemState.OPEN,
+                state=ItemState.DONE,
+                user=executor,
+            )
+        assert ticked.ok
+        assert (await items_of(pool, request.id))[0].state is ItemState.DONE
+    finally:
+        await engine.dispose()
