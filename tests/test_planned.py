@@ -649,3 +649,62 @@ async def test_occurrences_and_ticks_on_the_embedded_sqlite(
         assert (await items_of(pool, request.id))[0].state is ItemState.DONE
     finally:
         await engine.dispose()
+
+
+async def test_wizard_monthly_on_the_last_friday_with_school_holidays(harness: Harness) -> None:
+    t = harness.catalogue.translator("ru")
+    await people(harness)
+    card = on_card(ADMIN, 100)
+
+    async def press_step(data: Any) -> EditMessageText:
+        await harness.feed(press(ADMIN, data, card))
+        harness.pop(AnswerCallbackQuery)
+        return harness.pop(EditMessageText)
+
+    async def type_step(text: str) -> SendMessage:
+        await harness.feed(message(ADMIN, text))
+        return harness.pop(SendMessage)
+
+    await press_step(PlannedListCb(new=True))
+    await type_step("Аварийное освещение")
+    await press_step(PlannedPickCb(field=WizardField.CATEGORY, id=1))
+    await type_step("корпус А")
+    await type_step("Лампы горят")
+    await press_step(PlannedPickCb(field=WizardField.ASSIGNEE, value=0))  # the admins' queue
+    await press_step(PlannedPickCb(field=WizardField.PRIORITY, value=1))
+    assert (await press_step(PlannedPickCb(field=WizardField.KIND, value=3))).text == t(
+        "planned-ask-nth"
+    )
+    await press_step(PlannedPickCb(field=WizardField.NTH, value=-1))
+    await press_step(PlannedPickCb(field=WizardField.WEEKDAY, value=4))
+    assert (await type_step("0")).text == t("planned-bad-number", limit=100, max=10)
+    await type_step("3")  # every 3 months
+    assert (await type_step("31.02.2027")).text == t("planned-bad-date", limit=100, max=10)
+    await type_step("01.01.2027")
+    await type_step("8.30")
+    assert (await type_step("05.04.2027-23.03.2027")).text == t(
+        "planned-bad-pauses", limit=100, max=10
+    )
+    summary = await type_step("23.04.2027-30.04.2027")
+    assert "последний Пт" in summary.text and "23.04.2027–30.04.2027" in summary.text
+    # 29.01.2027 is the last Friday of January; April's (30.04) is in the holidays.
+    assert (
+        "29.01.2027 08:30" in summary.text
+        and "30.04.2027" not in summary.text.split(t("planned-summary-next", dates=""))[-1]
+    )
+    await press_step(PlannedNavCb(action=WizardNav.SAVE))
+    async with harness.session_pool() as session:
+        job = await session.scalar(select(PlannedJob))
+    assert job is not None and job.assignee_id is None
+    assert job.schedule == {
+        "freq": "monthly",
+        "interval": 3,
+        "weekdays": [],
+        "month_day": None,
+        "weekday": 4,
+        "nth": -1,
+        "start": "2027-01-01",
+        "at": "08:30:00",
+        "pauses": [{"start": "2027-04-23", "end": "2027-04-30"}],
+    }
+    assert job.next_run_at == datetime(2027, 1, 29, 5, 30, tzinfo=UTC)  # 08:30 in Moscow
