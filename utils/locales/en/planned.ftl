@@ -149,7 +149,6 @@ checklist-followup-created = Repair request #{ $number } filed.
 checklist-followup-exists = There is a repair request already: #{ $number }.
 
 planned-finish-checklist-open = The checklist first: tick every item or give a reason (✖).
-planned-list-label = 🗓 planned
 
 stats-planned = 🗓 Planned of those in 30 days: { $d30 } (reported: { $reported }); planned open: { $open }
 export-col-kind = Kind

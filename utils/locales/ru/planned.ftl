@@ -149,7 +149,6 @@ checklist-followup-created = Создана заявка на ремонт #{ $n
 checklist-followup-exists = Заявка на ремонт уже есть: #{ $number }.
 
 planned-finish-checklist-open = Сначала чек-лист: отметьте каждый пункт или укажите причину (✖).
-planned-list-label = 🗓 плановая
 
 stats-planned = 🗓 Из них плановых за 30 дней: { $d30 } (по заявкам: { $reported }); плановых открыто: { $open }
 export-col-kind = Вид
