@@ -22,6 +22,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
         "planned",
         "stats",
         "export",
+        "invite",
         "help",
         "cancel",
         "language",

@@ -7,14 +7,14 @@ from typing import Any
 
 from aiogram import Dispatcher
 from aiogram.dispatcher.event.handler import FilterObject
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
-from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers
-from bot import errors, fsm
+from bot import errors, first_run, fsm
 from bot.metrics import Metrics
 from bot.middlewares import log_context
 from bot.middlewares.database import DatabaseMiddleware
@@ -66,17 +66,19 @@ def build_dispatcher(
     `metrics`, when given, counts updates, handler latency, errors and flood-control
     refusals (the composition root passes the process's `Metrics`).
     """
+    notifier = Notifier(catalogue, settings.tz)
     dp = Dispatcher(
         storage=storage if storage is not None else build_storage(redis),
         events_isolation=build_isolation(redis, shared=settings.webhook_url is not None),
         settings=settings,
         catalogue=catalogue,
-        notifier=Notifier(catalogue, settings.tz),
+        notifier=notifier,
         session_pool=session_pool,
         redis=redis,
         disable_fsm=True,  # replaced by fsm.install: state read once, written once
     )
     fsm.install(dp)
+    first_run.install(dp, notifier)  # staff chat binding, setup link (on startup)
     # Outer update middlewares, after aiogram's own (errors, user context, FSM):
     log_context.install(dp, metrics)
     dp.update.outer_middleware(

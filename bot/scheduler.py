@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.jobs import Jobs
 from bot.services.notifications import Notifier
-from bot.services.planned import PlannedRunner
+from bot.services.planned_runner import PlannedRunner
 from bot.settings import Settings
 from models import utcnow
 from utils.i18n import Catalogue

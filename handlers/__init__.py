@@ -10,12 +10,16 @@ from aiogram import Router
 from handlers import (
     admin,
     categories,
+    checklist,
     common,
     fallback,
+    finishing,
     my_requests,
     new_request,
+    onboarding,
     planned,
     reports,
+    staff_comments,
     triage,
     users,
 )
@@ -23,6 +27,7 @@ from handlers import (
 
 def get_routers() -> list[Router]:
     return [
+        onboarding.get_router(),  # before common: /start setup-... is claimed here
         common.get_router(),
         new_request.get_router(),
         my_requests.get_router(),
@@ -30,7 +35,10 @@ def get_routers() -> list[Router]:
         users.get_router(),
         categories.get_router(),
         planned.get_router(),
+        checklist.get_router(),
         triage.get_router(),
+        finishing.get_router(),
+        staff_comments.get_router(),
         reports.get_router(),
         fallback.get_router(),
     ]

@@ -1,187 +1,54 @@
-"""Planned maintenance in the chat: `/planned` (admins: the job list, the creation wizard,
-pause, resume, delete) and the checklist of a planned request (its executor and admins).
+"""Planned maintenance in the chat, the admins' side: `/planned` (the job list, the
+creation wizard, pause, resume, delete). The checklist of a planned request is
+handlers/checklist.py.
 
-The wizard's state is one typed model (`Wizard`), loaded once and saved once per update;
-every step has Back and Cancel. Every press is checked again on the server (the service
-asks models/planned.py); a stale or forged button gets an alert and changes nothing.
+The wizard's state is one typed model (bot/planned_wizard.py), loaded once and saved once
+per update. Every press is checked again on the server (the service asks
+models/planned.py); a stale or forged button gets an alert and changes nothing.
 """
 
 from __future__ import annotations
 
-import html
-import re
-from datetime import date, datetime, time
-from enum import StrEnum
-
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.filters import FreeInput, is_admin, is_staff
-from bot.sender import is_not_modified
+from bot.filters import FreeInput, is_admin, role_router
+from bot.planned_wizard import (
+    PlannedForm,
+    Step,
+    Wizard,
+    apply_pick,
+    expects,
+    load,
+    save,
+    step_view,
+    text_answer,
+)
 from bot.services import planned as service
-from bot.services.notifications import Notifier
-from bot.services.planned import ItemOutcome, ItemResult, JobOutcome, JobResult
+from bot.services.planned import JobOutcome, JobResult
 from bot.settings import Settings
-from models import ItemState, Priority, User, utcnow
-from models.planned import ITEM_MAX, ITEMS_MAX, PLACE_MAX, PLACES_MAX, TITLE_MAX
-from models.schedule import Freq, Pause, Schedule
+from bot.staff_ui import alert, edit_text, toast
+from models import User, utcnow
+from models.planned import PLACES_MAX, TITLE_MAX
 from utils.callbacks_planned import (
-    ChecklistCb,
-    ChecklistItemCb,
-    ItemAction,
     JobAction,
     PlannedJobCb,
     PlannedListCb,
     PlannedNavCb,
     PlannedPickCb,
-    WizardField,
     WizardNav,
 )
-from utils.i18n import Markup, Translator
+from utils.i18n import Translator
 from utils.keyboards.planned import (
-    KINDS,
-    assignee_keyboard,
-    category_keyboard,
-    checklist_keyboard,
     delete_confirm_keyboard,
-    interval_buttons,
     job_keyboard,
     jobs_keyboard,
-    kind_keyboard,
     nav_keyboard,
-    nth_keyboard,
-    priority_keyboard,
-    skip_button,
-    summary_keyboard,
-    today_button,
-    weekday_keyboard,
-    weekdays_keyboard,
 )
-from utils.planned_cards import describe_schedule, job_card, jobs_text, render_checklist
-
-PAUSES_MAX = 10
-DATE = "%d.%m.%Y"
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
-_RANGE = re.compile(r"^\s*(\d{1,2}\.\d{1,2}\.\d{4})\s*[-–—]\s*(\d{1,2}\.\d{1,2}\.\d{4})\s*$")
-
-
-class PlannedForm(StatesGroup):
-    wizard = State()
-    fail_note = State()
-
-
-class Step(StrEnum):
-    TITLE = "title"
-    CATEGORY = "category"
-    PLACES = "places"
-    CHECKLIST = "checklist"
-    ASSIGNEE = "assignee"
-    PRIORITY = "priority"
-    KIND = "kind"
-    WEEKDAYS = "weekdays"
-    NTH = "nth"
-    WEEKDAY = "weekday"
-    MONTH_DAY = "month_day"
-    INTERVAL = "interval"
-    START = "start"
-    TIME = "time"
-    PAUSES = "pauses"
-    SUMMARY = "summary"
-
-
-class Wizard(BaseModel):
-    """The wizard's state: where it is, how it got there, what was entered."""
-
-    step: Step = Step.TITLE
-    history: list[Step] = Field(default_factory=list)
-    title: str = ""
-    category_id: int | None = None
-    places: list[str] = Field(default_factory=list)
-    checklist: list[str] = Field(default_factory=list)
-    assignee_id: int | None = None
-    priority: Priority = Priority.NORMAL
-    kind: str = "daily"
-    weekdays: list[int] = Field(default_factory=list)
-    nth: int | None = None
-    weekday: int | None = None
-    month_day: int | None = None
-    interval: int = 1
-    start: date | None = None
-    at: time | None = None
-    pauses: list[Pause] = Field(default_factory=list)
-
-    def go(self, step: Step) -> None:
-        self.history.append(self.step)
-        self.step = step
-
-    def back(self) -> bool:
-        if not self.history:
-            return False
-        self.step = self.history.pop()
-        return True
-
-    def after_kind(self) -> Step:
-        return {
-            "daily": Step.INTERVAL,
-            "weekly": Step.WEEKDAYS,
-            "month_day": Step.MONTH_DAY,
-            "nth_weekday": Step.NTH,
-        }[self.kind]
-
-    def schedule(self) -> Schedule | None:
-        if self.start is None or self.at is None:
-            return None
-        freq = {"daily": Freq.DAILY, "weekly": Freq.WEEKLY}.get(self.kind, Freq.MONTHLY)
-        try:
-            return Schedule(
-                freq=freq,
-                interval=self.interval,
-                weekdays=tuple(self.weekdays) if self.kind == "weekly" else (),
-                month_day=self.month_day if self.kind == "month_day" else None,
-                nth=self.nth if self.kind == "nth_weekday" else None,
-                weekday=self.weekday if self.kind == "nth_weekday" else None,
-                start=self.start,
-                at=self.at,
-                pauses=tuple(self.pauses),
-            )
-        except ValidationError:
-            return None
-
-
-async def _load(state: FSMContext) -> Wizard | None:
-    if await state.get_state() != PlannedForm.wizard.state:
-        return None
-    try:
-        return Wizard.model_validate(await state.get_data())
-    except ValidationError:
-        return None
-
-
-async def _save(state: FSMContext, wizard: Wizard) -> None:
-    await state.set_data(wizard.model_dump(mode="json"))
-
-
-# ------------------------------------------------------------------------ helpers
-async def _alert(query: CallbackQuery, text: str) -> None:
-    await query.answer(html.unescape(text)[:200], show_alert=True)
-
-
-async def _edit(
-    bot: Bot, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    try:
-        await bot.edit_message_text(
-            chat_id=chat_id, message_id=message_id, text=text, reply_markup=markup
-        )
-    except TelegramBadRequest as exc:
-        if not is_not_modified(exc):
-            raise
+from utils.planned_cards import job_card, jobs_text
 
 
 async def _show(
@@ -190,84 +57,9 @@ async def _show(
     """A button press edits its message in place; a typed answer gets a new message."""
     if isinstance(event, CallbackQuery):
         if isinstance(event.message, Message):
-            await _edit(bot, event.message.chat.id, event.message.message_id, text, markup)
+            await edit_text(bot, event.message.chat.id, event.message.message_id, text, markup)
         return
     await event.answer(text, reply_markup=markup)
-
-
-def _lines(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
-
-
-def _parse_date(text: str) -> date | None:
-    try:
-        return datetime.strptime(text.strip(), DATE).date()
-    except ValueError:
-        return None
-
-
-# -------------------------------------------------------------------- the wizard
-async def _step_view(
-    t: Translator, wizard: Wizard, session: AsyncSession, settings: Settings
-) -> tuple[str, InlineKeyboardMarkup]:
-    step = wizard.step
-    if step is Step.TITLE:
-        return t("planned-ask-title", limit=TITLE_MAX), nav_keyboard(t, back=False)
-    if step is Step.CATEGORY:
-        categories, _ = await service.wizard_choices(session)
-        options = [(c.id, c.name(t.language)) for c in categories]
-        return t("planned-ask-category"), category_keyboard(t, options)
-    if step is Step.PLACES:
-        return t("planned-ask-places", limit=PLACE_MAX, max=PLACES_MAX), nav_keyboard(t)
-    if step is Step.CHECKLIST:
-        return t("planned-ask-checklist", limit=ITEM_MAX, max=ITEMS_MAX), nav_keyboard(t)
-    if step is Step.ASSIGNEE:
-        _, people = await service.wizard_choices(session)
-        return t("planned-ask-assignee"), assignee_keyboard(
-            t, [(p.id, p.full_name) for p in people]
-        )
-    if step is Step.PRIORITY:
-        return t("planned-ask-priority"), priority_keyboard(t)
-    if step is Step.KIND:
-        return t("planned-ask-kind"), kind_keyboard(t)
-    if step is Step.WEEKDAYS:
-        return t("planned-ask-weekdays"), weekdays_keyboard(t, wizard.weekdays)
-    if step is Step.NTH:
-        return t("planned-ask-nth"), nth_keyboard(t)
-    if step is Step.WEEKDAY:
-        return t("planned-ask-weekday"), weekday_keyboard(t)
-    if step is Step.MONTH_DAY:
-        return t("planned-ask-month-day"), nav_keyboard(t)
-    if step is Step.INTERVAL:
-        unit = {"daily": "days", "weekly": "weeks"}.get(wizard.kind, "months")
-        return t(f"planned-ask-interval-{unit}"), nav_keyboard(
-            t, extra=interval_buttons(t, (1, 2, 3))
-        )
-    if step is Step.START:
-        return t("planned-ask-start"), nav_keyboard(t, extra=[today_button(t)])
-    if step is Step.TIME:
-        return t("planned-ask-time"), nav_keyboard(t)
-    if step is Step.PAUSES:
-        return t("planned-ask-pauses", max=PAUSES_MAX), nav_keyboard(
-            t, extra=[skip_button(t, "planned-no-pauses")]
-        )
-    return _summary(t, wizard, settings), summary_keyboard(t)
-
-
-def _summary(t: Translator, wizard: Wizard, settings: Settings) -> str:
-    schedule = wizard.schedule()
-    lines = [
-        t("planned-summary-title", title=wizard.title),
-        t("planned-card-places", places=", ".join(wizard.places)),
-        t("planned-card-items", count=len(wizard.checklist)),
-        t("planned-card-priority", priority=t(f"priority-{wizard.priority}")),
-    ]
-    if schedule is not None:
-        lines.append(Markup(describe_schedule(t, schedule)))
-        upcoming = schedule.upcoming(utcnow(), settings.tz, 3)
-        dates = ", ".join(t.datetime(d, settings.tz) for d in upcoming) or "—"
-        lines.append(t("planned-summary-next", dates=dates))
-    return "\n".join(lines)
 
 
 async def _render(
@@ -279,88 +71,9 @@ async def _render(
     session: AsyncSession,
     settings: Settings,
 ) -> None:
-    await _save(state, wizard)
-    text, markup = await _step_view(t, wizard, session, settings)
+    await save(state, wizard)
+    text, markup = await step_view(t, wizard, session, settings)
     await _show(event, bot, text, markup)
-
-
-def _text_answer(wizard: Wizard, text: str, settings: Settings) -> str | None:
-    """Apply a typed answer to the current step; the error's catalogue key, or None."""
-    step = wizard.step
-    if step is Step.TITLE:
-        title = " ".join(text.split())
-        if not title or len(title) > TITLE_MAX:
-            return "planned-bad-title"
-        wizard.title = title
-        wizard.go(Step.CATEGORY)
-    elif step is Step.PLACES:
-        places = _lines(text)
-        if not places or len(places) > PLACES_MAX or any(len(p) > PLACE_MAX for p in places):
-            return "planned-bad-places"
-        wizard.places = places
-        wizard.go(Step.CHECKLIST)
-    elif step is Step.CHECKLIST:
-        items = _lines(text)
-        if not items or len(items) > ITEMS_MAX or any(len(i) > ITEM_MAX for i in items):
-            return "planned-bad-checklist"
-        wizard.checklist = items
-        wizard.go(Step.ASSIGNEE)
-    elif step is Step.MONTH_DAY:
-        value = text.strip().lower()
-        day = -1 if value in ("-1", "last", "последний", "посл") else _int(value)
-        if day is None or not (day == -1 or 1 <= day <= 28):
-            return "planned-bad-month-day"
-        wizard.month_day = day
-        wizard.go(Step.INTERVAL)
-    elif step is Step.INTERVAL:
-        n = _int(text.strip())
-        if n is None or not 1 <= n <= 366:
-            return "planned-bad-number"
-        wizard.interval = n
-        wizard.go(Step.START)
-    elif step is Step.START:
-        start = _parse_date(text)
-        if start is None:
-            return "planned-bad-date"
-        wizard.start = start
-        wizard.go(Step.TIME)
-    elif step is Step.TIME:
-        match = _TIME.match(text)
-        if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-            return "planned-bad-time"
-        wizard.at = time(int(match[1]), int(match[2]))
-        wizard.go(Step.PAUSES)
-    elif step is Step.PAUSES:
-        pauses = _pauses(text)
-        if pauses is None:
-            return "planned-bad-pauses"
-        wizard.pauses = pauses
-        wizard.go(Step.SUMMARY)
-    else:
-        return "planned-use-buttons"
-    return None
-
-
-def _int(text: str) -> int | None:
-    try:
-        return int(text)
-    except ValueError:
-        return None
-
-
-def _pauses(text: str) -> list[Pause] | None:
-    found: list[Pause] = []
-    lines = _lines(text)
-    if len(lines) > PAUSES_MAX:
-        return None
-    for line in lines:
-        match = _RANGE.match(line)
-        start = _parse_date(match[1]) if match else None
-        end = _parse_date(match[2]) if match else None
-        if start is None or end is None or end < start:
-            return None
-        found.append(Pause(start=start, end=end))
-    return found
 
 
 async def planned_command(
@@ -415,11 +128,11 @@ async def wizard_text(
     settings: Settings,
     bot: Bot,
 ) -> None:
-    wizard = await _load(state)
+    wizard = await load(state)
     if wizard is None:
         await state.clear()
         return
-    error = _text_answer(wizard, message.text or "", settings)
+    error = text_answer(wizard, message.text or "", settings)
     if error is not None:
         await message.answer(
             t(error, limit=TITLE_MAX, max=PLACES_MAX),
@@ -442,59 +155,13 @@ async def wizard_pick(
     settings: Settings,
     bot: Bot,
 ) -> None:
-    wizard = await _load(state)
-    field, value = callback_data.field, callback_data.value
-    expected = {
-        WizardField.CATEGORY: Step.CATEGORY,
-        WizardField.ASSIGNEE: Step.ASSIGNEE,
-        WizardField.PRIORITY: Step.PRIORITY,
-        WizardField.KIND: Step.KIND,
-        WizardField.NTH: Step.NTH,
-        WizardField.INTERVAL: Step.INTERVAL,
-    }
-    steps = {Step.WEEKDAYS, Step.WEEKDAY} if field is WizardField.WEEKDAY else {expected[field]}
-    if wizard is None or wizard.step not in steps:
-        await _alert(query, t("button-outdated"))
+    wizard = await load(state)
+    if wizard is None or not expects(wizard, callback_data.field):
+        await alert(query, t("button-outdated"))
         return
     await query.answer()
-    if field is WizardField.CATEGORY:
-        wizard.category_id = callback_data.id
-        wizard.go(Step.PLACES)
-    elif field is WizardField.ASSIGNEE:
-        wizard.assignee_id = callback_data.id if value else None
-        wizard.go(Step.PRIORITY)
-    elif field is WizardField.PRIORITY:
-        priorities = list(Priority)
-        if not 0 <= value < len(priorities):
-            return
-        wizard.priority = priorities[value]
-        wizard.go(Step.KIND)
-    elif field is WizardField.KIND:
-        if not 0 <= value < len(KINDS):
-            return
-        wizard.kind = KINDS[value]
-        wizard.go(wizard.after_kind())
-    elif field is WizardField.WEEKDAY and wizard.step is Step.WEEKDAYS:
-        if not 0 <= value <= 6:
-            return
-        chosen = set(wizard.weekdays) ^ {value}
-        wizard.weekdays = sorted(chosen)
-    elif field is WizardField.WEEKDAY:
-        if not 0 <= value <= 6:
-            return
-        wizard.weekday = value
-        wizard.go(Step.INTERVAL)
-    elif field is WizardField.NTH:
-        if value not in (1, 2, 3, 4, -1):
-            return
-        wizard.nth = value
-        wizard.go(Step.WEEKDAY)
-    elif field is WizardField.INTERVAL:
-        if not 1 <= value <= 366:
-            return
-        wizard.interval = value
-        wizard.go(Step.START)
-    await _render(query, bot, t, wizard, state, session, settings)
+    if apply_pick(wizard, callback_data.field, callback_data.value, callback_data.id):
+        await _render(query, bot, t, wizard, state, session, settings)
 
 
 async def wizard_nav(
@@ -507,10 +174,10 @@ async def wizard_nav(
     settings: Settings,
     bot: Bot,
 ) -> None:
-    wizard = await _load(state)
+    wizard = await load(state)
     action = callback_data.action
     if wizard is None:
-        await _alert(query, t("button-outdated"))
+        await alert(query, t("button-outdated"))
         return
     if action is WizardNav.CANCEL:
         await state.clear()
@@ -519,7 +186,7 @@ async def wizard_nav(
         return
     if action is WizardNav.BACK:
         if not wizard.back():
-            await _alert(query, t("button-outdated"))
+            await alert(query, t("button-outdated"))
             return
     elif action is WizardNav.DONE and wizard.step is Step.WEEKDAYS and wizard.weekdays:
         wizard.go(Step.INTERVAL)
@@ -533,7 +200,7 @@ async def wizard_nav(
         await _save_job(query, wizard, state, session, user, t, settings, bot)
         return
     else:
-        await _alert(query, t("button-outdated"))
+        await alert(query, t("button-outdated"))
         return
     await query.answer()
     await _render(query, bot, t, wizard, state, session, settings)
@@ -551,7 +218,7 @@ async def _save_job(
 ) -> None:
     schedule = wizard.schedule()
     if schedule is None or wizard.category_id is None:
-        await _alert(query, t("planned-outcome-no_occurrence"))
+        await alert(query, t("planned-outcome-no_occurrence"))
         return
     result = await service.create_job(
         session,
@@ -568,7 +235,7 @@ async def _save_job(
         tz=settings.tz,
     )
     if not result.ok or result.job is None:
-        await _alert(query, t(f"planned-outcome-{result.outcome}"))
+        await alert(query, t(f"planned-outcome-{result.outcome}"))
         return
     await state.clear()
     await query.answer()
@@ -606,16 +273,16 @@ async def job_action(
     elif action is JobAction.DELETE_CONFIRM:
         result = await service.delete_job(session, user=user, job_id=job_id)
     if result is not None and not result.ok:
-        await _alert(query, t(f"planned-outcome-{result.outcome}"))
+        await alert(query, t(f"planned-outcome-{result.outcome}"))
         return
     if action is JobAction.DELETE_CONFIRM:
-        await query.answer(html.unescape(t("planned-deleted", number=job_id))[:200])
+        await toast(query, t("planned-deleted", number=job_id))
         text, markup = await _list_view(t, session, user, settings, after=0)
         await _show(query, bot, text, markup)
         return
     job = await service.get_job(session, user=user, job_id=job_id)
     if job is None:
-        await _alert(query, t("planned-outcome-not_found"))
+        await alert(query, t("planned-outcome-not_found"))
         return
     await query.answer()
     if action is JobAction.DELETE:
@@ -638,164 +305,9 @@ async def job_action(
     )
 
 
-# ----------------------------------------------------------------- the checklist
-def _checklist_view(t: Translator, card: service.ChecklistCard) -> tuple[str, InlineKeyboardMarkup]:
-    return render_checklist(t, card.view, card.items), checklist_keyboard(
-        t, card.view.id, card.items, editable=card.editable
-    )
-
-
-async def checklist_open(
-    query: CallbackQuery,
-    callback_data: ChecklistCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    bot: Bot,
-) -> None:
-    card = await service.checklist(session, request_id=callback_data.id, user=user)
-    if card is None or not isinstance(query.message, Message):
-        await _alert(query, t("checklist-not-found"))
-        return
-    await query.answer()
-    text, markup = _checklist_view(t, card)
-    if callback_data.refresh:
-        await _edit(bot, query.message.chat.id, query.message.message_id, text, markup)
-    else:
-        await query.message.answer(text, reply_markup=markup)
-
-
-_ITEM_DENIALS = {
-    ItemOutcome.NOT_FOUND: "checklist-not-found",
-    ItemOutcome.FORBIDDEN: "checklist-forbidden",
-    ItemOutcome.STALE: "checklist-stale",
-    ItemOutcome.NOTE_REQUIRED: "checklist-note-empty",
-    ItemOutcome.NOT_FAILED: "checklist-stale",
-}
-
-
-async def _after_item(
-    query: CallbackQuery, result: ItemResult, t: Translator, bot: Bot, toast: str | None = None
-) -> None:
-    """Refused: an alert; either way the checklist is redrawn as it now is."""
-    if result.ok:
-        await query.answer(html.unescape(toast)[:200] if toast else None)
-    else:
-        await _alert(query, t(_ITEM_DENIALS[result.outcome]))
-    if result.card is not None and isinstance(query.message, Message):
-        text, markup = _checklist_view(t, result.card)
-        await _edit(bot, query.message.chat.id, query.message.message_id, text, markup)
-
-
-async def checklist_item(
-    query: CallbackQuery,
-    callback_data: ChecklistItemCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    notifier: Notifier,
-    bot: Bot,
-) -> None:
-    action = callback_data.action
-    if action is ItemAction.SET:
-        result = await service.set_item(
-            session,
-            item_id=callback_data.id,
-            expected=callback_data.seen,
-            state=callback_data.to,
-            user=user,
-        )
-        await _after_item(query, result, t, bot)
-        return
-    if action is ItemAction.FOLLOWUP:
-        card = await service.item_context(session, item_id=callback_data.id, user=user)
-        if card is None:
-            await _alert(query, t("checklist-not-found"))
-            return
-        view, item = card
-        description = t(
-            "planned-followup-description",
-            number=view.id,
-            title=view.description,
-            item=item.text,
-            note=item.note or "—",
-        )
-        result = await service.file_followup(
-            session,
-            notifier,
-            item_id=callback_data.id,
-            user=user,
-            description=html.unescape(description),
-            sla_hours=settings.sla_hours(),
-            staff_chat_id=settings.admin_chat_id,
-        )
-        key = "checklist-followup-created" if result.created else "checklist-followup-exists"
-        await _after_item(query, result, t, bot, t(key, number=result.followup_id or 0))
-        return
-    # FAIL: ask for the note first (the item is checked again when it comes).
-    card = await service.item_context(session, item_id=callback_data.id, user=user)
-    if card is None or not isinstance(query.message, Message):
-        await _alert(query, t("checklist-not-found"))
-        return
-    view, item = card
-    await state.clear()
-    await state.set_state(PlannedForm.fail_note)
-    await state.set_data(
-        {
-            "item": callback_data.id,
-            "seen": callback_data.seen.value,
-            "chat": query.message.chat.id,
-            "message": query.message.message_id,
-        }
-    )
-    await query.answer()
-    await query.message.answer(t("checklist-ask-note", text=item.text, limit=service.NOTE_MAX))
-
-
-async def fail_note(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    bot: Bot,
-) -> None:
-    data = await state.get_data()
-    note = (message.text or "").strip()
-    if not note or len(note) > service.NOTE_MAX:
-        await message.answer(t("checklist-note-empty"))
-        return
-    await state.clear()
-    result = await service.set_item(
-        session,
-        item_id=int(data["item"]),
-        expected=ItemState(data["seen"]),
-        state=ItemState.FAILED,
-        note=note,
-        user=user,
-    )
-    if not result.ok:
-        await message.answer(t(_ITEM_DENIALS[result.outcome]))
-    else:
-        await message.answer(t("checklist-note-saved"))
-    if result.card is not None:
-        text, markup = _checklist_view(t, result.card)
-        await _edit(bot, int(data["chat"]), int(data["message"]), text, markup)
-
-
-async def fail_note_other(message: Message, t: Translator) -> None:
-    await message.answer(t("checklist-note-empty"))
-
-
-# ------------------------------------------------------------------------ router
 def get_router() -> Router:
     router = Router(name="planned")
-
-    admins = Router(name="planned-admins")
-    admins.message.filter(is_admin())
-    admins.callback_query.filter(is_admin())
+    admins = role_router("planned-admins", is_admin())
     admins.message.register(planned_command, Command("planned"), F.chat.type == "private")
     admins.message.register(wizard_text, PlannedForm.wizard, F.text, FreeInput())
     admins.message.register(wizard_other, PlannedForm.wizard, ~F.text)
@@ -803,17 +315,8 @@ def get_router() -> Router:
     admins.callback_query.register(wizard_pick, PlannedPickCb.filter())
     admins.callback_query.register(wizard_nav, PlannedNavCb.filter())
     admins.callback_query.register(job_action, PlannedJobCb.filter())
-
-    staff = Router(name="planned-staff")
-    staff.message.filter(is_staff())
-    staff.callback_query.filter(is_staff())
-    staff.callback_query.register(checklist_open, ChecklistCb.filter())
-    staff.callback_query.register(checklist_item, ChecklistItemCb.filter())
-    staff.message.register(fail_note, PlannedForm.fail_note, F.text, FreeInput())
-    staff.message.register(fail_note_other, PlannedForm.fail_note, ~F.text)
-
-    router.include_routers(admins, staff)
+    router.include_router(admins)
     return router
 
 
-__all__ = ["JobOutcome", "PlannedForm", "Wizard", "get_router"]
+__all__ = ["JobOutcome", "PlannedForm", "Step", "Wizard", "get_router"]

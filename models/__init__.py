@@ -23,17 +23,20 @@ from models.enums import (
     RequestStatus,
     Role,
 )
+from models.onboarding import STAFF_PURPOSE, ChatBinding, SetupCode
 from models.planned import ChecklistItem, ItemState, PlannedJob, PlannedStatus
 
 __all__ = [
     "FINAL_STATUSES",
     "OPEN_STATUSES",
+    "STAFF_PURPOSE",
     "Action",
     "Attachment",
     "AttachmentKind",
     "Base",
     "CardMessage",
     "Category",
+    "ChatBinding",
     "ChecklistItem",
     "Comment",
     "ItemState",
@@ -47,6 +50,7 @@ __all__ = [
     "Request",
     "RequestStatus",
     "Role",
+    "SetupCode",
     "StatusChange",
     "User",
     "utcnow",

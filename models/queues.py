@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+
+from models.enums import Priority
 
 
 class Queue(StrEnum):
@@ -29,3 +32,11 @@ COUNT_CAP = 1000
 # The assignee filter: 0 = anybody, -1 = nobody assigned, otherwise a users.id.
 ANY_ASSIGNEE = 0
 UNASSIGNED = -1
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    queue: Queue = Queue.ALL
+    category_id: int = 0  # 0: any
+    priority: Priority | None = None
+    assignee: int = ANY_ASSIGNEE  # 0 any, -1 nobody, else users.id

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import Scheduler
+from bot.services import checklist
 from bot.services import planned as service
 from bot.services.export import ExportPeriod, build_export
 from bot.services.stats import collect
@@ -346,7 +347,7 @@ async def test_a_failed_item_needs_a_note_and_files_one_repair_request(harness: 
     await harness.feed(press(EXECUTOR, fail, card))
     harness.pop(AnswerCallbackQuery)
     assert harness.pop(SendMessage).text == t(
-        "checklist-ask-note", text=first.text, limit=service.NOTE_MAX
+        "checklist-ask-note", text=first.text, limit=checklist.NOTE_MAX
     )
     await harness.feed(message(EXECUTOR, "Стрелка в красной зоне"))
     assert harness.pop(SendMessage).text == t("checklist-note-saved")
@@ -380,7 +381,7 @@ async def test_a_failed_item_needs_a_note_and_files_one_repair_request(harness: 
     # A failed item with its note counts as settled: with the rest ticked, Done is allowed.
     for item in rest:
         async with harness.session_pool() as session:
-            result = await service.set_item(
+            result = await checklist.set_item(
                 session,
                 item_id=item.id,
                 expected=ItemState.OPEN,
@@ -423,9 +424,9 @@ async def test_concurrent_ticks_lose_nothing(harness: Harness) -> None:
     _, rid = await occur(harness, admin, executor)
     items = await items_of(harness.session_pool, rid)
 
-    async def tick(item_id: int, user: User) -> service.ItemResult:
+    async def tick(item_id: int, user: User) -> checklist.ItemResult:
         async with harness.session_pool() as session:
-            return await service.set_item(
+            return await checklist.set_item(
                 session, item_id=item_id, expected=ItemState.OPEN, state=ItemState.DONE, user=user
             )
 
@@ -435,9 +436,9 @@ async def test_concurrent_ticks_lose_nothing(harness: Harness) -> None:
     assert {i.state for i in await items_of(harness.session_pool, rid)} == {ItemState.DONE}
 
     # The same item at once, expecting "done" -> "open": one wins, the other sees it now.
-    async def untick(user: User) -> service.ItemResult:
+    async def untick(user: User) -> checklist.ItemResult:
         async with harness.session_pool() as session:
-            return await service.set_item(
+            return await checklist.set_item(
                 session,
                 item_id=items[0].id,
                 expected=ItemState.DONE,
@@ -446,7 +447,10 @@ async def test_concurrent_ticks_lose_nothing(harness: Harness) -> None:
             )
 
     both = await asyncio.gather(untick(executor), untick(admin))
-    assert sorted(r.outcome for r in both) == [service.ItemOutcome.DONE, service.ItemOutcome.STALE]
+    assert sorted(r.outcome for r in both) == [
+        checklist.ItemOutcome.DONE,
+        checklist.ItemOutcome.STALE,
+    ]
     states = [i.state for i in await items_of(harness.session_pool, rid)]
     assert states == [ItemState.OPEN, ItemState.DONE, ItemState.DONE]
 
@@ -638,7 +642,7 @@ async def test_occurrences_and_ticks_on_the_embedded_sqlite(
         [request] = await planned_requests(pool)
         item = (await items_of(pool, request.id))[0]
         async with pool() as session:
-            ticked = await service.set_item(
+            ticked = await checklist.set_item(
                 session,
                 item_id=item.id,
                 expected=ItemState.OPEN,

@@ -279,3 +279,8 @@ class ExportCb(CallbackData, prefix="xp"):
     period: str | None = None
     status: str | None = None
     cancel: bool = False
+
+
+# ------------------------------------------------------------------- the first five minutes
+class StaffChatCb(CallbackData, prefix="stc"):
+    """The "use this group for staff notifications" button: binds the chat it is in."""

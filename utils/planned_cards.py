@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from database.repositories.requests import RequestView
 from models.planned import ChecklistItem, ItemState, PlannedStatus
 from models.schedule import Freq, Schedule
+from models.views import RequestView
 from utils.i18n import Markup, Translator
 
 PLANNED_MARK = "🗓"

@@ -9,12 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from database.repositories.details import CommentRow, HistoryRow, StaffCard
-from database.repositories.queues import RequestRow
-from database.repositories.user_admin import UserRow
 from models.enums import Priority, RequestStatus
 from models.queues import UNASSIGNED, Queue
 from models.sla import is_overdue
+from models.views import CommentRow, HistoryRow, RequestRow, StaffCard, UserRow
 from utils.cards import (
     OVERDUE_MARK,
     PLANNED_MARK,

@@ -14,7 +14,7 @@ import io
 import threading
 from dataclasses import dataclass
 
-from bot.services.stats import Stats
+from models.reports import Stats
 from utils.i18n import Translator
 
 CREATED_COLOR = "#4C72B0"

@@ -17,7 +17,7 @@ from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import digest, outbox, planned
-from bot.services.notifications import Notifier
+from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
 from bot.services.outbox import enqueue
 from bot.services.transitions import perform
 from database.repositories import jobs as jobs_repo
@@ -25,6 +25,7 @@ from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
 from database.repositories.requests import Person, RequestView
 from models import Action, OutboxKind, Role, User
+from models.workflow import Actor
 from utils.keyboards.reports import digest_keyboard
 from utils.reports import render_digest
 
@@ -56,10 +57,19 @@ class Jobs:
                 for request_id in ids:
                     view = await requests_repo.get_view(session, request_id)
                     assert view is not None
-                    recipients = [view.assignee] if view.assignee is not None else admins
-                    key = "reminder-overdue" if view.assignee else "reminder-overdue-unassigned"
-                    for person in recipients:
-                        self._send_card(session, person, view, key, now)
+                    if view.assignee is None:
+                        for person in admins:
+                            self._send_card(
+                                session, person, view, "reminder-overdue-unassigned", now
+                            )
+                        continue
+                    # The assignee gets the buttons of their own role (an executor's).
+                    assignee = await users_repo.by_id(session, view.assignee.id)
+                    role = assignee.role if assignee is not None else Role.EXECUTOR
+                    viewer = viewer_actor(view.assignee.id, role, view)
+                    self._send_card(
+                        session, view.assignee, view, "reminder-overdue", now, viewer=viewer
+                    )
             total += len(ids)
             if len(ids) < BATCH:
                 break
@@ -87,12 +97,19 @@ class Jobs:
         return total
 
     def _send_card(
-        self, session: AsyncSession, person: Person, view: RequestView, key: str, now: datetime
+        self,
+        session: AsyncSession,
+        person: Person,
+        view: RequestView,
+        key: str,
+        now: datetime,
+        *,
+        viewer: Actor = STAFF_VIEWER,
     ) -> None:
         tz = self.notifier.tz
         t = self.notifier.t(person)
         heading = t(key, number=view.id, due=t.datetime(view.due_at, tz))
-        card, keyboard = self.notifier.staff_card(t, view, now)
+        card, keyboard = self.notifier.staff_card(t, view, now, viewer=viewer)
         enqueue(
             session,
             SendMessage(

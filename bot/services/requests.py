@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.comments import FileRef
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
-from bot.services.transitions import Outcome, actor_for
+from bot.services.transitions import Outcome, check_action, subject_of, viewer_of
 from database.repositories import categories as categories_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
@@ -40,14 +40,7 @@ from models import (
     utcnow,
 )
 from models.sla import due_at
-from models.workflow import (
-    Actor,
-    Denial,
-    TransitionError,
-    allowed_actions,
-    reason_required,
-    target_status,
-)
+from models.workflow import Actor, allowed_actions, may_see
 from utils.validation import MAX_PHOTOS
 
 log = structlog.get_logger(__name__)
@@ -188,18 +181,27 @@ async def request_by_token(session: AsyncSession, user: User, token: str) -> int
 
 
 def media_methods(
-    chat_id: int, files: Sequence[FileRef], caption: str
+    chat_id: int, files: Sequence[FileRef], caption: str, *, thread_id: int | None = None
 ) -> list[TelegramMethod[Any]]:
-    """The calls that show `files` in a chat: one photo, an album, documents (grouped too)."""
+    """The calls that show `files` in a chat (in a forum topic when `thread_id` is given):
+    one photo, an album, documents (grouped too)."""
     methods: list[TelegramMethod[Any]] = []
     photos = [f for f in files if f.kind is AttachmentKind.PHOTO]
     documents = [f for f in files if f.kind is AttachmentKind.DOCUMENT]
     if len(photos) == 1:
-        methods.append(SendPhoto(chat_id=chat_id, photo=photos[0].file_id, caption=caption))
+        methods.append(
+            SendPhoto(
+                chat_id=chat_id,
+                photo=photos[0].file_id,
+                caption=caption,
+                message_thread_id=thread_id,
+            )
+        )
     elif photos:
         methods.append(
             SendMediaGroup(
                 chat_id=chat_id,
+                message_thread_id=thread_id,
                 media=[
                     InputMediaPhoto(media=f.file_id, caption=caption if i == 0 else None)
                     for i, f in enumerate(photos)
@@ -208,12 +210,18 @@ def media_methods(
         )
     if len(documents) == 1:
         methods.append(
-            SendDocument(chat_id=chat_id, document=documents[0].file_id, caption=caption)
+            SendDocument(
+                chat_id=chat_id,
+                document=documents[0].file_id,
+                caption=caption,
+                message_thread_id=thread_id,
+            )
         )
     elif documents:
         methods.append(
             SendMediaGroup(
                 chat_id=chat_id,
+                message_thread_id=thread_id,
                 media=[
                     InputMediaDocument(media=f.file_id, caption=caption if i == 0 else None)
                     for i, f in enumerate(documents)
@@ -233,12 +241,16 @@ async def _notify_staff(
 ) -> None:
     """Every admin and the staff group get the photos, then the card with triage buttons."""
     admins = await users_repo.with_roles(session, [Role.ADMIN])
-    chats = [(a.telegram_id, a.language) for a in admins if not a.bot_blocked]
-    if staff_chat_id is not None and staff_chat_id not in {c for c, _ in chats}:
-        chats.append((staff_chat_id, None))
-    for chat_id, language in chats:
+    chats: list[tuple[int, str | None, int | None]] = [
+        (a.telegram_id, a.language, None) for a in admins if not a.bot_blocked
+    ]
+    staff = notifier.staff_chat(staff_chat_id)  # ADMIN_CHAT_ID, else the group bound by /here
+    if staff is not None and staff.chat_id not in {c for c, _, _ in chats}:
+        chats.append((staff.chat_id, None, staff.thread_id))
+    for chat_id, language, thread_id in chats:
         t = notifier.catalogue.translator(language)
-        for method in media_methods(chat_id, files, t("draft-staff-files", number=view.id)):
+        caption = t("draft-staff-files", number=view.id)
+        for method in media_methods(chat_id, files, caption, thread_id=thread_id):
             enqueue(session, method, request_id=view.id)
         text, keyboard = notifier.staff_card(t, view, now)
         assert keyboard is None or isinstance(keyboard, InlineKeyboardMarkup)
@@ -248,6 +260,7 @@ async def _notify_staff(
                 chat_id=chat_id,
                 text=text,
                 reply_markup=keyboard,
+                message_thread_id=thread_id,
                 # Low priority arrives silently; everything else rings.
                 disable_notification=True if view.priority is Priority.LOW else None,
             ),
@@ -389,7 +402,7 @@ async def author_view(session: AsyncSession, request_id: int, user: User) -> Req
 async def staff_view(
     session: AsyncSession, request_id: int, user: User, *, view: RequestView | None = None
 ) -> RequestView | None:
-    """The request for someone who may see any request (admins), or its author.
+    """The request, if `user` may see it (`models.workflow.may_see`).
 
     With `view` (the request as the caller already has it) nothing is read.
     """
@@ -398,18 +411,7 @@ async def staff_view(
             view = await requests_repo.get_view(session, request_id)
     if view is None:
         return None
-    if view.author.id == user.id or user.role is Role.ADMIN:
-        return view
-    if user.role is Role.EXECUTOR and view.assignee is not None and view.assignee.id == user.id:
-        return view
-    return None
-
-
-_DENIALS = {
-    Denial.FORBIDDEN: Outcome.FORBIDDEN,
-    Denial.WRONG_STATUS: Outcome.WRONG_STATUS,
-    Denial.REASON_REQUIRED: Outcome.REASON_REQUIRED,
-}
+    return view if may_see(subject_of(view), viewer_of(user)) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,16 +434,8 @@ async def preview_action(
     """
     async with session.begin():
         view = await requests_repo.get_view(session, request_id)
-        if view is None:
-            return Preview(Outcome.NOT_FOUND)
-        actor = actor_for(user, view.author.id, view.assignee.id if view.assignee else None)
-        if user.role is Role.USER and not actor.is_author:
-            return Preview(Outcome.NOT_FOUND)
-        try:
-            target_status(view.status, action, actor)
-        except TransitionError as exc:
-            return Preview(_DENIALS[exc.denial], view)
-    return Preview(Outcome.DONE, view, needs_reason=reason_required(action, actor))
+    check = check_action(view, user, action)
+    return Preview(check.outcome, check.view, needs_reason=check.needs_reason)
 
 
 # ----------------------------------------------------------------------- rating

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -28,8 +27,14 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models import OPEN_STATUSES, Category, Priority, Request, RequestStatus, Role, User
-from models.queues import ANY_ASSIGNEE, COUNT_CAP, UNASSIGNED, Queue
+from database.conditions import is_open, overdue
+from models import Category, Request, RequestStatus, Role, User
+from models.queues import ANY_ASSIGNEE, COUNT_CAP, UNASSIGNED, Queue, QueueFilter
+from models.views import QueuePage, RequestRow, StaffRow
+
+# TODO(merge): r1's files still say `Page` and import these from here; use models.views.
+Page = QueuePage
+__all__ = ["Page", "QueueFilter", "QueuePage", "RequestRow", "StaffRow"]
 
 PAGE_SIZE = 10
 MAX_SEARCH_WORDS = 8
@@ -43,44 +48,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"^\s*#?\s*(\d{1,9})\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    queue: Queue = Queue.ALL
-    category_id: int = 0  # 0: any
-    priority: Priority | None = None
-    assignee: int = ANY_ASSIGNEE  # 0 any, -1 nobody, else users.id
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRow:
-    """One line of a list."""
-
-    id: int
-    status: RequestStatus
-    priority: Priority
-    location: str
-    description: str
-    category_ru: str
-    category_en: str
-    assignee_name: str | None
-    created_at: datetime
-    due_at: datetime | None
-    planned_job_id: int | None = None  # 🗓 made by a planned job
-
-    def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    rows: list[RequestRow]
-    has_more: bool
-
-    @property
-    def last_id(self) -> int:
-        return self.rows[-1].id if self.rows else 0
-
-
 def queue_condition(queue: Queue, now: datetime) -> ColumnElement[bool]:
     match queue:
         case Queue.NEW:
@@ -92,7 +59,7 @@ def queue_condition(queue: Queue, now: datetime) -> ColumnElement[bool]:
         case Queue.DONE:
             return Request.status == RequestStatus.DONE
         case Queue.OVERDUE:
-            return and_(Request.status.in_(OPEN_STATUSES), Request.due_at < now)
+            return overdue(now)
         case Queue.ALL:
             return true()
     return false()  # pragma: no cover - exhaustive
@@ -147,7 +114,7 @@ async def _after(session: AsyncSession, after_id: int) -> ColumnElement[bool] | 
 
 async def _page(
     session: AsyncSession, conditions: Sequence[ColumnElement[bool]], after_id: int, limit: int
-) -> Page:
+) -> QueuePage:
     where = list(conditions)
     keyset = await _after(session, after_id)
     if keyset is not None:
@@ -159,7 +126,7 @@ async def _page(
         .limit(limit + 1)
     )
     rows = [RequestRow(*r) for r in (await session.execute(stmt)).all()]
-    return Page(rows[:limit], len(rows) > limit)
+    return QueuePage(rows[:limit], len(rows) > limit)
 
 
 async def queue_page(
@@ -169,7 +136,7 @@ async def queue_page(
     now: datetime,
     after_id: int = 0,
     limit: int = PAGE_SIZE,
-) -> Page:
+) -> QueuePage:
     return await _page(session, _filter_conditions(flt, now), after_id, limit)
 
 
@@ -232,7 +199,7 @@ def _search_condition(dialect: str, words: list[str]) -> ColumnElement[bool]:
 
 async def _search_page(
     session: AsyncSession, condition: ColumnElement[bool], after_id: int, limit: int
-) -> Page:
+) -> QueuePage:
     """PostgreSQL: one plan for common words, another for rare ones.
 
     Walking the requests newest first and testing each is quick when matches are dense and
@@ -265,15 +232,15 @@ async def _search_page(
         hits = select(Request.id).where(condition, *where).cte("hits").prefix_with("MATERIALIZED")
         stmt = _rows_query().join(hits, hits.c.id == Request.id).order_by(*order).limit(limit + 1)
         rows = [RequestRow(*r) for r in (await session.execute(stmt)).all()]
-    return Page(rows[:limit], len(rows) > limit)
+    return QueuePage(rows[:limit], len(rows) > limit)
 
 
 async def search(
     session: AsyncSession, text: str, *, after_id: int = 0, limit: int = PAGE_SIZE
-) -> Page:
+) -> QueuePage:
     words = search_words(text)
     if not words:
-        return Page([], False)
+        return QueuePage([], False)
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
     condition = _search_condition(dialect, words)
     if dialect == "postgresql":
@@ -300,14 +267,6 @@ async def tasks_of(
 
 
 # --------------------------------------------------------------------- staff picker
-@dataclass(frozen=True, slots=True)
-class StaffRow:
-    id: int
-    full_name: str
-    role: Role
-    open_tasks: int
-
-
 async def staff_page(
     session: AsyncSession, *, after_id: int = 0, limit: int = 8
 ) -> tuple[list[StaffRow], bool]:
@@ -315,7 +274,7 @@ async def staff_page(
     open_tasks = func.count(Request.id)
     stmt = (
         select(User.id, User.full_name, User.role, open_tasks)
-        .outerjoin(Request, and_(Request.assignee_id == User.id, Request.status.in_(OPEN_STATUSES)))
+        .outerjoin(Request, and_(Request.assignee_id == User.id, is_open()))
         .where(
             User.role.in_((Role.EXECUTOR, Role.ADMIN)),
             User.is_blocked.is_(False),

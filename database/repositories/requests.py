@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,57 +14,17 @@ from models import (
     Attachment,
     CardMessage,
     Category,
+    ChecklistItem,
     Comment,
-    Priority,
+    ItemState,
     Request,
     RequestStatus,
     StatusChange,
     User,
 )
+from models.views import ListItem, Person, RequestView
 
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    id: int
-    telegram_id: int
-    full_name: str
-    username: str | None
-    language: str | None
-
-    @classmethod
-    def of(cls, user: User) -> Person:
-        return cls(user.id, user.telegram_id, user.full_name, user.username, user.language)
-
-    @property
-    def display(self) -> str:
-        return f"{self.full_name} (@{self.username})" if self.username else self.full_name
-
-
-@dataclass(frozen=True, slots=True)
-class RequestView:
-    """Everything a card shows, read in one query."""
-
-    id: int
-    status: RequestStatus
-    priority: Priority
-    location: str
-    description: str
-    category_ru: str
-    category_en: str
-    author: Person
-    assignee: Person | None
-    created_at: datetime
-    updated_at: datetime
-    due_at: datetime | None
-    first_response_at: datetime | None
-    done_at: datetime | None
-    closed_at: datetime | None
-    rating: int | None
-    photo_count: int
-    planned_job_id: int | None = None  # created by a planned job (🗓)
-
-    def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
+__all__ = ["ListItem", "Person", "RequestView"]  # TODO(merge): import them from models.views
 
 
 _author = aliased(User, name="author")
@@ -78,8 +37,13 @@ def _view_query() -> Select[Any]:
         .where(Attachment.request_id == Request.id, Attachment.comment_id.is_(None))
         .scalar_subquery()
     )
+    open_items = (
+        select(func.count(ChecklistItem.id))
+        .where(ChecklistItem.request_id == Request.id, ChecklistItem.state == ItemState.OPEN)
+        .scalar_subquery()
+    )
     return (
-        select(Request, Category.name_ru, Category.name_en, _author, _assignee, photos)
+        select(Request, Category.name_ru, Category.name_en, _author, _assignee, photos, open_items)
         .join(Category, Category.id == Request.category_id)
         .join(_author, _author.id == Request.author_id)
         .outerjoin(_assignee, _assignee.id == Request.assignee_id)
@@ -91,7 +55,7 @@ def _person(user: User | None) -> Person | None:
 
 
 def _to_view(row: Any) -> RequestView:
-    req, name_ru, name_en, author, assignee, photo_count = row
+    req, name_ru, name_en, author, assignee, photo_count, open_items = row
     author_person = _person(author)
     assert author_person is not None
     return RequestView(
@@ -113,6 +77,7 @@ def _to_view(row: Any) -> RequestView:
         rating=req.rating,
         photo_count=photo_count or 0,
         planned_job_id=req.planned_job_id,
+        open_items=open_items or 0,
     )
 
 
@@ -219,19 +184,6 @@ async def insert_if_new_token(session: AsyncSession, values: dict[str, Any]) -> 
         .returning(Request.id)
     )
     return await session.scalar(stmt)
-
-
-@dataclass(frozen=True, slots=True)
-class ListItem:
-    id: int
-    status: RequestStatus
-    category_ru: str
-    category_en: str
-    location: str
-    created_at: datetime
-
-    def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
 
 
 async def count_by_author(session: AsyncSession, author_id: int) -> int:

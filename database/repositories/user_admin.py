@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OPEN_STATUSES, Request, Role, User
+from database.conditions import is_open
+from models import Request, User
+from models.views import UserRow
+
+__all__ = ["UserRow"]  # TODO(merge): import it from models.views
 
 PAGE_SIZE = 10
-
-
-@dataclass(frozen=True, slots=True)
-class UserRow:
-    id: int
-    telegram_id: int
-    full_name: str
-    username: str | None
-    role: Role
-    is_blocked: bool
-    requests: int  # created by them
-    open_tasks: int  # open requests assigned to them
 
 
 def _authored() -> ColumnElement[int]:
@@ -31,7 +23,7 @@ def _authored() -> ColumnElement[int]:
 def _open_tasks() -> ColumnElement[int]:
     return (
         select(func.count(Request.id))
-        .where(Request.assignee_id == User.id, Request.status.in_(OPEN_STATUSES))
+        .where(Request.assignee_id == User.id, is_open())
         .scalar_subquery()
     )
 
@@ -51,10 +43,8 @@ def search_condition(query: str) -> ColumnElement[bool]:
     )
 
 
-async def page(
-    session: AsyncSession, *, after_id: int = 0, query: str | None = None, limit: int = PAGE_SIZE
-) -> tuple[list[UserRow], bool]:
-    stmt = select(
+def _rows_query() -> Select[*tuple[Any, ...]]:  # the columns of UserRow, in order
+    return select(
         User.id,
         User.telegram_id,
         User.full_name,
@@ -63,7 +53,13 @@ async def page(
         User.is_blocked,
         _authored(),
         _open_tasks(),
-    ).where(User.id > after_id)
+    )
+
+
+async def page(
+    session: AsyncSession, *, after_id: int = 0, query: str | None = None, limit: int = PAGE_SIZE
+) -> tuple[list[UserRow], bool]:
+    stmt = _rows_query().where(User.id > after_id)
     if query:
         stmt = stmt.where(search_condition(query))
     stmt = stmt.order_by(User.id).limit(limit + 1)
@@ -72,15 +68,6 @@ async def page(
 
 
 async def row(session: AsyncSession, user_id: int) -> UserRow | None:
-    stmt = select(
-        User.id,
-        User.telegram_id,
-        User.full_name,
-        User.username,
-        User.role,
-        User.is_blocked,
-        _authored(),
-        _open_tasks(),
-    ).where(User.id == user_id)
+    stmt = _rows_query().where(User.id == user_id)
     found = (await session.execute(stmt)).first()
     return UserRow(*found) if found is not None else None
