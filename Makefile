@@ -18,7 +18,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check -q
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help venv run demo setup-link test lint format migrate bench bench-data clean lock check-python
+.PHONY: help venv run demo setup-link test lint format migrate bench bench-ab bench-data clean lock check-python
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -77,6 +77,9 @@ migrate: venv ## Apply database migrations (alembic upgrade head) to DATABASE_UR
 
 bench: venv ## Run the benchmark (bench/run.py)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-ab: venv ## CPU per update of BASE (default main) vs the working tree, side by side
+	$(BIN)/python -m bench.ab --base $(or $(BASE),main) $(BENCH_ARGS)
 
 bench-data: venv ## Seed 1M requests (once), time queues, search, export (bench/data.py)
 	$(BIN)/python -m bench.data $(BENCH_ARGS)

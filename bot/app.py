@@ -27,6 +27,7 @@ import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiohttp import web
@@ -54,6 +55,7 @@ from database.engine import create_engine, create_session_pool
 from database.repositories import users as users_repo
 from models import Role
 from utils.i18n import Catalogue
+from utils.render import LimitsMiddleware
 
 log = structlog.get_logger(__name__)
 
@@ -62,10 +64,15 @@ log = structlog.get_logger(__name__)
 SENDER_MIN_GRACE = 2.0
 
 
-def build_bot(settings: Settings) -> Bot:
-    session = None
-    if settings.telegram_api_url:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    """The Bot: HTML by default, every request fitted to Telegram's limits (utils.render)."""
+    if session is None:
+        session = (
+            AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+            if settings.telegram_api_url
+            else AiohttpSession()
+        )
+    session.middleware(LimitsMiddleware())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

@@ -161,11 +161,9 @@ class RecordingSession(BaseSession):
 
 
 def make_bot(session: RecordingSession | None = None) -> Bot:
-    from aiogram.client.default import DefaultBotProperties
-    from aiogram.enums import ParseMode
+    """The production Bot (bot.app.build_bot: HTML, Telegram's limits) on a recording session."""
+    from bot.app import build_bot
+    from bot.settings import Settings
 
-    return Bot(
-        BOT_TOKEN,
-        session=session or RecordingSession(),
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
+    settings = Settings(_env_file=None, bot_token=BOT_TOKEN)
+    return build_bot(settings, session=session or RecordingSession())
