@@ -18,20 +18,12 @@ LONG_MODULES = {
     "bot/sender.py",
     "handlers/my_requests.py",
     "handlers/new_request.py",
-    "handlers/triage.py",
 }
 LONG_HANDLER_FUNCTIONS = {
-    "handlers/admin.py::get_router",
-    "handlers/categories.py::get_router",
     "handlers/my_requests.py::get_router",
     "handlers/new_request.py::get_router",
     "handlers/new_request.py::take_file",
     "handlers/new_request.py::submit",
-    "handlers/reports.py::get_router",
-    "handlers/reports.py::export_step",
-    "handlers/triage.py::get_router",
-    "handlers/triage.py::card_action",
-    "handlers/users.py::get_router",
 }
 
 
