@@ -243,7 +243,7 @@ async def measure_my_requests(bench: Bench, engine: AsyncEngine) -> dict[str, An
         "my requests (first page)", lambda s: requests_service.list_my_requests(s, user)
     )
     first = await bench.once(lambda s: requests_service.list_my_requests(s, user))
-    assert isinstance(first, requests_service.Page)
+    assert isinstance(first, requests_service.MyRequestsPage)
     if first.has_older:
         cursor = first.items[-1].id
         await bench.measure(

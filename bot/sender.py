@@ -56,6 +56,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.services.outbox import load_method
 from database.repositories import users as users_repo
 from models import CardMessage, OutboxKind, OutboxMessage, OutboxStatus, User
+from utils.telegram import is_not_modified as is_not_modified  # one rule for edits
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -64,10 +65,6 @@ log = structlog.get_logger(__name__)
 
 BOT_BLOCKED = "bot_blocked"
 GONE_COPY_ERRORS = ("message to edit not found", "message can't be edited")
-
-
-def is_not_modified(exc: TelegramBadRequest) -> bool:
-    return "message is not modified" in exc.message
 
 
 # --------------------------------------------------------------------------- time

@@ -24,6 +24,7 @@ from models.enums import (
     Role,
 )
 from models.onboarding import STAFF_PURPOSE, ChatBinding, SetupCode
+from models.places import Place, RequestFollower
 from models.planned import ChecklistItem, ItemState, PlannedJob, PlannedStatus
 
 __all__ = [
@@ -44,10 +45,12 @@ __all__ = [
     "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
+    "Place",
     "PlannedJob",
     "PlannedStatus",
     "Priority",
     "Request",
+    "RequestFollower",
     "RequestStatus",
     "Role",
     "SetupCode",

@@ -46,6 +46,10 @@ def str_enum(cls: type[enum.Enum], length: int = 16) -> Enum:
     )
 
 
+# The longest MIME type kept for a file (the sender may claim anything longer).
+MIME_TYPE_MAX = 128
+
+
 class User(Timestamps, Base):
     __tablename__ = "users"
 
@@ -115,6 +119,13 @@ class Request(Timestamps, Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
     location: Mapped[str] = mapped_column(String(100))
+    #: The catalogued place, when the location is one (free text stays in `location`).
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("places.id", ondelete="SET NULL"), index=True
+    )
+    #: People who pressed "me too" (rows in request_followers), kept beside the request so
+    #: that cards and queues show it, and notifications look followers up only when > 0.
+    follower_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     description: Mapped[str] = mapped_column(Text)
     priority: Mapped[Priority] = mapped_column(str_enum(Priority), default=Priority.NORMAL)
     status: Mapped[RequestStatus] = mapped_column(
@@ -151,7 +162,7 @@ class Attachment(Base):
     kind: Mapped[AttachmentKind] = mapped_column(str_enum(AttachmentKind))
     file_id: Mapped[str] = mapped_column(String(256))
     file_unique_id: Mapped[str] = mapped_column(String(128))
-    mime_type: Mapped[str | None] = mapped_column(String(128))
+    mime_type: Mapped[str | None] = mapped_column(String(MIME_TYPE_MAX))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     is_result: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

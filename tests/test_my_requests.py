@@ -377,6 +377,19 @@ async def test_executor_cannot_cancel(harness: Harness) -> None:
     assert await status_of(harness, rid) is RequestStatus.IN_PROGRESS
 
 
+async def test_author_buttons_from_someone_not_on_the_request_show_no_card(
+    harness: Harness,
+) -> None:
+    """An executor the request is not assigned to gets a refusal, never the card."""
+    await register(harness, TEACHER, EXECUTOR)
+    rid = await make_request(harness, TEACHER)
+    for action in (Action.CONFIRM, Action.REOPEN):
+        await harness.feed(press(EXECUTOR, RequestActionCb(action=action, id=rid)))
+        assert harness.pop(AnswerCallbackQuery).show_alert
+        harness.expect_nothing()  # no card: not theirs to see
+    assert await status_of(harness, rid) is RequestStatus.NEW
+
+
 # --------------------------------------------------------------- Fixed / Not fixed
 async def finished_request(harness: Harness) -> tuple[int, SendMessage]:
     await register(harness, TEACHER, EXECUTOR)

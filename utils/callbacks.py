@@ -284,3 +284,52 @@ class ExportCb(CallbackData, prefix="xp"):
 # ------------------------------------------------------------------- the first five minutes
 class StaffChatCb(CallbackData, prefix="stc"):
     """The "use this group for staff notifications" button: binds the chat it is in."""
+
+
+# ------------------------------------------------------------------------- places
+#: "All buildings" in PlacesCb / PlaceQrCb; otherwise an index into the sorted buildings.
+ALL_BUILDINGS = -1
+
+
+class PlacesCb(CallbackData, prefix="pl"):
+    """The catalogue: every building (ALL_BUILDINGS) or the places of one."""
+
+    building: int = ALL_BUILDINGS
+
+
+class PlaceCardCb(CallbackData, prefix="plc"):
+    id: int
+
+
+class PlaceHideCb(CallbackData, prefix="plh"):
+    id: int
+    hide: bool
+
+
+class PlaceRenameCb(CallbackData, prefix="plr"):
+    id: int
+
+
+class PlaceAttachCb(CallbackData, prefix="plt"):
+    """Attach a free-text location people typed to this place."""
+
+    id: int
+
+
+class PlaceHistoryCb(CallbackData, prefix="plx"):
+    id: int
+
+
+class PlaceAddCb(CallbackData, prefix="pla"):
+    pass
+
+
+class PlaceImportCb(CallbackData, prefix="pli"):
+    pass
+
+
+class PlaceQrCb(CallbackData, prefix="plq"):
+    """The printable QR sheet: of every place, of one building, or of one place (id > 0)."""
+
+    building: int = ALL_BUILDINGS
+    id: int = 0

@@ -30,13 +30,6 @@ class Markup(str):
     __slots__ = ()
 
 
-def escape(value: object) -> str:
-    """HTML-escape a user-supplied value (quotes too: safe in attributes)."""
-    if isinstance(value, Markup):
-        return value
-    return html.escape(str(value), quote=False)
-
-
 def _prepare(value: Any) -> Any:
     if isinstance(value, Markup):
         return str(value)

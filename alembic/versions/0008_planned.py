@@ -1,7 +1,7 @@
 """Planned maintenance: recurring jobs, the checklist items of a request, requests.planned_job_id.
 
 Revision ID: 0008_planned
-Revises: 0006_setup
+Revises: 0009_places
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_planned"
-down_revision: str | None = "0006_setup"
+down_revision: str | None = "0009_places"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -26,16 +26,14 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import transitions
+from bot.services.author_actions import RateOutcome, rate, rate_comment
 from bot.services.comments import CommentOutcome, add_comment
 from bot.services.notifications import Notifier
 from bot.services.requests import (
     CreateOutcome,
     CreationRules,
     Draft,
-    RateOutcome,
     create_request,
-    rate,
-    rate_comment,
 )
 from models import (
     Action,

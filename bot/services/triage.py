@@ -52,10 +52,10 @@ from models.workflow import (
     may_delete_comments,
     may_see,
 )
+from utils.validation import REASON_MAX as REASON_MAX  # one limit for every reason
 
 log = structlog.get_logger(__name__)
 
-REASON_MAX = 500
 RESULT_COMMENT_MAX = 900  # it goes into a photo caption (Telegram allows 1024)
 RESULT_PHOTOS_MAX = 10  # one album
 
