@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.notifications import Notifier
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.requests import Person, RequestView
 from models import StatusChange, User, utcnow
 from models.enums import Action, RequestStatus
 from models.planned import checklist_blocks_finish
+from models.views import Person, RequestView
 from models.workflow import STAFF_ROLES, Actor, Decision, Denial, Subject, Viewer, decide
 
 log = structlog.get_logger(__name__)
