@@ -44,13 +44,13 @@ from bench.instrument import peak_rss_mb
 from bench.report import Report, summary_ms
 from bot.services import requests as requests_service
 from bot.services import triage
-from bot.services.export import ExportPeriod, build_export
+from bot.services.export import build_export
 from database import migrate
 from database.engine import create_engine, create_session_pool
 from database.repositories import users as users_repo
-from database.repositories.queues import QueueFilter
 from models import Priority, utcnow
-from models.queues import UNASSIGNED, Queue
+from models.queues import UNASSIGNED, Queue, QueueFilter
+from models.reports import ExportPeriod
 from utils.i18n import Catalogue
 
 RESULTS = Path(__file__).parent / "results" / "data.json"

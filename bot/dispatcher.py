@@ -24,8 +24,10 @@ from bot.middlewares.throttling import (
     RedisRateLimiter,
     ThrottlingMiddleware,
 )
+from bot.services import place_directory
 from bot.services.notifications import Notifier
 from bot.settings import Settings
+from handlers import outbox_admin
 from utils.i18n import Catalogue
 
 FSM_PREFIX = "zavhoz:fsm"
@@ -79,6 +81,7 @@ def build_dispatcher(
     )
     fsm.install(dp)
     first_run.install(dp, notifier)  # staff chat binding, setup link (on startup)
+    place_directory.install(dp)  # the visible places, in memory for the dialog
     # Outer update middlewares, after aiogram's own (errors, user context, FSM):
     log_context.install(dp, metrics)
     dp.update.outer_middleware(
@@ -89,6 +92,7 @@ def build_dispatcher(
     )
     dp.update.outer_middleware(DatabaseMiddleware(session_pool, settings.admin_ids))
     dp.include_router(errors.get_router())
+    dp.include_router(outbox_admin.get_router())  # admin-only, before the fallback
     dp.include_routers(*handlers.get_routers())
     run_sync_filters_inline(dp)
     return dp

@@ -19,11 +19,10 @@ from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Messa
 from bot.context import UpdateContext
 from bot.sender import is_not_modified
 from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
-from bot.services.transitions import Outcome
-from bot.services.triage import PressedCard
-from database.repositories.details import StaffCard
-from database.repositories.requests import Person, RequestView
+from bot.services.transitions import Outcome, TransitionResult
+from bot.services.triage import AssignOptions, PressedCard
 from models import Action, RequestStatus, Role, User, utcnow
+from models.views import Person, RequestView, StaffCard
 from utils.callbacks import AdminMenuCb, TasksCb
 from utils.cards import status_label
 from utils.i18n import Translator
@@ -111,6 +110,20 @@ def denial_text(
     ):
         return t("triage-taken-by", number=view.id, name=view.assignee.display)
     return t("triage-stale", number=view.id, status=status_label(t, view.status))
+
+
+async def allowed_on(
+    query: CallbackQuery,
+    t: Translator,
+    action: Action,
+    check: TransitionResult | AssignOptions,
+) -> Message | None:
+    """The card a button was pressed on when the pre-check allows `action`; otherwise
+    the refusal is alerted and None returned."""
+    if check.ok and isinstance(query.message, Message):
+        return query.message
+    await alert(query, denial_text(t, action, check.outcome, check.view))
+    return None
 
 
 async def not_allowed(message: Message, t: Translator) -> None:

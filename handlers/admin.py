@@ -22,9 +22,10 @@ from bot.staff_ui import (
     not_allowed,
     toast,
 )
-from database.repositories.queues import Page, QueueFilter
-from models import utcnow
-from models.queues import FilterField
+from models import User, utcnow
+from models.queues import FilterField, QueueFilter
+from models.views import QueuePage
+from models.workflow import Viewer
 from utils.callbacks import AdminMenuCb, QueueCb, QueueFilterCb, SearchPageCb, SearchStartCb
 from utils.i18n import Translator
 from utils.keyboards.staff import (
@@ -43,7 +44,7 @@ class SearchForm(StatesGroup):
     query = State()
 
 
-def _search_text(t: Translator, query: str, page: Page) -> str:
+def _search_text(t: Translator, query: str, page: QueuePage) -> str:
     if not page.rows:
         return t("search-nothing", query=query)
     lines = [t("search-title", query=query), ""]
@@ -51,9 +52,11 @@ def _search_text(t: Translator, query: str, page: Page) -> str:
     return "\n".join(lines)
 
 
-async def panel(message: Message, state: FSMContext, session: AsyncSession, t: Translator) -> None:
+async def panel(
+    message: Message, state: FSMContext, session: AsyncSession, user: User, t: Translator
+) -> None:
     await state.clear()
-    counts = await triage.panel_counts(session)
+    counts = await triage.panel_counts(session, user=user)
     await message.answer(t("panel-title"), reply_markup=admin_panel_keyboard(t, counts))
 
 
@@ -61,10 +64,11 @@ async def panel_again(
     query: CallbackQuery,
     callback_data: AdminMenuCb,
     session: AsyncSession,
+    user: User,
     t: Translator,
     bot: Bot,
 ) -> None:
-    counts = await triage.panel_counts(session)
+    counts = await triage.panel_counts(session, user=user)
     if callback_data.refresh:
         await toast(query, t("panel-refreshed"))
     else:
@@ -80,10 +84,15 @@ async def panel_again(
 
 
 async def queue_page(
-    query: CallbackQuery, callback_data: QueueCb, session: AsyncSession, t: Translator, bot: Bot
+    query: CallbackQuery,
+    callback_data: QueueCb,
+    session: AsyncSession,
+    user: User,
+    t: Translator,
+    bot: Bot,
 ) -> None:
-    cb = callback_data
-    flt = QueueFilter(queue=cb.q, category_id=cb.c, priority=cb.p, assignee=cb.a)
+    cb, viewer = callback_data, Viewer(user.id, user.role)
+    flt = QueueFilter(queue=cb.q, category_id=cb.c, priority=cb.p, assignee=cb.a, viewer=viewer)
     view = await triage.queue(session, flt, after_id=cb.after)
     await query.answer()
     if not isinstance(query.message, Message):
@@ -152,7 +161,7 @@ async def search_query(
             view_text, keyboard = full_card_view(ctx, result.card)
             await message.answer(view_text, reply_markup=keyboard)
             return
-    page = result.page or Page([], False)
+    page = result.page or QueuePage([], False)
     if not page.rows and result.number is None and not triage.has_words(text):
         await message.answer(t("search-ask"), reply_markup=cancel_keyboard(t))
         return
@@ -176,6 +185,7 @@ async def search_page(
     callback_data: SearchPageCb,
     state: FSMContext,
     session: AsyncSession,
+    user: User,
     t: Translator,
     bot: Bot,
 ) -> None:
@@ -183,8 +193,8 @@ async def search_page(
     if not text or not isinstance(query.message, Message):
         await alert(query, t("button-outdated"))
         return
-    result = await triage.search(session, text, after_id=callback_data.after)
-    page = result.page or Page([], False)
+    result = await triage.search(session, text, user=user, after_id=callback_data.after)
+    page = result.page or QueuePage([], False)
     await query.answer()
     await edit_text(
         bot,

@@ -19,6 +19,7 @@ from bot.services.notifications import Notifier
 from bot.services.triage import RESULT_COMMENT_MAX, RESULT_PHOTOS_MAX
 from bot.staff_ui import (
     alert,
+    allowed_on,
     denial_text,
     dialog_revoked,
     edit_markup,
@@ -55,9 +56,8 @@ async def finish_start(
 ) -> None:
     request_id = callback_data.id
     check = await triage.preflight(session, request_id=request_id, action=Action.FINISH, user=user)
-    message = query.message
-    if not check.ok or not isinstance(message, Message):
-        await alert(query, denial_text(t, Action.FINISH, check.outcome, check.view))
+    message = await allowed_on(query, t, Action.FINISH, check)
+    if message is None:
         return
     await state.clear()
     await query.answer()

@@ -21,17 +21,17 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, RoleFilter, TextKey
 from bot.fsm import load_form, save_form
-from bot.middlewares.context import UpdateContext, install
 from bot.services import author_actions as actions
 from bot.services import requests as service
 from bot.services.comments import CommentOutcome, add_comment, attach_files
 from bot.services.media import file_methods
 from bot.services.transitions import Outcome
-from database.repositories.requests import RequestView
 from models import Action, Role, utcnow
 from models.files import FileRef
+from models.views import RequestView
 from utils.callbacks import (
     CancelConfirmCb,
     MyCommentCb,
@@ -438,7 +438,6 @@ def _comment_hint(
 def get_router() -> Router:
     router = Router(name="my_requests")
     router.message.filter(F.chat.type == "private")
-    install(router)
     message, callback = router.message.register, router.callback_query.register
 
     message(my_list, Command("my"))

@@ -18,9 +18,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, TextKey
 from bot.fsm import load_form, save_form
-from bot.middlewares.context import UpdateContext, install
 from bot.services import requests as service
 from bot.settings import Settings
 from models import utcnow
@@ -427,7 +427,6 @@ async def stale(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> 
 def get_router() -> Router:
     router = Router(name="new_request")
     router.message.filter(F.chat.type == "private")
-    install(router)
     message, callback = router.message.register, router.callback_query.register
     in_dialog = StateFilter(NewRequest)
 

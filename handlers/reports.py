@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.filters import is_admin, role_router
 from bot.services import stats as stats_service
 from bot.services.charts import ChartTexts, render_chart
-from bot.services.export import ANY_STATUS, ExportPeriod, build_export
+from bot.services.export import build_export
 from bot.settings import Settings
 from bot.staff_ui import not_allowed, not_allowed_alert
 from models import RequestStatus, utcnow
+from models.reports import ANY_STATUS, ExportPeriod
 from utils.callbacks import ExportCb
 from utils.cards import status_label
 from utils.i18n import Markup, Translator

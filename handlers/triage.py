@@ -23,6 +23,7 @@ from bot.services.notifications import Notifier
 from bot.services.triage import REASON_MAX, ActResult, AssignOptions, MessageRef
 from bot.staff_ui import (
     alert,
+    allowed_on,
     ask,
     denial_text,
     dialog_revoked,
@@ -220,14 +221,13 @@ async def assign_to(
 async def show_picker(
     query: CallbackQuery, request_id: int, options: AssignOptions, t: Translator
 ) -> None:
-    if not options.ok or not isinstance(query.message, Message):
-        await alert(query, denial_text(t, Action.ASSIGN, options.outcome, options.view))
+    message = await allowed_on(query, t, Action.ASSIGN, options)
+    if message is None:
         return
     await query.answer()
     people = [(s.id, s.full_name, s.role, s.open_tasks) for s in options.staff]
     await edit_markup(
-        query.message,
-        assign_picker_keyboard(t, request_id, people, has_more=options.has_more),
+        message, assign_picker_keyboard(t, request_id, people, has_more=options.has_more)
     )
 
 
@@ -266,9 +266,8 @@ async def reason_start(
 ) -> None:
     action, request_id = callback_data.action, callback_data.id
     check = await triage.preflight(session, request_id=request_id, action=action, user=user)
-    message = query.message
-    if not check.ok or not isinstance(message, Message):
-        await alert(query, denial_text(t, action, check.outcome, check.view))
+    message = await allowed_on(query, t, action, check)
+    if message is None:
         return
     card = {"card_chat": message.chat.id, "card_message": message.message_id}
     data = {"request_id": request_id, "action": action.value, **card}

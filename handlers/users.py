@@ -16,7 +16,7 @@ from bot.filters import FreeInput, is_admin, role_router
 from bot.services import admin_users
 from bot.services.admin_users import SEARCH_MAX, ChangeOutcome, ChangeResult
 from bot.staff_ui import alert, ask, dialog_revoked, drop_dialog, edit_text, not_allowed, toast
-from database.repositories.user_admin import UserRow
+from models.views import UserRow
 from utils.callbacks import UserBlockCb, UserCardCb, UserRoleCb, UserSearchCb, UsersPageCb
 from utils.i18n import Translator
 from utils.keyboards.staff import cancel_keyboard, user_card_keyboard, users_keyboard

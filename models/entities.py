@@ -59,6 +59,9 @@ class User(Timestamps, Base):
     full_name: Mapped[str] = mapped_column(String(256), default="")
     phone: Mapped[str | None] = mapped_column(String(32))
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.USER, index=True)
+    # The role this user had before ADMIN_IDS made them an admin; NULL: the role is the
+    # table's own. Removing the id from ADMIN_IDS gives it back (models/admin_ids.py).
+    role_before_admin_ids: Mapped[Role | None] = mapped_column(str_enum(Role))
     language: Mapped[str | None] = mapped_column(String(8))
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     bot_blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from models.enums import Priority
+from models.workflow import Viewer
 
 
 class Queue(StrEnum):
@@ -40,3 +41,4 @@ class QueueFilter:
     category_id: int = 0  # 0: any
     priority: Priority | None = None
     assignee: int = ANY_ASSIGNEE  # 0 any, -1 nobody, else users.id
+    viewer: Viewer | None = None  # whose list: only what they may see (None: everything)

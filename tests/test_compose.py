@@ -69,3 +69,12 @@ def test_scale_profile_runs_two_webhook_replicas_behind_nginx() -> None:
     location = re.search(r"location = (\S+) \{.*?proxy_pass http://zavhoz_webhook;", conf, re.S)
     assert location is not None
     assert location.group(1) == env["WEBHOOK_PATH"]
+
+
+def test_bots_serve_metrics_inside_the_network_only_with_the_optional_token() -> None:
+    services = compose()["services"]
+    for name in ("bot", "bot-webhook"):
+        env = services[name]["environment"]
+        assert env["METRICS_HOST"] == "0.0.0.0", name  # the default is 127.0.0.1
+        assert env["METRICS_TOKEN"] == "${METRICS_TOKEN:-}", name
+        assert "ports" not in services[name], name  # never published on the host

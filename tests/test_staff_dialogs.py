@@ -4,6 +4,7 @@ step shows nothing and the prompt is gone."""
 from __future__ import annotations
 
 import pytest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteMyCommands,
@@ -38,7 +39,7 @@ async def demote(harness: Harness, person: User, role: Role) -> None:
     harness.pop(EditMessageText)
 
 
-async def open_prompt(harness: Harness, person: Person, button: object) -> None:
+async def open_prompt(harness: Harness, person: Person, button: CallbackData) -> None:
     await harness.feed(press(person, button))
     harness.pop(AnswerCallbackQuery)
     harness.pop(SendMessage)

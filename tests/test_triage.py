@@ -7,8 +7,10 @@ button from any wrong role or in any wrong status is refused and changes nothing
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -507,7 +509,7 @@ async def test_reopened_request_tells_the_assignee_why(harness: Harness) -> None
 
 
 # ------------------------------------------------------- what an executor may see
-SOMEONE_ELSES = [
+SOMEONE_ELSES: list[tuple[str, Callable[[int], CallbackData]]] = [
     ("open", lambda id: OpenRequestCb(id=id)),
     ("photos", lambda id: PhotosCb(id=id)),
     ("back-to-card", lambda id: CardKeyboardCb(id=id)),
@@ -522,7 +524,7 @@ SOMEONE_ELSES = [
 @pytest.mark.parametrize(("button", "make"), SOMEONE_ELSES, ids=[b for b, _ in SOMEONE_ELSES])
 @pytest.mark.parametrize("status", [RequestStatus.IN_PROGRESS, RequestStatus.ON_HOLD])
 async def test_an_executor_pressing_buttons_of_someone_elses_task_sees_nothing(
-    harness: Harness, button: str, make: object, status: RequestStatus
+    harness: Harness, button: str, make: Callable[[int], CallbackData], status: RequestStatus
 ) -> None:
     pool = harness.session_pool
     author = await add_person(pool, TEACHER)
@@ -533,7 +535,6 @@ async def test_an_executor_pressing_buttons_of_someone_elses_task_sees_nothing(
         session.add(
             Attachment(request_id=rid, kind=AttachmentKind.PHOTO, file_id="f", file_unique_id="u")
         )
-    assert callable(make)
 
     await harness.feed(press(EXECUTOR, make(rid), on_card(EXECUTOR, 9100)))
 

@@ -5,7 +5,7 @@ console); `chat_bindings` remembers the group (and forum topic) that receives ne
 once an admin sends /here there.
 
 Revision ID: 0006_setup
-Revises: 0004_open_requests
+Revises: 0005_role_source
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_setup"
-down_revision: str | None = "0004_open_requests"
+down_revision: str | None = "0005_role_source"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

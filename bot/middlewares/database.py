@@ -59,7 +59,9 @@ class DatabaseMiddleware(BaseMiddleware):
             t = catalogue.translator(user.language)
             data["user"] = user
             data["t"] = t
-            data["ctx"] = UpdateContext(user, t, data["settings"])
+            data["ctx"] = UpdateContext(
+                session, user, t, data["settings"], data["notifier"], data["places"]
+            )
             if user.is_blocked:
                 await self._refuse(event, t("user-blocked"))
                 return None

@@ -17,8 +17,8 @@ from bot.services.notifications import Notifier
 from bot.services.requests import RequestCard, card_for, open_card
 from bot.services.transitions import Outcome, TransitionResult, check_action, perform
 from database.repositories import requests as requests_repo
-from database.repositories.requests import RequestView
 from models import Action, User
+from models.views import RequestView
 
 log = structlog.get_logger(__name__)
 

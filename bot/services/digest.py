@@ -7,10 +7,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.repositories import digest as digest_repo
-from models.reports import DigestCounts, DigestQueue
-
-# TODO(merge): bot/services/jobs.py says `digest.DigestQueue`; import it from models.reports.
-__all__ = ["DigestCounts", "DigestQueue", "counts"]
+from models.reports import DigestCounts
 
 
 async def counts(session: AsyncSession, *, now: datetime, since: datetime) -> DigestCounts:

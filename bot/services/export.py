@@ -18,11 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.repositories import export as export_repo
 from models import RequestStatus
-from models.reports import ANY_STATUS, ExportPeriod, period_bounds
+from models.reports import ExportPeriod, period_bounds
 from utils.i18n import Translator
-
-# TODO(merge): handlers/reports.py imports these from here; import them from models.reports.
-__all__ = ["ANY_STATUS", "ExportFile", "ExportPeriod", "build_export", "period_bounds"]
 
 log = structlog.get_logger(__name__)
 

@@ -26,7 +26,6 @@ from bot.services.transitions import subject_of, viewer_of
 from database.repositories import categories as categories_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.requests import ListItem, RequestView
 from models import (
     FINAL_STATUSES,
     Action,
@@ -41,6 +40,7 @@ from models import (
 )
 from models.files import FileRef
 from models.sla import due_at
+from models.views import ListItem, RequestView
 from models.workflow import Actor, allowed_actions, may_see
 from utils.validation import MAX_PHOTOS
 

@@ -38,12 +38,18 @@ from database.repositories import details as details_repo
 from database.repositories import queues as queues_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.details import CommentRow, HistoryRow, StaffCard
-from database.repositories.queues import Page, QueueFilter, RequestRow, StaffRow
-from database.repositories.requests import RequestView
 from models import Attachment, Comment, User, utcnow
 from models.enums import Action
-from models.queues import Queue
+from models.queues import Queue, QueueFilter
+from models.views import (
+    CommentRow,
+    HistoryRow,
+    QueuePage,
+    RequestRow,
+    RequestView,
+    StaffCard,
+    StaffRow,
+)
 from models.workflow import (
     STAFF_ACTIONS,
     Viewer,
@@ -333,15 +339,18 @@ async def delete_comment(
 @dataclass(frozen=True, slots=True)
 class QueueView:
     flt: QueueFilter
-    page: Page
+    page: QueuePage
     total: int
     category: tuple[str, str] | None = None  # (ru, en) of the category filter
     assignee_name: str | None = None  # of the assignee filter
 
 
-async def panel_counts(session: AsyncSession, *, now: datetime | None = None) -> dict[Queue, int]:
+async def panel_counts(
+    session: AsyncSession, *, now: datetime | None = None, user: User | None = None
+) -> dict[Queue, int]:
+    """Every queue's size; with `user`, of the requests they may see."""
     async with session.begin():
-        return await queues_repo.queue_counts(session, now=now or utcnow())
+        return await queues_repo.queue_counts(session, now=now or utcnow(), viewer=viewer_of(user))
 
 
 async def queue(
@@ -365,7 +374,7 @@ async def queue(
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     number: int | None = None  # the query was a #number and that request exists
-    page: Page | None = None
+    page: QueuePage | None = None
     card: StaffCard | None = None  # that request's full card, when asked for a user
 
 
@@ -373,16 +382,18 @@ async def search(
     session: AsyncSession, text: str, *, user: User | None = None, after_id: int = 0
 ) -> SearchResult:
     """A #number finds that request (with its full card for `user`, when given); other
-    text searches the descriptions and locations."""
+    text searches the descriptions and locations. With `user`, only among the requests
+    they may see."""
     number = queues_repo.parse_number(text)
     async with session.begin():
         if number is not None:
             view = await requests_repo.get_view(session, number)
             if view is None or (user is not None and _visible(view, user) is None):
-                return SearchResult(page=Page([], False))
+                return SearchResult(page=QueuePage([], False))
             card = await _full_card(session, view, user) if user is not None else None
             return SearchResult(number=number, card=card)
-        return SearchResult(page=await queues_repo.search(session, text, after_id=after_id))
+        page = await queues_repo.search(session, text, after_id=after_id, viewer=viewer_of(user))
+        return SearchResult(page=page)
 
 
 async def tasks(session: AsyncSession, *, user: User) -> list[RequestRow]:

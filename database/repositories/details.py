@@ -7,10 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models import Attachment, CardMessage, Comment, User
-from models.views import CommentRow, HistoryRow, StaffCard
-
-# TODO(merge): import them from models.views
-__all__ = ["CommentRow", "HistoryRow", "StaffCard"]
+from models.views import CommentRow
 
 
 async def comments(session: AsyncSession, request_id: int) -> list[CommentRow]:

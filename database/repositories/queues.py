@@ -31,10 +31,7 @@ from database.conditions import is_open, overdue
 from models import Category, Request, RequestStatus, Role, User
 from models.queues import ANY_ASSIGNEE, COUNT_CAP, UNASSIGNED, Queue, QueueFilter
 from models.views import QueuePage, RequestRow, StaffRow
-
-# TODO(merge): r1's files still say `Page` and import these from here; use models.views.
-Page = QueuePage
-__all__ = ["Page", "QueueFilter", "QueuePage", "RequestRow", "StaffRow"]
+from models.workflow import Viewer
 
 PAGE_SIZE = 10
 MAX_SEARCH_WORDS = 8
@@ -46,6 +43,17 @@ SEARCH_WINDOW = 2000
 _TS_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"^\s*#?\s*(\d{1,9})\s*$")
+
+
+def visible_to(viewer: Viewer | None) -> ColumnElement[bool] | None:
+    """`models.workflow.may_see` as SQL (None: no condition, everything is visible)."""
+    if viewer is None or viewer.is_admin:
+        return None
+    own = Request.author_id == viewer.id
+    if viewer.role is not Role.EXECUTOR:
+        return own
+    to_take = and_(Request.assignee_id.is_(None), Request.status == RequestStatus.NEW)
+    return or_(own, Request.assignee_id == viewer.id, to_take)
 
 
 def queue_condition(queue: Queue, now: datetime) -> ColumnElement[bool]:
@@ -67,6 +75,9 @@ def queue_condition(queue: Queue, now: datetime) -> ColumnElement[bool]:
 
 def _filter_conditions(flt: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
     conditions = [queue_condition(flt.queue, now)]
+    visible = visible_to(flt.viewer)
+    if visible is not None:
+        conditions.append(visible)
     if flt.category_id:
         conditions.append(Request.category_id == flt.category_id)
     if flt.priority is not None:
@@ -153,10 +164,15 @@ async def queue_total(session: AsyncSession, flt: QueueFilter, *, now: datetime)
     return int(await session.scalar(_capped_count(_filter_conditions(flt, now))) or 0)
 
 
-async def queue_counts(session: AsyncSession, *, now: datetime) -> dict[Queue, int]:
+async def queue_counts(
+    session: AsyncSession, *, now: datetime, viewer: Viewer | None = None
+) -> dict[Queue, int]:
     """Every queue's size (each up to COUNT_CAP + 1) in one query of capped subqueries."""
     columns = [
-        _capped_count([queue_condition(q, now)]).scalar_subquery().label(q.value) for q in Queue
+        _capped_count(_filter_conditions(QueueFilter(queue=q, viewer=viewer), now))
+        .scalar_subquery()
+        .label(q.value)
+        for q in Queue
     ]
     row = (await session.execute(select(*columns))).one()
     return {Queue(key): int(value or 0) for key, value in row._mapping.items()}
@@ -236,13 +252,22 @@ async def _search_page(
 
 
 async def search(
-    session: AsyncSession, text: str, *, after_id: int = 0, limit: int = PAGE_SIZE
+    session: AsyncSession,
+    text: str,
+    *,
+    after_id: int = 0,
+    limit: int = PAGE_SIZE,
+    viewer: Viewer | None = None,
 ) -> QueuePage:
+    """Requests whose description or location has every word (of those `viewer` may see)."""
     words = search_words(text)
     if not words:
         return QueuePage([], False)
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
     condition = _search_condition(dialect, words)
+    visible = visible_to(viewer)
+    if visible is not None:
+        condition = and_(condition, visible)
     if dialect == "postgresql":
         return await _search_page(session, condition, after_id, limit)
     return await _page(session, [condition], after_id, limit)

@@ -24,9 +24,6 @@ from models import (
 )
 from models.views import ListItem, Person, RequestView
 
-__all__ = ["ListItem", "Person", "RequestView"]  # TODO(merge): import them from models.views
-
-
 _author = aliased(User, name="author")
 _assignee = aliased(User, name="assignee")
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, false, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.conditions import is_open
 from models import Request, User
 from models.views import UserRow
 
-__all__ = ["UserRow"]  # TODO(merge): import it from models.views
-
 PAGE_SIZE = 10
+# A typed number is compared as BIGINT: Telegram ids pass 2**31 (an INTEGER parameter
+# would overflow against users.id), and nothing beyond BIGINT can match any column.
+BIGINT_MAX = 2**63 - 1
 
 
 def _authored() -> ColumnElement[int]:
@@ -33,7 +34,11 @@ def search_condition(query: str) -> ColumnElement[bool]:
     query = query.strip()
     if query.lstrip("-").isdigit():
         number = int(query)
-        return or_(User.telegram_id == number, User.id == number)
+        if abs(number) > BIGINT_MAX:
+            return false()
+        # PostgreSQL compares INTEGER with BIGINT natively (and still uses the key).
+        as_bigint = literal(number, BigInteger)
+        return or_(User.telegram_id == as_bigint, User.id == as_bigint)
     if query.startswith("@"):
         return func.lower(User.username) == query[1:].lower()
     like = query.lower()

@@ -13,18 +13,9 @@ PRODUCT = ("bot", "handlers", "models", "database", "utils")
 MAX_MODULE_LINES = 500
 MAX_HANDLER_FUNCTION_LINES = 60
 
-# TODO(merge): strike these off as the reshaped modules land; the goal is two empty sets.
-LONG_MODULES = {
-    "bot/sender.py",
-    "handlers/my_requests.py",
-    "handlers/new_request.py",
-}
-LONG_HANDLER_FUNCTIONS = {
-    "handlers/my_requests.py::get_router",
-    "handlers/new_request.py::get_router",
-    "handlers/new_request.py::take_file",
-    "handlers/new_request.py::submit",
-}
+# Modules that were longer when the limits were set; they may only be struck off.
+LONG_MODULES: set[str] = {"bot/sender.py"}
+LONG_HANDLER_FUNCTIONS: set[str] = set()
 
 
 def _modules() -> dict[str, str]:
