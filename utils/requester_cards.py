@@ -5,6 +5,7 @@ Pure functions; every user-supplied value is escaped by the Translator.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from models import Category
 from models.enums import Priority, RequestStatus
+from models.views import ListItem, PlaceRequestRow
 from utils.cards import STATUS_MARK, priority_label, render_card, status_label
 from utils.dialogs import DraftForm, NewRequest
 from utils.i18n import Markup, Translator
@@ -22,16 +24,18 @@ from utils.keyboards.requester import (
     author_card_keyboard,
     back_keyboard,
     categories_keyboard,
+    me_too_keyboard,
     photos_keyboard,
+    place_choice_keyboard,
     priority_keyboard,
     summary_keyboard,
 )
+from utils.render import TEXT_LIMIT, Section, fit_sections
 from utils.validation import LIMITS, MAX_PHOTOS
 
 if TYPE_CHECKING:
     from bot.services.requests import AuthorCard, MyRequestsPage
 
-TELEGRAM_TEXT_LIMIT = 4096
 COMMENT_PREVIEW = 300
 CURRENT_PREVIEW = 300  # a long description, as "Now: ..." above its step
 Screen = tuple[str, InlineKeyboardMarkup]
@@ -94,6 +98,10 @@ def draft_step_screen(
             t, categories
         )
     if step == NewRequest.location:
+        if form.suggestions and form.typed:
+            text = t("draft-place-suggest", text=form.typed)
+            labels = [c.label for c in form.suggestions]
+            return text, place_choice_keyboard(t, labels, form.typed)
         parts = [t("draft-step-location")]
         if form.offered:
             parts.append(t("draft-step-location-recent"))
@@ -111,6 +119,28 @@ def draft_step_screen(
         current = t(f"priority-{form.priority}") if form.priority else None
         return _with_current(t, [t("draft-step-priority")], current), priority_keyboard(t)
     return _summary_screen(t, form, sla_hours)
+
+
+def me_too_screen(
+    t: Translator, place: str, rows: Sequence[PlaceRequestRow], *, scanned: bool
+) -> Screen:
+    """The open requests of the place, before a new one: "Me too" instead of a duplicate."""
+    lines = [t("draft-me-too-title", place=place)]
+    for row in rows:
+        lines.append(
+            t(
+                "draft-me-too-line",
+                number=row.id,
+                status=Markup(status_label(t, row.status)),
+                category=row.category(t.language),
+                description=shorten(" ".join(row.description.split()), 70),
+                followers=row.followers,
+            )
+        )
+    lines.append(t("draft-me-too-ask"))
+    if scanned:
+        lines.append(t("draft-place-from-link", place=place))
+    return "\n\n".join(lines), me_too_keyboard(t, [row.id for row in rows])
 
 
 def _with_current(t: Translator, parts: list[str], current: str | None) -> str:
@@ -154,6 +184,25 @@ def action_denied_text(t: Translator, outcome: str, status: RequestStatus | None
     )
 
 
+def followed_text(t: Translator, items: Sequence[ListItem]) -> str:
+    """The requests of others this person follows ("me too")."""
+    if not items:
+        return t("my-followed-empty")
+    lines = [t("my-followed-title"), ""]
+    lines.extend(
+        t(
+            "my-followed-line",
+            mark=Markup(STATUS_MARK[i.status]),
+            number=i.id,
+            status=Markup(status_label(t, i.status)),
+            category=i.category(t.language),
+            location=i.location,
+        )
+        for i in items
+    )
+    return "\n".join(lines)
+
+
 def list_text(t: Translator, page: MyRequestsPage, now: datetime) -> str:
     if not page.items:
         return t("my-empty")
@@ -172,47 +221,41 @@ def list_text(t: Translator, page: MyRequestsPage, now: datetime) -> str:
     return "\n".join(lines)
 
 
+def _hidden(t: Translator, key: str, count: int) -> str:
+    return t(key, count=count)
+
+
 def author_card_text(t: Translator, card: AuthorCard, *, tz: ZoneInfo, now: datetime) -> str:
-    """The full card for its author: fields, status, assignee, due date, history, comments."""
-    parts = [render_card(t, card.view, tz=tz, now=now)]
-    if card.history:
-        lines = [t("my-card-history-title")]
-        for h in card.history[-10:]:
-            line = t(
-                "my-card-history-line",
-                at=t.datetime(h.at, tz),
-                status=Markup(status_label(t, h.status)),
-                actor=Markup(t("my-card-history-actor", name=h.actor) if h.actor else ""),
-            )
-            if h.reason:
-                line += " " + t("my-card-history-reason", reason=shorten(h.reason, 200))
-            lines.append(line)
-        parts.append("\n".join(lines))
-    if card.comments:
-        lines = [t("my-card-comments-title")]
-        for c in card.comments:
-            lines.append(
-                t(
-                    "my-card-comment-line",
-                    at=t.datetime(c.at, tz),
-                    author=t("my-card-you") if c.mine else (c.author or "—"),
-                    text=shorten(c.text, COMMENT_PREVIEW) or "📎",
-                )
-            )
-        parts.append("\n".join(lines))
-    return fit(parts)
+    """The full card for its author: fields, status, assignee, due date, history, comments.
 
-
-def fit(parts: Sequence[str], limit: int = TELEGRAM_TEXT_LIMIT) -> str:
-    """Join the parts, dropping whole trailing parts that would not fit in one message.
-
-    The first part (the card itself) is always kept: its fields are bounded by the
-    validation limits, so it fits.
+    Within one message (utils.render): the oldest history, then the older comments, give
+    way first, each with a count of what is hidden.
     """
-    text = parts[0]
-    for part in parts[1:]:
-        candidate = f"{text}\n\n{part}"
-        if len(candidate) > limit:
-            break
-        text = candidate
-    return text
+    history = [
+        t(
+            "my-card-history-line",
+            at=t.datetime(h.at, tz),
+            status=Markup(status_label(t, h.status)),
+            actor=Markup(t("my-card-history-actor", name=h.actor) if h.actor else ""),
+        )
+        + (" " + t("my-card-history-reason", reason=shorten(h.reason, 200)) if h.reason else "")
+        for h in card.history
+    ]
+    comments = [
+        t(
+            "my-card-comment-line",
+            at=t.datetime(c.at, tz),
+            author=t("my-card-you") if c.mine else (c.author or "—"),
+            text=shorten(c.text, COMMENT_PREVIEW) or "📎",
+        )
+        for c in card.comments
+    ]
+    sections = [
+        Section(lines, hidden=functools.partial(_hidden, t, key), title=title, keep=2)
+        for lines, title, key in (
+            (history, t("my-card-history-title"), "card-history-hidden"),
+            (comments, t("my-card-comments-title"), "card-comments-hidden"),
+        )
+        if lines
+    ]
+    return fit_sections(render_card(t, card.view, tz=tz, now=now), sections, TEXT_LIMIT)
