@@ -50,7 +50,7 @@ WORKDIR /app
 COPY alembic.ini ./
 COPY alembic/ alembic/
 
-USER zavhoz:zavhoz
+USER 10001:10001
 
 # 8080: webhook (when WEBHOOK_URL is set); 9090: /metrics and /healthz.
 EXPOSE 8080 9090
