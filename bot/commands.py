@@ -23,6 +23,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
         "admin",
         "users",
         "categories",
+        "planned",
         "stats",
         "export",
         "invite",

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.jobs import Jobs
 from bot.services.notifications import Notifier
+from bot.services.planned_runner import PlannedRunner
 from bot.settings import Settings
 from models import utcnow
 from utils.i18n import Catalogue
@@ -41,10 +42,13 @@ class TickResult:
     digest: bool = False
     auto_closed: int = 0
     purged: int = 0
+    planned: int = 0  # requests created by planned jobs
 
     @property
     def enqueued(self) -> bool:
-        return bool(self.reminded or self.escalated or self.digest or self.auto_closed)
+        return bool(
+            self.reminded or self.escalated or self.digest or self.auto_closed or self.planned
+        )
 
 
 class Scheduler:
@@ -63,6 +67,12 @@ class Scheduler:
             notifier=Notifier(catalogue, settings.tz),
             digest_time=settings.digest_time,
             auto_close_days=settings.auto_close_days,
+        )
+        self.planned = PlannedRunner(
+            session_pool=session_pool,
+            notifier=self.jobs.notifier,
+            sla_hours=settings.sla_hours(),
+            staff_chat_id=settings.admin_chat_id,
         )
         self.interval = interval
         self.clock = clock
@@ -86,6 +96,7 @@ class Scheduler:
         and retried at the next tick; it does not stop the others."""
         now = now or self.clock()
         result = TickResult(
+            planned=await self._run("planned", self.planned.run_due(now), 0),
             reminded=await self._run("remind_overdue", self.jobs.remind_overdue(now), 0),
             escalated=await self._run("escalate_overdue", self.jobs.escalate_overdue(now), 0),
             digest=await self._run("digest", self.jobs.send_digest(now), False),

@@ -25,6 +25,7 @@ from models.views import Person, RequestView, StaffCard
 from utils.callbacks import AdminMenuCb, TasksCb
 from utils.cards import status_label
 from utils.i18n import Translator
+from utils.keyboards.planned import checklist_button
 from utils.keyboards.staff import cancel_keyboard, full_card_keyboard
 from utils.staff_cards import render_full_card
 from utils.telegram import is_not_modified
@@ -98,6 +99,8 @@ def denial_text(
             return t("triage-bad-assignee")
         case Outcome.REASON_REQUIRED:
             return t("reason-empty")
+        case Outcome.CHECKLIST_OPEN:
+            return t("planned-finish-checklist-open")
     if view is None:
         return t("triage-not-found")
     if (
@@ -165,6 +168,8 @@ def full_card_view(ctx: UpdateContext, card: StaffCard) -> tuple[str, InlineKeyb
         # The place's other requests: admins only (an executor sees only their own).
         place_id=card.view.place_id if ctx.user.role is Role.ADMIN else None,
     )
+    if card.view.planned_job_id is not None:  # 🗓 the checklist is one tap away
+        keyboard.inline_keyboard.insert(0, [checklist_button(ctx.t, card.view.id)])
     return text, keyboard
 
 

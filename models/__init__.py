@@ -25,6 +25,7 @@ from models.enums import (
 )
 from models.onboarding import STAFF_PURPOSE, ChatBinding, SetupCode
 from models.places import Place, RequestFollower
+from models.planned import ChecklistItem, ItemState, PlannedJob, PlannedStatus
 
 __all__ = [
     "FINAL_STATUSES",
@@ -37,12 +38,16 @@ __all__ = [
     "CardMessage",
     "Category",
     "ChatBinding",
+    "ChecklistItem",
     "Comment",
+    "ItemState",
     "JobRun",
     "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
     "Place",
+    "PlannedJob",
+    "PlannedStatus",
     "Priority",
     "Request",
     "RequestFollower",

@@ -146,6 +146,10 @@ class Request(Timestamps, Base):
     # Deadline reminders: when each was sent (each goes out once).
     overdue_reminded_at: Mapped[datetime | None]
     overdue_escalated_at: Mapped[datetime | None]
+    # Created by a planned job's occurrence (models/planned.py); the job may be deleted since.
+    planned_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planned_jobs.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Attachment(Base):

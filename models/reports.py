@@ -65,6 +65,9 @@ class Stats:
     backlog_by_location: list[tuple[str, int]]
     executors: list[ExecutorLine]
     weeks: list[WeekCount]
+    # Planned maintenance (🗓) apart from reported work: created in 30 days, open now.
+    planned_30: int = 0
+    planned_open: int = 0
 
     @property
     def total(self) -> int:

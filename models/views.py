@@ -74,6 +74,8 @@ class RequestView(_Categorised):
     place_id: int | None = None  # a catalogued place (the location is its name)
     follower_count: int = 0  # people who pressed "me too"
     rating_comment: str | None = None  # what the author wrote with the stars
+    planned_job_id: int | None = None  # created by a planned job (🗓)
+    open_items: int = 0  # checklist items neither ticked nor failed (planned requests)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,7 @@ class RequestRow(_Categorised):
     assignee_name: str | None
     created_at: datetime
     due_at: datetime | None
+    planned_job_id: int | None = None  # 🗓 made by a planned job
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,13 +133,14 @@ async def test_export_workbook_every_column_and_the_summary(
     assert wb.sheetnames == ["Заявки", "Сводка"]
     ws = wb["Заявки"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:S4"
+    assert ws.auto_filter.ref == "A1:T4"
     assert ws.column_dimensions["G"].width == 50
     header = [c.value for c in ws[1]]
     assert header == [
         "№", "Создана", "Автор", "Телефон автора", "Категория", "Место", "Описание",
         "Срочность", "Статус", "Исполнитель", "Срок", "Первый ответ", "Выполнена",
         "Закрыта", "Часов до выполнения", "Просрочена", "Оценка", "Фото", "Комментарии",
+        "Вид",
     ]  # fmt: skip
     assert all(c.font.b for c in ws[1])
 
@@ -164,6 +165,7 @@ async def test_export_workbook_every_column_and_the_summary(
         (4, "n"),
         (2, "n"),  # photos: the document does not count
         (3, "n"),  # comments: the deleted one does not count
+        ("По заявке", "s"),  # reported, not planned maintenance
     ]
     assert [(c.value, c.data_type) for c in row] == expected
     assert isinstance(row[0].value, int) and isinstance(row[14].value, float)
@@ -176,7 +178,7 @@ async def test_export_workbook_every_column_and_the_summary(
     assert new_row[8] == "Новая" and new_row[9] is None
     assert new_row[11:15] == [None, None, None, None]
     assert new_row[15] is True  # open and past its deadline now
-    assert new_row[16] is None and new_row[17:] == [0, 0]
+    assert new_row[16] is None and new_row[17:] == [0, 0, "По заявке"]
 
     late_row = [c.value for c in ws[4]]
     assert late_row[0] == late.id and late_row[8] == "Выполнена"

@@ -29,6 +29,7 @@ PRIORITY_MARK: dict[Priority, str] = {
     Priority.URGENT: "🔴",
 }
 OVERDUE_MARK = "⚠"
+PLANNED_MARK = "🗓"  # created by a planned job
 
 
 def status_label(t: Translator, status: RequestStatus) -> str:
@@ -57,6 +58,8 @@ def render_card(
         t("card-priority", priority=Markup(priority_label(t, view.priority))),
         t("card-status", status=Markup(status_label(t, view.status))),
     ]
+    if view.planned_job_id is not None:
+        lines[0] = f"{PLANNED_MARK} {lines[0]}"
     if for_staff:
         lines.append(t("card-author", author=view.author.display))
     lines.append(

@@ -50,6 +50,15 @@ def render_stats(t: Translator, stats: Stats, tz: ZoneInfo) -> str:
     lines.append(t("stats-total", count=stats.total))
     lines += ["", t("stats-section-flow")]
     lines.append(t("stats-created", d7=stats.created_7, d30=stats.created_30))
+    if stats.planned_30 or stats.planned_open:
+        lines.append(
+            t(
+                "stats-planned",
+                d30=stats.planned_30,
+                reported=stats.created_30 - stats.planned_30,
+                open=stats.planned_open,
+            )
+        )
     lines.append(t("stats-done", d7=stats.done_7, d30=stats.done_30))
     lines.append(t("stats-overdue", count=stats.overdue))
     if stats.rating_avg is None:

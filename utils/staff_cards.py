@@ -13,7 +13,14 @@ from models.enums import Priority, RequestStatus
 from models.queues import UNASSIGNED, Queue
 from models.sla import is_overdue
 from models.views import CommentRow, HistoryRow, RequestRow, StaffCard, UserRow
-from utils.cards import OVERDUE_MARK, PRIORITY_MARK, STATUS_MARK, priority_label, render_card
+from utils.cards import (
+    OVERDUE_MARK,
+    PLANNED_MARK,
+    PRIORITY_MARK,
+    STATUS_MARK,
+    priority_label,
+    render_card,
+)
 from utils.i18n import Markup, Translator
 from utils.keyboards.staff import ROLE_MARK, queue_count
 from utils.render import TEXT_LIMIT, Section, fit_sections
@@ -90,6 +97,8 @@ def request_line(t: Translator, row: RequestRow, *, now: datetime) -> str:
         marks += PRIORITY_MARK[row.priority]
     if is_overdue(row.due_at, row.status, now):
         marks += OVERDUE_MARK
+    if row.planned_job_id is not None:
+        marks += PLANNED_MARK
     return t(
         "list-line",
         marks=Markup(marks),

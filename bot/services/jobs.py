@@ -16,7 +16,7 @@ import structlog
 from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services import digest, outbox
+from bot.services import digest, outbox, planned
 from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
 from bot.services.outbox import enqueue
 from bot.services.transitions import perform
@@ -145,6 +145,9 @@ class Jobs:
             if not await jobs_repo.claim_run(session, DIGEST_JOB, day.isoformat(), now):
                 return False
             counts = await digest.counts(session, now=now, since=since)
+            planned_created, planned_due = await planned.today(
+                session, day_start=datetime.combine(day, time.min, tz), now=now
+            )
             admins = await _admins(session)
             for person in admins:
                 t = self.notifier.t(person)
@@ -153,7 +156,10 @@ class Jobs:
                     session,
                     SendMessage(
                         chat_id=person.telegram_id,
-                        text=render_digest(t, counts, day),
+                        text=_with_planned(
+                            render_digest(t, counts, day),
+                            planned.digest_text(t, planned_created, planned_due, tz),
+                        ),
                         reply_markup=keyboard,
                     ),
                 )
@@ -212,6 +218,11 @@ async def _isolated(
         log.exception(failure, request_id=request_id)
         return 0
     return 1
+
+
+def _with_planned(text: str, planned_today: str) -> str:
+    """The digest lists today's planned work under its numbers (when there is some)."""
+    return f"{text}\n\n{planned_today}" if planned_today else text
 
 
 async def _admins(session: AsyncSession) -> Sequence[Person]:

@@ -26,6 +26,7 @@ from models.workflow import STAFF_ACTIONS, Actor, allowed_actions
 from utils.cards import render_card, status_label
 from utils.i18n import Catalogue, Markup, Translator
 from utils.keyboards.cards import card_actions_keyboard
+from utils.keyboards.planned import checklist_button
 
 # A copy of a card in the staff group shows the admin's buttons; whoever presses one is
 # checked again on the server. A copy in a private chat shows that person's own buttons.
@@ -72,6 +73,8 @@ class Notifier:
             text += "\n" + t(f"card-acted-{action}", actor=who)
         actions = [a for a in allowed_actions(view.status, viewer) if a in STAFF_ACTIONS]
         keyboard = card_actions_keyboard(t, view.id, actions)
+        if view.planned_job_id is not None and keyboard is not None:
+            keyboard.inline_keyboard.append([checklist_button(t, view.id)])
         return text, keyboard
 
     def status_changed(

@@ -22,6 +22,7 @@ from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
 from models import StatusChange, User, utcnow
 from models.enums import Action, RequestStatus
+from models.planned import checklist_blocks_finish
 from models.views import Person, RequestView
 from models.workflow import STAFF_ROLES, Actor, Decision, Denial, Subject, Viewer, decide
 
@@ -36,6 +37,7 @@ class Outcome(StrEnum):
     REASON_REQUIRED = "reason_required"
     BAD_ASSIGNEE = "bad_assignee"
     CONFLICT = "conflict"  # somebody else changed it a moment ago
+    CHECKLIST_OPEN = "checklist_open"  # a planned request's checklist has unticked items
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +110,22 @@ def check_action(view: RequestView | None, user: User | None, action: Action) ->
     if view is None:
         return TransitionResult(Outcome.NOT_FOUND)
     decision = decide_for(view, user, action)
+    refused = _refusal(view, action, decision)
+    if refused is not None:
+        return refused
+    return TransitionResult(Outcome.DONE, view, needs_reason=decision.needs_reason)
+
+
+def _refusal(view: RequestView, action: Action, decision: Decision) -> TransitionResult | None:
+    """Why the action is refused (None: it is not), for `check_action` and `apply` alike."""
     if decision.denial is Denial.NOT_FOUND:  # not revealed to someone who may not see it
         return TransitionResult(Outcome.NOT_FOUND)
     if decision.denial is not None:
         return TransitionResult(denial_outcome(decision.denial), view)
-    return TransitionResult(Outcome.DONE, view, needs_reason=decision.needs_reason)
+    # A planned request is done only when its checklist is settled (models/planned.py).
+    if action is Action.FINISH and checklist_blocks_finish(view.open_items):
+        return TransitionResult(Outcome.CHECKLIST_OPEN, view)
+    return None
 
 
 class Change(TypedDict, total=False):
@@ -150,11 +163,13 @@ async def apply(
     if before is None:
         return TransitionResult(Outcome.NOT_FOUND)
     decision = decide_for(before, user, action)
-    if decision.target is None:
-        return check_action(before, user, action)  # the refusal, as the pre-check says it
+    refused = _refusal(before, action, decision)  # as the pre-check says it
+    if refused is not None:
+        return refused
     if decision.needs_reason and not reason:
         return TransitionResult(Outcome.REASON_REQUIRED, before)
     target = decision.target
+    assert target is not None  # allowed decisions have one
     old_assignee = before.assignee.id if before.assignee else None
     is_author = user is not None and user.id == before.author.id
 

@@ -47,6 +47,7 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("export-col-rating", 8),
     ("export-col-photos", 8),
     ("export-col-comments", 11),
+    ("export-col-kind", 12),  # planned (🗓) or reported
 )
 
 
@@ -59,6 +60,7 @@ class Builder:
         self.now = now
         self.statuses = {s: t(f"status-{s}") for s in RequestStatus}
         self.priorities = {p: t(f"priority-{p}") for p in Priority}
+        self.kinds = {True: t("export-kind-planned"), False: t("export-kind-reported")}
         self.summary: Counter[tuple[str, RequestStatus]] = Counter()
         self.rows = 0
         self.wb = Workbook(write_only=True)
@@ -115,6 +117,7 @@ class Builder:
                 rating,
                 photos,
                 comments,
+                planned_job_id,
             ) = row
             category = cat_en if language == "en" else cat_ru
             hours = round((done - created).total_seconds() / 3600, 1) if done else None
@@ -139,6 +142,7 @@ class Builder:
                     rating,
                     photos or 0,
                     comments or 0,
+                    self.kinds[planned_job_id is not None],
                 ]
             )
             self.summary[(category, status)] += 1

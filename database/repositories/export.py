@@ -50,6 +50,7 @@ def _query(
             Request.rating,
             photos,
             comments,
+            Request.planned_job_id,
         )
         .join(author, author.id == Request.author_id)
         .join(Category, Category.id == Request.category_id)
@@ -78,7 +79,7 @@ async def batches(
     The rows are streamed (a server-side cursor on PostgreSQL), so memory stays flat.
     Columns, in order: number, created, author name, author username, phone, category
     (ru, en), location, description, priority, status, assignee name, assignee username,
-    due, first response, done, closed, rating, photos, comments.
+    due, first response, done, closed, rating, photos, comments, planned job (or None).
     """
     result = await session.stream(_query(start, end, status).execution_options(yield_per=size))
     async for batch in result.partitions(size):

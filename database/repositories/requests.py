@@ -14,7 +14,9 @@ from models import (
     Attachment,
     CardMessage,
     Category,
+    ChecklistItem,
     Comment,
+    ItemState,
     Request,
     RequestFollower,
     RequestStatus,
@@ -33,8 +35,13 @@ def _view_query() -> Select[Any]:
         .where(Attachment.request_id == Request.id, Attachment.comment_id.is_(None))
         .scalar_subquery()
     )
+    open_items = (
+        select(func.count(ChecklistItem.id))
+        .where(ChecklistItem.request_id == Request.id, ChecklistItem.state == ItemState.OPEN)
+        .scalar_subquery()
+    )
     return (
-        select(Request, Category.name_ru, Category.name_en, _author, _assignee, photos)
+        select(Request, Category.name_ru, Category.name_en, _author, _assignee, photos, open_items)
         .join(Category, Category.id == Request.category_id)
         .join(_author, _author.id == Request.author_id)
         .outerjoin(_assignee, _assignee.id == Request.assignee_id)
@@ -46,7 +53,7 @@ def _person(user: User | None) -> Person | None:
 
 
 def _to_view(row: Any) -> RequestView:
-    req, name_ru, name_en, author, assignee, photo_count = row
+    req, name_ru, name_en, author, assignee, photo_count, open_items = row
     author_person = _person(author)
     assert author_person is not None
     return RequestView(
@@ -70,6 +77,8 @@ def _to_view(row: Any) -> RequestView:
         place_id=req.place_id,
         follower_count=req.follower_count,
         rating_comment=req.rating_comment,
+        planned_job_id=req.planned_job_id,
+        open_items=open_items or 0,
     )
 
 

@@ -79,10 +79,13 @@ async def snapshot(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> Sta
         func.count(Request.rating),
         *(_count_if(_in(Request.created_at, s, e)) for s, e in bounds),
         *(_count_if(_in(Request.done_at, s, e)) for s, e in bounds),
+        _count_if(and_(Request.planned_job_id.is_not(None), Request.created_at >= d30)),
+        _count_if(and_(Request.planned_job_id.is_not(None), is_open())),
     ]
     row = (await session.execute(select(*columns))).one()
     created_7, created_30, done_7, done_30, overdue_n, rating_avg, rating_count = row[:7]
-    weekly = row[7:]
+    weekly = row[7 : 7 + 2 * WEEKS]
+    planned_30, planned_open = row[7 + 2 * WEEKS :]
     weeks = [
         WeekCount(start=s.date(), created=weekly[i], done=weekly[WEEKS + i])
         for i, s in enumerate(starts)
@@ -134,6 +137,8 @@ async def snapshot(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> Sta
         backlog_by_location=[(loc, n) for loc, n in location_rows],
         executors=[ExecutorLine(name, o, d, od) for name, o, d, od in executor_rows],
         weeks=weeks,
+        planned_30=planned_30,
+        planned_open=planned_open,
     )
 
 
