@@ -5,7 +5,7 @@ arithmetic. The queries that fill them are in database/repositories/{stats,diges
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -68,6 +68,8 @@ class Stats:
     # Planned maintenance (🗓) apart from reported work: created in 30 days, open now.
     planned_30: int = 0
     planned_open: int = 0
+    # Open requests by the catalogued place's building (places with a building only).
+    backlog_by_building: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def total(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,9 +18,12 @@ from bot.services.places import (
     RowVerdict,
     parse_place,
 )
-from models import Request, RequestFollower, RequestStatus, Role
+from bot.services.stats import collect
+from models import Request, RequestFollower, RequestStatus, Role, utcnow
 from tests.conftest import OTHER_TEACHER, TEACHER
 from tests.staff import add_person, add_request
+from utils.i18n import Catalogue
+from utils.reports import render_stats
 
 Pool = async_sessionmaker[AsyncSession]
 
@@ -122,3 +126,31 @@ async def test_me_too_twice_counts_once_and_only_on_open_requests(db: Pool) -> N
     async with db() as session:
         assert await places_service.unfollow(session, open_id, other.id) is True
         assert await places_service.unfollow(session, open_id, other.id) is False
+
+
+async def test_stats_count_open_requests_by_building(db: Pool) -> None:
+    author = await add_person(db, TEACHER)
+    async with db() as session:
+        main = (await places_service.add_place(session, PlaceFields("Спортзал", "Главный"))).place
+        annex = (await places_service.add_place(session, PlaceFields("каб. 5", "Пристройка"))).place
+    assert main is not None and annex is not None
+    for place, status in (
+        (main, RequestStatus.NEW),
+        (main, RequestStatus.IN_PROGRESS),
+        (annex, RequestStatus.NEW),
+        (annex, RequestStatus.CLOSED),  # not open: not counted
+    ):
+        request_id = await add_request(db, author, location=place.name, status=status)
+        async with db() as session, session.begin():
+            stored = await session.get(Request, request_id)
+            assert stored is not None
+            stored.place_id = place.id
+    await add_request(db, author, location="коридор")  # free text: no building
+
+    async with db() as session:
+        stats = await collect(session, now=utcnow(), tz=ZoneInfo("Europe/Moscow"))
+
+    assert stats.backlog_by_building == [("Главный", 2), ("Пристройка", 1)]
+    assert ("коридор", 1) in stats.backlog_by_location
+    text = render_stats(Catalogue("ru").translator("ru"), stats, ZoneInfo("Europe/Moscow"))
+    assert "Открытые по корпусам" in text and "Главный: 2" in text

@@ -23,7 +23,9 @@ from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import export as export_service
+from bot.services import places as places_service
 from bot.services.export import build_export
+from bot.services.places import PlaceFields
 from models import Priority, RequestStatus, utcnow
 from models.reports import ExportPeriod, period_bounds
 from tests.conftest import ADMIN, TEACHER, Harness
@@ -98,10 +100,14 @@ async def test_export_workbook_every_column_and_the_summary(
         deleted_comments=1,
         author_id=people.teacher.id,
     )
+    async with harness.session_pool() as session:
+        gym = (await places_service.add_place(session, PlaceFields("Спортзал", "Главный"))).place
+    assert gym is not None
     fresh = await add_request(
         harness.session_pool,
         author_id=people.other.id,
         category_id=1,
+        place_id=gym.id,
         location="Спортзал",
         description="Не горит свет",
         created_at=datetime(2026, 3, 10, 12, 0, tzinfo=UTC),
@@ -133,14 +139,14 @@ async def test_export_workbook_every_column_and_the_summary(
     assert wb.sheetnames == ["Заявки", "Сводка"]
     ws = wb["Заявки"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:T4"
+    assert ws.auto_filter.ref == "A1:U4"
     assert ws.column_dimensions["G"].width == 50
     header = [c.value for c in ws[1]]
     assert header == [
         "№", "Создана", "Автор", "Телефон автора", "Категория", "Место", "Описание",
         "Срочность", "Статус", "Исполнитель", "Срок", "Первый ответ", "Выполнена",
         "Закрыта", "Часов до выполнения", "Просрочена", "Оценка", "Фото", "Комментарии",
-        "Вид",
+        "Вид", "Корпус",
     ]  # fmt: skip
     assert all(c.font.b for c in ws[1])
 
@@ -166,6 +172,7 @@ async def test_export_workbook_every_column_and_the_summary(
         (2, "n"),  # photos: the document does not count
         (3, "n"),  # comments: the deleted one does not count
         ("По заявке", "s"),  # reported, not planned maintenance
+        (None, "n"),  # free text, no catalogued place: no building
     ]
     assert [(c.value, c.data_type) for c in row] == expected
     assert isinstance(row[0].value, int) and isinstance(row[14].value, float)
@@ -178,7 +185,7 @@ async def test_export_workbook_every_column_and_the_summary(
     assert new_row[8] == "Новая" and new_row[9] is None
     assert new_row[11:15] == [None, None, None, None]
     assert new_row[15] is True  # open and past its deadline now
-    assert new_row[16] is None and new_row[17:] == [0, 0, "По заявке"]
+    assert new_row[16] is None and new_row[17:] == [0, 0, "По заявке", "Главный"]
 
     late_row = [c.value for c in ws[4]]
     assert late_row[0] == late.id and late_row[8] == "Выполнена"

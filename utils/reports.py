@@ -79,6 +79,12 @@ def render_stats(t: Translator, stats: Stats, tz: ZoneInfo) -> str:
         t("stats-count-line", name=location, count=count)
         for location, count in stats.backlog_by_location
     ] or [t("stats-nothing")]
+    if stats.backlog_by_building:
+        lines += ["", t("stats-section-building")]
+        lines += [
+            t("stats-count-line", name=building, count=count)
+            for building, count in stats.backlog_by_building
+        ]
     lines += ["", t("stats-section-executors")]
     lines += [
         t("stats-executor-line", name=e.name, open=e.open, done=e.done, overdue=e.overdue)

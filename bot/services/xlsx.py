@@ -48,6 +48,7 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("export-col-photos", 8),
     ("export-col-comments", 11),
     ("export-col-kind", 12),  # planned (🗓) or reported
+    ("export-col-building", 16),  # the catalogued place's building
 )
 
 
@@ -118,6 +119,7 @@ class Builder:
                 photos,
                 comments,
                 planned_job_id,
+                building,
             ) = row
             category = cat_en if language == "en" else cat_ru
             hours = round((done - created).total_seconds() / 3600, 1) if done else None
@@ -143,6 +145,7 @@ class Builder:
                     photos or 0,
                     comments or 0,
                     self.kinds[planned_job_id is not None],
+                    self._text(building),
                 ]
             )
             self.summary[(category, status)] += 1

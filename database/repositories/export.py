@@ -10,7 +10,16 @@ from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models import Attachment, AttachmentKind, Category, Comment, Request, RequestStatus, User
+from models import (
+    Attachment,
+    AttachmentKind,
+    Category,
+    Comment,
+    Place,
+    Request,
+    RequestStatus,
+    User,
+)
 
 
 def _query(
@@ -51,10 +60,12 @@ def _query(
             photos,
             comments,
             Request.planned_job_id,
+            Place.building,
         )
         .join(author, author.id == Request.author_id)
         .join(Category, Category.id == Request.category_id)
         .outerjoin(assignee, assignee.id == Request.assignee_id)
+        .outerjoin(Place, Place.id == Request.place_id)
         .order_by(Request.id)
     )
     if start is not None:

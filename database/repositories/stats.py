@@ -7,6 +7,7 @@ which stays small (one month of requests). Everything is computed at one `now`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.conditions import is_open, overdue
-from models import Category, OutboxMessage, OutboxStatus, Request, RequestStatus, User
+from models import Category, OutboxMessage, OutboxStatus, Place, Request, RequestStatus, User
 from models.reports import (
     WEEKS,
     CategoryCount,
@@ -101,13 +102,21 @@ async def snapshot(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> Sta
         .order_by(func.count(Request.id).desc(), Category.name_ru)
         .limit(TOP)
     )
-    location_rows = await session.execute(
-        select(Request.location, func.count(Request.id))
+    # Open requests by place and by building, from one grouping (the open ones are few).
+    place_rows = await session.execute(
+        select(Place.building, Request.location, func.count(Request.id))
+        .outerjoin(Place, Place.id == Request.place_id)
         .where(is_open())
-        .group_by(Request.location)
-        .order_by(func.count(Request.id).desc(), Request.location)
-        .limit(TOP)
+        .group_by(Place.building, Request.location)
     )
+    by_location: Counter[str] = Counter()
+    by_building: Counter[str] = Counter()
+    for building, location, count in place_rows:
+        by_location[location] += count
+        if building:
+            by_building[building] += count
+    location_rows = sorted(by_location.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+    building_rows = sorted(by_building.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
     open_n = _count_if(is_open())
     executor_rows = await session.execute(
         select(
@@ -134,7 +143,8 @@ async def snapshot(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> Sta
         first_response=first_response,
         to_done=to_done,
         backlog_by_category=[CategoryCount(ru, en, n) for ru, en, n in category_rows],
-        backlog_by_location=[(loc, n) for loc, n in location_rows],
+        backlog_by_location=location_rows,
+        backlog_by_building=building_rows,
         executors=[ExecutorLine(name, o, d, od) for name, o, d, od in executor_rows],
         weeks=weeks,
         planned_30=planned_30,

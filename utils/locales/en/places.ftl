@@ -92,3 +92,6 @@ my-unfollowed = You no longer follow request #{ $number }
 my-unfollow-not-followed = You did not follow request #{ $number }
 
 card-btn-place = 📍 Requests of this place
+
+stats-section-building = <b>🏢 Open, by building</b>
+export-col-building = Building

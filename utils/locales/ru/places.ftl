@@ -92,3 +92,6 @@ my-unfollowed = Вы больше не следите за заявкой #{ $nu
 my-unfollow-not-followed = Вы и так не следите за заявкой #{ $number }
 
 card-btn-place = 📍 Заявки этого места
+
+stats-section-building = <b>🏢 Открытые по корпусам</b>
+export-col-building = Корпус
