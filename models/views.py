@@ -105,6 +105,7 @@ class RequestRow(_Categorised):
     created_at: datetime
     due_at: datetime | None
     planned_job_id: int | None = None  # 🗓 made by a planned job
+    follower_count: int = 0  # 👥 people who pressed "me too"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from bot.services import places as places_service
 from bot.services.places import PlaceFields
 from models import Action, Place, Request, RequestFollower, Role
+from models.queues import Queue
 from tests.conftest import ADMIN, EXECUTOR, OTHER_TEACHER, TEACHER, Harness
-from tests.staff import add_person, add_request, button_data, button_texts
+from tests.staff import add_person, add_request, button_data, button_texts, on_card
 from tests.test_new_request import HEATING, shown, step, submit
 from tests.updates import Person, message, press
 from utils.callbacks import (
@@ -21,6 +22,7 @@ from utils.callbacks import (
     DraftPlaceCb,
     DraftPriorityCb,
     FollowedCb,
+    QueueCb,
     RequestActionCb,
     UnfollowCb,
 )
@@ -145,6 +147,11 @@ async def test_me_too_follows_the_open_request_and_hears_of_every_change(
         stored = await session.get(Request, request_id)
     assert [f.request_id for f in followers] == [request_id]
     assert stored is not None and stored.follower_count == 1
+
+    # Staff see who else waits for it, in the queue.
+    await harness.feed(press(ADMIN, QueueCb(q=Queue.NEW), on_card(ADMIN, 700)))
+    harness.pop(AnswerCallbackQuery)
+    assert "👥1" in harness.pop(EditMessageText).text
 
     # Staff take it: the follower is told, as the author is.
     await harness.feed(press(EXECUTOR, RequestActionCb(action=Action.TAKE, id=request_id)))

@@ -99,6 +99,8 @@ def request_line(t: Translator, row: RequestRow, *, now: datetime) -> str:
         marks += OVERDUE_MARK
     if row.planned_job_id is not None:
         marks += PLANNED_MARK
+    if row.follower_count:
+        marks += f" 👥{row.follower_count}"
     return t(
         "list-line",
         marks=Markup(marks),

@@ -106,6 +106,7 @@ def _rows_query() -> Select[Any]:  # the columns of RequestRow, in order
             Request.created_at,
             Request.due_at,
             Request.planned_job_id,
+            Request.follower_count,
         )
         .join(Category, Category.id == Request.category_id)
         .outerjoin(_assignee, _assignee.id == Request.assignee_id)
