@@ -19,8 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import Scheduler
 from bot.services import checklist
+from bot.services import places as places_service
 from bot.services import planned as service
 from bot.services.export import ExportPeriod, build_export
+from bot.services.places import PlaceFields
 from bot.services.stats import collect
 from database import migrate
 from database.engine import create_engine, create_session_pool
@@ -240,6 +242,9 @@ async def test_the_due_time_creates_one_request_even_with_two_schedulers(
 ) -> None:
     t = harness.catalogue.translator("ru")
     admin, executor = await people(harness)
+    async with harness.session_pool() as session:  # the job's place is a catalogued room
+        room = (await places_service.add_place(session, PlaceFields("Каб. 12"))).place
+    assert room is not None
     job_id = await make_job(harness, admin, executor)
     first, second = scheduler(harness), scheduler(harness)
     assert (await first.tick(DUE - timedelta(minutes=1))).planned == 0
@@ -253,6 +258,7 @@ async def test_the_due_time_creates_one_request_even_with_two_schedulers(
         executor.id,
     )
     assert (request.location, request.description) == ("каб. 12", "Проверка огнетушителей")
+    assert request.place_id == room.id
     assert request.created_at == DUE
     assert request.due_at == DUE + timedelta(hours=harness.settings.sla_hours()["normal"])
     assert [i.text for i in await items_of(harness.session_pool, request.id)] == ITEMS
@@ -574,8 +580,8 @@ async def test_stats_and_the_export_separate_planned_from_reported_work(
             session, t, period=ExportPeriod.ALL_TIME, status=None, now=later, tz=tz
         )
     rows = list(load_workbook(BytesIO(file.data))[t("export-sheet-requests")].values)
-    assert rows[0][-1] == t("export-col-kind")
-    kinds = {row[0]: row[-1] for row in rows[1:]}
+    kind = rows[0].index(t("export-col-kind"))
+    kinds = {row[0]: row[kind] for row in rows[1:]}
     assert kinds == {planned_id: t("export-kind-planned"), reported_id: t("export-kind-reported")}
 
 

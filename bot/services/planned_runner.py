@@ -19,10 +19,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.notifications import Notifier, viewer_actor
 from bot.services.outbox import enqueue
 from bot.services.planned import load_schedule, may_be_assigned
+from database.repositories import places as places_repo
 from database.repositories import planned as planned_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from models import OutboxKind, PlannedJob, PlannedStatus, RequestStatus, Role, StatusChange, User
+from models import (
+    OutboxKind,
+    Place,
+    PlannedJob,
+    PlannedStatus,
+    RequestStatus,
+    Role,
+    StatusChange,
+    User,
+)
+from models.place_match import normalize
 from models.sla import due_at
 from models.views import RequestView
 from utils.keyboards.planned import checklist_keyboard
@@ -79,12 +90,15 @@ class PlannedRunner:
         if not may_be_assigned(assignee):
             assignee = None  # blocked or demoted meanwhile: to the admins' queue
         created = 0
+        # A job's places are text; those that name a room of the catalogue belong to it.
+        catalogued = _catalogued(await places_repo.visible(session))
         for index, place in enumerate(job.places):
             token = f"planned:{job.id}:{occurrence:%Y%m%dT%H%M}:{index}"
             request_id = await _insert_request(
                 session,
                 job=job,
                 place=place,
+                place_id=catalogued.get(normalize(place)),
                 assignee=assignee,
                 token=token,
                 due=due_at(occurrence, job.priority, self.sla_hours),
@@ -129,11 +143,25 @@ class PlannedRunner:
         )
 
 
+def _catalogued(places: Sequence[Place]) -> dict[str, int]:
+    """Room names (alone, or after their building) to their place; a name that two
+    buildings share is left out (the job's text cannot say which)."""
+    found: dict[str, int] = {}
+    shared: set[str] = set()
+    for place in places:
+        for name in {normalize(place.name), normalize(f"{place.building or ''} {place.name}")}:
+            if name in found and found[name] != place.id:
+                shared.add(name)
+            found[name] = place.id
+    return {name: place_id for name, place_id in found.items() if name not in shared}
+
+
 async def _insert_request(
     session: AsyncSession,
     *,
     job: PlannedJob,
     place: str,
+    place_id: int | None,
     assignee: User | None,
     token: str,
     due: datetime,
@@ -146,6 +174,7 @@ async def _insert_request(
             "author_id": job.created_by_id,
             "category_id": job.category_id,
             "location": place,
+            "place_id": place_id,
             "description": job.title,
             "priority": job.priority,
             "status": status,
