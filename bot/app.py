@@ -232,6 +232,10 @@ async def start_background(app: App) -> None:
     )
     scheduler = Scheduler(app.session_pool, app.catalogue, settings, on_enqueued=app.sender.wake)
     app.tasks.append(asyncio.create_task(scheduler.run(), name="scheduler"))
+    if settings.panel_port:  # the web panel (FastAPI) is imported only when it is served
+        from panel.server import start_panel
+
+        app.tasks.extend(start_panel(settings, app.session_pool, app.bot, app.catalogue))
 
 
 # ------------------------------------------------------------------------ serving

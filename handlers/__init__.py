@@ -14,6 +14,7 @@ from handlers import (
     fallback,
     my_requests,
     new_request,
+    panel,
     reports,
     triage,
     users,
@@ -30,5 +31,6 @@ def get_routers() -> list[Router]:
         categories.get_router(),
         triage.get_router(),
         reports.get_router(),
+        panel.get_router(),
         fallback.get_router(),
     ]

@@ -23,6 +23,7 @@ from models.enums import (
     RequestStatus,
     Role,
 )
+from models.panel import PanelLoginToken, PanelSession
 
 __all__ = [
     "FINAL_STATUSES",
@@ -38,6 +39,8 @@ __all__ = [
     "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
+    "PanelLoginToken",
+    "PanelSession",
     "Priority",
     "Request",
     "RequestStatus",

@@ -49,6 +49,10 @@ class QueueFilter:
     category_id: int = 0  # 0: any
     priority: Priority | None = None
     assignee: int = ANY_ASSIGNEE  # 0 any, -1 nobody, else users.id
+    # The web panel's extra filters: the place contains this text; created in [from, to).
+    location: str = ""
+    created_from: datetime | None = None
+    created_to: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,12 @@ def _filter_conditions(flt: QueueFilter, now: datetime) -> list[ColumnElement[bo
         conditions.append(Request.assignee_id.is_(None))
     elif flt.assignee != ANY_ASSIGNEE:
         conditions.append(Request.assignee_id == flt.assignee)
+    if flt.location:
+        conditions.append(Request.location.icontains(flt.location, autoescape=True))
+    if flt.created_from is not None:
+        conditions.append(Request.created_at >= flt.created_from)
+    if flt.created_to is not None:
+        conditions.append(Request.created_at < flt.created_to)
     return conditions
 
 
@@ -133,29 +143,40 @@ def _rows_query() -> Select[Any]:  # the columns of RequestRow, in order
     return cast("Select[Any]", stmt)
 
 
-async def _after(session: AsyncSession, after_id: int) -> ColumnElement[bool] | None:
-    """The keyset condition: rows older than the cursor row (newest first)."""
+async def _after(
+    session: AsyncSession, after_id: int, *, oldest_first: bool = False
+) -> ColumnElement[bool] | None:
+    """The keyset condition: rows past the cursor row (older ones, newest first)."""
     if not after_id:
         return None
     created = await session.scalar(select(Request.created_at).where(Request.id == after_id))
+    if oldest_first:
+        if created is None:
+            return Request.id > after_id
+        return tuple_(Request.created_at, Request.id) > tuple_(created, after_id)
     if created is None:
         return Request.id < after_id
     return tuple_(Request.created_at, Request.id) < tuple_(created, after_id)
 
 
 async def _page(
-    session: AsyncSession, conditions: Sequence[ColumnElement[bool]], after_id: int, limit: int
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    after_id: int,
+    limit: int,
+    *,
+    oldest_first: bool = False,
 ) -> Page:
     where = list(conditions)
-    keyset = await _after(session, after_id)
+    keyset = await _after(session, after_id, oldest_first=oldest_first)
     if keyset is not None:
         where.append(keyset)
-    stmt = (
-        _rows_query()
-        .where(*where)
-        .order_by(Request.created_at.desc(), Request.id.desc())
-        .limit(limit + 1)
+    order = (
+        (Request.created_at.asc(), Request.id.asc())
+        if oldest_first
+        else (Request.created_at.desc(), Request.id.desc())
     )
+    stmt = _rows_query().where(*where).order_by(*order).limit(limit + 1)
     rows = [RequestRow(*r) for r in (await session.execute(stmt)).all()]
     return Page(rows[:limit], len(rows) > limit)
 
@@ -167,8 +188,11 @@ async def queue_page(
     now: datetime,
     after_id: int = 0,
     limit: int = PAGE_SIZE,
+    oldest_first: bool = False,
 ) -> Page:
-    return await _page(session, _filter_conditions(flt, now), after_id, limit)
+    return await _page(
+        session, _filter_conditions(flt, now), after_id, limit, oldest_first=oldest_first
+    )
 
 
 def _capped_count(conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
@@ -277,6 +301,16 @@ async def search(
     if dialect == "postgresql":
         return await _search_page(session, condition, after_id, limit)
     return await _page(session, [condition], after_id, limit)
+
+
+async def assignee_ids(session: AsyncSession, request_ids: Sequence[int]) -> dict[int, int | None]:
+    """Who each of these requests is assigned to (for visibility checks on a list)."""
+    if not request_ids:
+        return {}
+    rows = await session.execute(
+        select(Request.id, Request.assignee_id).where(Request.id.in_(list(request_ids)))
+    )
+    return {row[0]: row[1] for row in rows.all()}
 
 
 # ------------------------------------------------------------------------------- tasks

@@ -1,0 +1,134 @@
+"""Logging in to the web panel without a password.
+
+A staff member sends /panel to the bot and gets a one-time link (valid LOGIN_TTL, single
+use, bound to them). Opening it starts a browser session (its token in an HttpOnly
+cookie) that lapses after SESSION_IDLE without a click. Only SHA-256 hashes of both
+tokens are stored. Every request re-reads the person's role and block flag: a demoted or
+blocked person is out on the next click.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from database.repositories import panel_auth as repo
+from database.repositories import users as users_repo
+from models import Role, User, utcnow
+
+log = structlog.get_logger(__name__)
+
+LOGIN_TTL = timedelta(minutes=10)
+SESSION_IDLE = timedelta(hours=12)
+# last_seen_at is written at most this often (not on every click).
+TOUCH_EVERY = timedelta(minutes=1)
+PANEL_ROLES = frozenset({Role.ADMIN, Role.EXECUTOR})
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def may_use_panel(user: User) -> bool:
+    return user.role in PANEL_ROLES and not user.is_blocked
+
+
+async def issue_login_token(
+    session: AsyncSession, *, user: User, now: datetime | None = None
+) -> str | None:
+    """A new one-time login token for `user` (None: not staff, or blocked)."""
+    if not may_use_panel(user):
+        return None
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    async with session.begin():
+        await repo.add_login_token(
+            session,
+            token_hash=token_hash(token),
+            user_id=user.id,
+            now=now,
+            expires_at=now + LOGIN_TTL,
+        )
+    log.info("panel_login_issued", user_id=user.id)
+    return token
+
+
+@dataclass(frozen=True, slots=True)
+class NewSession:
+    token: str  # goes into the cookie
+    user_id: int
+
+
+async def start_session(
+    session: AsyncSession, *, login_token: str, now: datetime | None = None
+) -> NewSession | None:
+    """Trade a login token for a session; None when it is unknown, used, expired, or its
+    person may no longer use the panel."""
+    now = now or utcnow()
+    if not login_token or len(login_token) > 128:
+        return None
+    async with session.begin():
+        user_id = await repo.redeem_login_token(
+            session, token_hash=token_hash(login_token), now=now
+        )
+        if user_id is None:
+            log.info("panel_login_refused")
+            return None
+        user = await users_repo.by_id(session, user_id)
+        if user is None or not may_use_panel(user):
+            log.info("panel_login_refused", user_id=user_id)
+            return None
+        await repo.delete_idle_sessions(session, user_id, now - SESSION_IDLE)
+        token = secrets.token_urlsafe(32)
+        await repo.add_session(
+            session,
+            token_hash=token_hash(token),
+            user_id=user_id,
+            csrf_token=secrets.token_urlsafe(32),
+            now=now,
+        )
+    log.info("panel_login", user_id=user_id)
+    return NewSession(token, user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who is behind a browser session, as the database says now."""
+
+    user: User
+    csrf_token: str
+
+
+async def current(
+    session: AsyncSession, *, session_token: str | None, now: datetime | None = None
+) -> Identity | None:
+    if not session_token or len(session_token) > 128:
+        return None
+    now = now or utcnow()
+    hashed = token_hash(session_token)
+    async with session.begin():
+        found = await repo.session_and_user(session, hashed)
+        if found is None:
+            return None
+        row, user = found
+        if row.last_seen_at + SESSION_IDLE <= now:
+            await repo.delete_session(session, hashed)
+            return None
+        if not may_use_panel(user):
+            return None
+        if now - row.last_seen_at >= TOUCH_EVERY:
+            await repo.touch_session(session, row.id, now)
+        return Identity(user, row.csrf_token)
+
+
+async def end_session(session: AsyncSession, *, session_token: str | None) -> None:
+    if not session_token or len(session_token) > 128:
+        return
+    async with session.begin():
+        await repo.delete_session(session, token_hash(session_token))
+    log.info("panel_logout")

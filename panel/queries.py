@@ -1,0 +1,192 @@
+"""Every read the panel makes, in one place: the services and repositories the bot uses.
+
+Also the one visibility rule of the panel (`may_see` / `visible_filter`): an admin sees
+every request; an executor sees the new, unassigned ones and those assigned to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services import admin_users, triage
+from bot.services import categories as categories_service
+from bot.services import stats as stats_service
+from bot.services.categories import CategoryInfo
+from bot.services.charts import ChartTexts, render_chart
+from bot.services.export import ExportFile, ExportPeriod, build_export
+from database.repositories import details as details_repo
+from database.repositories import queues as queues_repo
+from database.repositories import requests as requests_repo
+from database.repositories.details import StaffCard
+from database.repositories.queues import Page, QueueFilter, StaffRow
+from database.repositories.user_admin import UserRow
+from models import Attachment, RequestStatus, Role, User
+from models.queues import UNASSIGNED, Queue
+from utils.i18n import Translator
+
+PAGE_SIZE = 25
+STAFF_OPTIONS = 200
+
+
+# ------------------------------------------------------------------- who sees what
+def may_see(user: User, status: RequestStatus, assignee_id: int | None) -> bool:
+    """The panel's visibility rule (the same as the workflow's, see README)."""
+    if user.role is Role.ADMIN:
+        return True
+    if user.role is not Role.EXECUTOR:
+        return False
+    return assignee_id == user.id or (status is RequestStatus.NEW and assignee_id is None)
+
+
+def visible_filter(user: User, flt: QueueFilter) -> QueueFilter:
+    """`flt` narrowed to what `user` may see (an executor's filter on assignee is theirs)."""
+    if user.role is Role.ADMIN:
+        return flt
+    if flt.queue is Queue.NEW:
+        return QueueFilter(
+            Queue.NEW,
+            flt.category_id,
+            flt.priority,
+            UNASSIGNED,
+            flt.location,
+            flt.created_from,
+            flt.created_to,
+        )
+    return QueueFilter(
+        flt.queue,
+        flt.category_id,
+        flt.priority,
+        user.id,
+        flt.location,
+        flt.created_from,
+        flt.created_to,
+    )
+
+
+# ------------------------------------------------------------------------- lists
+@dataclass(frozen=True, slots=True)
+class QueueResult:
+    flt: QueueFilter  # as applied (narrowed for an executor)
+    page: Page
+    total: int
+
+
+async def queue_counts(session: AsyncSession, user: User, *, now: datetime) -> dict[Queue, int]:
+    if user.role is Role.ADMIN:
+        return await triage.panel_counts(session, now=now)
+    async with session.begin():
+        return {
+            q: await queues_repo.queue_total(session, visible_filter(user, QueueFilter(q)), now=now)
+            for q in Queue
+        }
+
+
+async def queue(
+    session: AsyncSession,
+    user: User,
+    flt: QueueFilter,
+    *,
+    now: datetime,
+    after_id: int = 0,
+    oldest_first: bool = False,
+) -> QueueResult:
+    flt = visible_filter(user, flt)
+    async with session.begin():
+        page = await queues_repo.queue_page(
+            session, flt, now=now, after_id=after_id, limit=PAGE_SIZE, oldest_first=oldest_first
+        )
+        total = await queues_repo.queue_total(session, flt, now=now)
+    return QueueResult(flt, page, total)
+
+
+async def search(session: AsyncSession, user: User, text: str, *, after_id: int = 0) -> int | Page:
+    """A #number: that number (the caller opens the request); words: a page of matches."""
+    number = queues_repo.parse_number(text)
+    if number is not None:
+        return number
+    result = await triage.search(session, text, after_id=after_id)
+    page = result.page or Page([], False)
+    if user.role is Role.ADMIN or not page.rows:
+        return page
+    async with session.begin():
+        assignees = await queues_repo.assignee_ids(session, [r.id for r in page.rows])
+    rows = [r for r in page.rows if may_see(user, r.status, assignees.get(r.id))]
+    return Page(rows, page.has_more)
+
+
+async def filter_options(session: AsyncSession) -> tuple[list[CategoryInfo], list[StaffRow]]:
+    categories = await categories_service.list_all(session)
+    async with session.begin():
+        staff, _ = await queues_repo.staff_page(session, limit=STAFF_OPTIONS)
+    return categories, staff
+
+
+# ------------------------------------------------------------------ one request
+@dataclass(frozen=True, slots=True)
+class RequestPage:
+    card: StaffCard
+    files: list[Attachment]
+
+
+async def request_page(session: AsyncSession, user: User, request_id: int) -> RequestPage | None:
+    card = await triage.staff_card(session, request_id=request_id, user=user)
+    if card is None:
+        return None
+    view = card.view
+    if not may_see(user, view.status, view.assignee.id if view.assignee else None):
+        return None
+    files = await triage.request_files(session, request_id=request_id)
+    return RequestPage(card, files)
+
+
+async def attachment(
+    session: AsyncSession, user: User, request_id: int, attachment_id: int
+) -> Attachment | None:
+    """One file of a request this user may see (a deleted comment's files are gone)."""
+    async with session.begin():
+        view = await requests_repo.get_view(session, request_id)
+        if view is None or not may_see(
+            user, view.status, view.assignee.id if view.assignee else None
+        ):
+            return None
+        files = await details_repo.files(session, request_id)
+    return next((f for f in files if f.id == attachment_id), None)
+
+
+# ------------------------------------------------------------------------ admin
+async def people(
+    session: AsyncSession, *, after_id: int = 0, query: str | None = None
+) -> tuple[list[UserRow], bool]:
+    return await admin_users.users_page(session, after_id=after_id, query=query)
+
+
+async def categories(session: AsyncSession) -> list[CategoryInfo]:
+    return await categories_service.list_all(session)
+
+
+async def stats(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> stats_service.Stats:
+    return await stats_service.collect(session, now=now, tz=tz)
+
+
+async def stats_chart(
+    session: AsyncSession, t: Translator, *, now: datetime, tz: ZoneInfo
+) -> bytes:
+    data = await stats_service.collect(session, now=now, tz=tz)
+    return await asyncio.to_thread(render_chart, data, ChartTexts.from_catalogue(t), t.language)
+
+
+async def export(
+    session: AsyncSession,
+    t: Translator,
+    *,
+    period: ExportPeriod,
+    status: RequestStatus | None,
+    now: datetime,
+    tz: ZoneInfo,
+) -> ExportFile:
+    return await build_export(session, t, period=period, status=status, now=now, tz=tz)
