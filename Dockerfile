@@ -15,7 +15,7 @@ ENV PATH="/opt/venv/bin:$PATH"
 WORKDIR /src
 # Dependencies first, so a code change does not re-download them.
 COPY pyproject.toml constraints.txt README.md ./
-RUN mkdir -p bot handlers models database utils \
+RUN mkdir -p bot handlers models database utils panel \
  && pip install -c constraints.txt . \
  && pip uninstall -y zavhoz
 COPY bot/ bot/
@@ -23,6 +23,7 @@ COPY handlers/ handlers/
 COPY models/ models/
 COPY database/ database/
 COPY utils/ utils/
+COPY panel/ panel/
 RUN pip install --no-deps -c constraints.txt .
 
 # ---- runtime
@@ -52,8 +53,8 @@ COPY alembic/ alembic/
 
 USER zavhoz:zavhoz
 
-# 8080: webhook (when WEBHOOK_URL is set); 9090: /metrics and /healthz.
-EXPOSE 8080 9090
+# 8080: webhook (when WEBHOOK_URL is set); 9090: /metrics and /healthz; 8000: the web panel.
+EXPOSE 8000 8080 9090
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9090/healthz', timeout=4)"]
