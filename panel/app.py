@@ -122,9 +122,12 @@ Session = Annotated[AsyncSession, Depends(db)]
 
 
 async def current_viewer(request: Request, session: Session) -> Viewer:
-    identity = await panel_auth.current(session, session_token=request.cookies.get(COOKIE))
+    token = request.cookies.get(COOKIE)
+    identity = await panel_auth.current(session, session_token=token)
     if identity is None:
         raise NotLoggedIn
+    if identity.touched:  # an active session keeps its cookie for another idle period
+        request.state.refresh_cookie = token
     t = context(request).catalogue.translator(identity.user.language)
     return Viewer(identity.user, identity.csrf_token, t)
 
@@ -224,16 +227,20 @@ async def login(request: Request, token: str, session: Session) -> Response:
     if started is None:
         return render(request, None, "login.html", status_code=403, refused=True)
     response = RedirectResponse("/queue", status_code=303)
+    _set_cookie(request, response, started.token)
+    return response
+
+
+def _set_cookie(request: Request, response: Response, token: str) -> None:
     response.set_cookie(
         COOKIE,
-        started.token,
+        token,
         max_age=int(panel_auth.SESSION_IDLE.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=context(request).secure_cookie,
         path="/",
     )
-    return response
 
 
 async def logout(request: Request, session: Session, viewer: StaffViewer) -> Response:
@@ -600,6 +607,9 @@ def create_panel_app(
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
         response: Response = await call_next(request)
+        refresh = getattr(request.state, "refresh_cookie", None)
+        if refresh and response.status_code < 400 and request.url.path != "/logout":
+            _set_cookie(request, response, refresh)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if response.media_type == "text/html" or "text/html" in response.headers.get(

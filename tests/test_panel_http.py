@@ -169,6 +169,27 @@ async def test_a_demoted_or_blocked_person_is_out_on_the_next_click(
     assert (await client.get("/queue")).status_code == 401
 
 
+async def test_a_session_lapses_after_12_idle_hours_and_clicks_extend_it(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await log_in(harness, client, ADMIN)
+
+    async def idle_for(delta: timedelta) -> None:
+        async with harness.session_pool() as session, session.begin():
+            await session.execute(update(PanelSession).values(last_seen_at=utcnow() - delta))
+
+    await idle_for(timedelta(hours=11))
+    active = await client.get("/queue")
+    assert active.status_code == 200
+    assert "max-age=43200" in active.headers["set-cookie"].lower()  # another 12 h
+    assert "set-cookie" not in (await client.get("/queue")).headers  # touched a moment ago
+
+    await idle_for(timedelta(hours=12, minutes=1))
+    assert (await client.get("/queue")).status_code == 401
+    assert await count(harness.session_pool, PanelSession) == 0
+
+
 async def test_logout_ends_the_session(harness: Harness, client: httpx.AsyncClient) -> None:
     await add_person(harness.session_pool, ADMIN, Role.ADMIN)
     csrf = await log_in(harness, client, ADMIN)

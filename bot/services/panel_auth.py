@@ -102,6 +102,7 @@ class Identity:
 
     user: User
     csrf_token: str
+    touched: bool = False  # last_seen_at moved on: the cookie's lifetime may follow
 
 
 async def current(
@@ -121,9 +122,10 @@ async def current(
             return None
         if not may_use_panel(user):
             return None
-        if now - row.last_seen_at >= TOUCH_EVERY:
+        touched = now - row.last_seen_at >= TOUCH_EVERY
+        if touched:
             await repo.touch_session(session, row.id, now)
-        return Identity(user, row.csrf_token)
+        return Identity(user, row.csrf_token, touched)
 
 
 async def end_session(session: AsyncSession, *, session_token: str | None) -> None:
