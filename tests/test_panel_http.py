@@ -29,6 +29,7 @@ from models import (
     utcnow,
 )
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
+from tests.fake_bot_api import FakeBotAPI
 from tests.panel_support import client, csrf_of, log_in, login_link
 from tests.recording_session import BOT_TOKEN
 from tests.staff import (
@@ -375,6 +376,38 @@ async def test_user_text_is_escaped_and_files_come_through_the_panel(
     assert image.headers["content-type"] == "image/jpeg"
     assert image.content == b"fake-file-content"  # what the Bot API download returned
     assert (await client.get(f"/requests/{rid}/files/{photo.id + 1}")).status_code == 404
+
+
+async def test_a_photo_is_fetched_from_the_bot_api_once_then_cached(harness: Harness) -> None:
+    from bot.app import build_bot
+    from panel.app import create_panel_app
+
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    await add_person(pool, ADMIN, Role.ADMIN)
+    rid = await add_request(pool, author)
+    async with pool() as session, session.begin():
+        photo = Attachment(
+            request_id=rid,
+            kind=AttachmentKind.PHOTO,
+            file_id="real-photo-id",
+            file_unique_id="real-photo",
+        )
+        session.add(photo)
+    async with FakeBotAPI(BOT_TOKEN) as api:
+        api.add_file("real-photo-id", b"\xff\xd8 jpeg bytes", "photos/file_7.jpg")
+        bot = build_bot(harness.settings.model_copy(update={"telegram_api_url": api.url}))
+        app = create_panel_app(harness.settings, pool, bot, harness.catalogue)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://panel.test") as http:
+            await log_in(harness, http, ADMIN)
+            page = (await http.get(f"/requests/{rid}")).text
+            for _ in range(2):
+                image = await http.get(f"/requests/{rid}/files/{photo.id}")
+                assert image.content == b"\xff\xd8 jpeg bytes"
+        await bot.session.close()
+        assert api.downloads == ["photos/file_7.jpg"]  # the second time from the cache
+    assert api.url not in page and "photos/file_7.jpg" not in page
 
 
 async def test_search_by_number_opens_the_request(
