@@ -276,7 +276,8 @@ async def measure_panel(bench: Bench, engine: AsyncEngine, *, requests: int) -> 
         ).scalar_one()
     async with bench.pool() as session:
         admin = await users_repo.by_id(session, int(admin_id))
-        assert admin is not None
+    assert admin is not None
+    async with bench.pool() as session:
         token = await panel_auth.issue_login_token(session, user=admin)
         assert token is not None
         started = await panel_auth.start_session(session, login_token=token)

@@ -296,34 +296,33 @@ async def queue_page(request: Request, session: Session, viewer: StaffViewer) ->
     search_text = _text(request.query_params.get("q"), SEARCH_MAX)
     flt, echo = _queue_filter(request, ctx.tz)
     after_id = max(0, _int(request.query_params.get("after")))
-    counts = await queries.queue_counts(session, viewer.user, now=now)
-    categories, staff = await queries.filter_options(session)
+    screen = await queries.queue_screen(
+        session,
+        viewer.user,
+        flt,
+        now=now,
+        after_id=after_id,
+        oldest_first=echo["sort"] == "old",
+        with_rows=not search_text,
+    )
     values: dict[str, Any] = {
         "queues": list(Queue),
-        "counts": {q: _count_label(n) for q, n in counts.items()},
-        "categories": categories,
-        "staff": staff,
+        "counts": {q: _count_label(n) for q, n in screen.counts.items()},
+        "categories": screen.categories,
+        "staff": screen.staff,
         "priorities": list(Priority),
         "echo": echo,
         "q": search_text,
         "now": now,
     }
-    if search_text:
+    if screen.page is None:
         found = await queries.search(session, viewer.user, search_text, after_id=after_id)
         if isinstance(found, int):
             return RedirectResponse(f"/requests/{found}", status_code=303)
         page, total = found, None
-        next_query = {"q": search_text, "after": page.last_id}
+        next_query: dict[str, Any] = {"q": search_text, "after": page.last_id}
     else:
-        result = await queries.queue(
-            session,
-            viewer.user,
-            flt,
-            now=now,
-            after_id=after_id,
-            oldest_first=echo["sort"] == "old",
-        )
-        page, total = result.page, _count_label(result.total)
+        page, total = screen.page, _count_label(screen.total)
         next_query = {**{k: v for k, v in echo.items() if v}, "after": page.last_id}
     values.update(
         rows=page.rows,

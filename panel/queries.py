@@ -19,13 +19,14 @@ from bot.services import stats as stats_service
 from bot.services.categories import CategoryInfo
 from bot.services.charts import ChartTexts, render_chart
 from bot.services.export import ExportFile, ExportPeriod, build_export
+from database.repositories import categories as categories_repo
 from database.repositories import details as details_repo
 from database.repositories import queues as queues_repo
 from database.repositories import requests as requests_repo
 from database.repositories.details import StaffCard
 from database.repositories.queues import Page, QueueFilter, StaffRow
 from database.repositories.user_admin import UserRow
-from models import Attachment, RequestStatus, Role, User
+from models import Attachment, Category, RequestStatus, Role, User
 from models.queues import UNASSIGNED, Queue
 from utils.i18n import Translator
 
@@ -70,23 +71,32 @@ def visible_filter(user: User, flt: QueueFilter) -> QueueFilter:
 
 # ------------------------------------------------------------------------- lists
 @dataclass(frozen=True, slots=True)
-class QueueResult:
+class QueueScreen:
+    """Everything the queue page shows, read in one transaction."""
+
+    counts: dict[Queue, int]
+    categories: list[Category]
+    staff: list[StaffRow]
     flt: QueueFilter  # as applied (narrowed for an executor)
-    page: Page
-    total: int
+    page: Page | None = None  # None: only the frame (a search fills the rows)
+    total: int = 0
+
+
+async def _counts(session: AsyncSession, user: User, now: datetime) -> dict[Queue, int]:
+    if user.role is Role.ADMIN:
+        return await queues_repo.queue_counts(session, now=now)
+    return {
+        q: await queues_repo.queue_total(session, visible_filter(user, QueueFilter(q)), now=now)
+        for q in Queue
+    }
 
 
 async def queue_counts(session: AsyncSession, user: User, *, now: datetime) -> dict[Queue, int]:
-    if user.role is Role.ADMIN:
-        return await triage.panel_counts(session, now=now)
     async with session.begin():
-        return {
-            q: await queues_repo.queue_total(session, visible_filter(user, QueueFilter(q)), now=now)
-            for q in Queue
-        }
+        return await _counts(session, user, now)
 
 
-async def queue(
+async def queue_screen(
     session: AsyncSession,
     user: User,
     flt: QueueFilter,
@@ -94,14 +104,21 @@ async def queue(
     now: datetime,
     after_id: int = 0,
     oldest_first: bool = False,
-) -> QueueResult:
+    with_rows: bool = True,
+) -> QueueScreen:
+    """The counts of every queue, the filters' choices and (`with_rows`) a keyset page."""
     flt = visible_filter(user, flt)
     async with session.begin():
+        counts = await _counts(session, user, now)
+        categories = list(await categories_repo.all_categories(session))
+        staff, _ = await queues_repo.staff_page(session, limit=STAFF_OPTIONS)
+        if not with_rows:
+            return QueueScreen(counts, categories, staff, flt)
         page = await queues_repo.queue_page(
             session, flt, now=now, after_id=after_id, limit=PAGE_SIZE, oldest_first=oldest_first
         )
         total = await queues_repo.queue_total(session, flt, now=now)
-    return QueueResult(flt, page, total)
+    return QueueScreen(counts, categories, staff, flt, page, total)
 
 
 async def search(session: AsyncSession, user: User, text: str, *, after_id: int = 0) -> int | Page:
@@ -119,9 +136,10 @@ async def search(session: AsyncSession, user: User, text: str, *, after_id: int 
     return Page(rows, page.has_more)
 
 
-async def filter_options(session: AsyncSession) -> tuple[list[CategoryInfo], list[StaffRow]]:
-    categories = await categories_service.list_all(session)
+async def filter_options(session: AsyncSession) -> tuple[list[Category], list[StaffRow]]:
+    """The queue filters' choices: every category (no request counts) and the staff."""
     async with session.begin():
+        categories = list(await categories_repo.all_categories(session))
         staff, _ = await queues_repo.staff_page(session, limit=STAFF_OPTIONS)
     return categories, staff
 
