@@ -42,7 +42,7 @@ from tests.staff import (
     outbox_rows,
     request_state,
 )
-from tests.updates import message
+from tests.updates import Person, message
 
 __all__ = ["client"]  # the fixture
 
@@ -200,6 +200,19 @@ async def test_logout_ends_the_session(harness: Harness, client: httpx.AsyncClie
     assert response.status_code == 303 and response.headers["location"] == "/login"
     assert await count(harness.session_pool, PanelSession) == 0
     assert (await client.get("/queue")).status_code == 401
+
+
+async def test_pages_speak_the_persons_language(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    english_admin = Person(id=900_021, first_name="Peter", language_code="en")
+    await add_person(harness.session_pool, english_admin, Role.ADMIN)
+    await log_in(harness, client, english_admin)
+
+    for path, key in (("/queue", "web-queue-done"), ("/people", "web-col-open-tasks")):
+        page = (await client.get(path)).text
+        assert harness.catalogue.get("en", key) in page
+        assert '<html lang="en">' in page
 
 
 # ------------------------------------------------------------------------ roles
