@@ -7,7 +7,7 @@ every request; an executor sees the new, unassigned ones and those assigned to t
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from database.repositories.details import StaffCard
 from database.repositories.queues import Page, QueueFilter, StaffRow
 from database.repositories.user_admin import UserRow
 from models import Attachment, Category, RequestStatus, Role, User
-from models.queues import UNASSIGNED, Queue
+from models.queues import Queue
 from utils.i18n import Translator
 
 PAGE_SIZE = 25
@@ -45,28 +45,10 @@ def may_see(user: User, status: RequestStatus, assignee_id: int | None) -> bool:
 
 
 def visible_filter(user: User, flt: QueueFilter) -> QueueFilter:
-    """`flt` narrowed to what `user` may see (an executor's filter on assignee is theirs)."""
+    """`flt` narrowed to what `user` may see: the same rule as `may_see`, in SQL."""
     if user.role is Role.ADMIN:
         return flt
-    if flt.queue is Queue.NEW:
-        return QueueFilter(
-            Queue.NEW,
-            flt.category_id,
-            flt.priority,
-            UNASSIGNED,
-            flt.location,
-            flt.created_from,
-            flt.created_to,
-        )
-    return QueueFilter(
-        flt.queue,
-        flt.category_id,
-        flt.priority,
-        user.id,
-        flt.location,
-        flt.created_from,
-        flt.created_to,
-    )
+    return replace(flt, visible_to=user.id)
 
 
 # ------------------------------------------------------------------------- lists

@@ -253,7 +253,13 @@ async def test_an_executor_sees_new_requests_and_their_own(
     await log_in(harness, client, EXECUTOR)
 
     everything = (await client.get("/queue?queue=all")).text
-    assert f"#{mine}<" in everything and f"#{other}<" not in everything
+    assert f"#{mine}<" in everything and f"#{new}<" in everything
+    assert f"#{other}<" not in everything
+    in_progress = (await client.get("/queue?queue=work")).text
+    assert f"#{mine}<" in in_progress and f"#{other}<" not in in_progress
+    # Asking for somebody else's requests does not widen the view.
+    asked = (await client.get(f"/queue?queue=work&assignee={admin.id}")).text
+    assert f"#{other}<" not in asked
     assert f"#{new}<" in (await client.get("/queue?queue=new")).text
     assert (await client.get(f"/requests/{other}")).status_code == 404
     assert (await client.get(f"/requests/{mine}")).status_code == 200

@@ -53,6 +53,8 @@ class QueueFilter:
     location: str = ""
     created_from: datetime | None = None
     created_to: datetime | None = None
+    # An executor's view (users.id; 0: no limit): their own requests and the new, unassigned.
+    visible_to: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,13 @@ def _filter_conditions(flt: QueueFilter, now: datetime) -> list[ColumnElement[bo
         conditions.append(Request.created_at >= flt.created_from)
     if flt.created_to is not None:
         conditions.append(Request.created_at < flt.created_to)
+    if flt.visible_to:
+        conditions.append(
+            or_(
+                Request.assignee_id == flt.visible_to,
+                and_(Request.status == RequestStatus.NEW, Request.assignee_id.is_(None)),
+            )
+        )
     return conditions
 
 
