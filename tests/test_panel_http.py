@@ -342,6 +342,52 @@ async def test_hold_needs_a_reason_as_in_the_bot(
     assert "Ждём &lt;детали&gt;" in harness.pop(SendMessage).text
 
 
+async def test_an_executor_takes_then_finishes_with_a_report(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    rid = await add_request(pool, author)
+    csrf = await log_in(harness, client, EXECUTOR)
+
+    took = await client.post(f"/requests/{rid}/action", data={"csrf": csrf, "action": "take"})
+    assert took.headers["location"].endswith("result=done")
+    done = await client.post(
+        f"/requests/{rid}/action",
+        data={"csrf": csrf, "action": "finish", "text": "Заменил прокладку"},
+    )
+
+    assert done.headers["location"].endswith("result=done")
+    assert await request_state(pool, rid) == (RequestStatus.DONE, executor.id)
+    assert [h[1] for h in await history(pool, rid)] == [
+        RequestStatus.IN_PROGRESS,
+        RequestStatus.DONE,
+    ]
+    await harness.deliver_outbox()
+    to_author = [m for m in harness.pop_all() if isinstance(m, SendMessage)]
+    assert all(m.chat_id == TEACHER.id for m in to_author)
+    report = ru(harness, "notify-result-comment", text="Заменил прокладку")
+    assert any(report in m.text for m in to_author)
+    page = (await client.get(f"/requests/{rid}")).text
+    assert "Заменил прокладку" in page
+
+
+async def test_an_admin_blocks_a_person_who_then_cannot_log_in(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    executor = await add_person(harness.session_pool, EXECUTOR, Role.EXECUTOR)
+    csrf = await log_in(harness, client, ADMIN)
+    link = await login_link(harness, EXECUTOR)
+
+    blocked = await client.post(f"/people/{executor.id}/block", data={"csrf": csrf, "blocked": "1"})
+
+    assert blocked.headers["location"] == "/people?result=done"
+    client.cookies.clear()
+    assert (await client.get(urlsplit(link).path)).status_code == 403
+
+
 async def test_comment_reaches_the_author_and_a_note_does_not(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
