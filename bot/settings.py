@@ -95,6 +95,7 @@ class Settings(BaseSettings):
     panel_host: str = "127.0.0.1"
     panel_port: int = Field(default=8000, ge=0, le=65535)
     panel_url: str = "http://127.0.0.1:8000"
+    panel_telegram_login: bool = False
 
     @field_validator("bot_token")
     @classmethod

@@ -12,7 +12,7 @@ from bot.services import panel_auth
 from bot.settings import Settings
 from models import User
 from utils.i18n import Translator
-from utils.keyboards.panel import login_url, panel_login_keyboard
+from utils.keyboards.panel import login_url, panel_login_keyboard, telegram_auth_url
 
 
 async def panel_link(
@@ -23,9 +23,14 @@ async def panel_link(
         await message.answer(t("not-allowed"))
         return
     minutes = int(panel_auth.LOGIN_TTL.total_seconds() // 60)
+    telegram_login = settings.panel_telegram_login and settings.panel_url.startswith("https://")
     await message.answer(
         t("panel-login-text", minutes=minutes),
-        reply_markup=panel_login_keyboard(t, login_url(settings.panel_url, token)),
+        reply_markup=panel_login_keyboard(
+            t,
+            login_url(settings.panel_url, token),
+            telegram_login_url=telegram_auth_url(settings.panel_url) if telegram_login else None,
+        ),
     )
 
 

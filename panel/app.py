@@ -243,6 +243,21 @@ def _set_cookie(request: Request, response: Response, token: str) -> None:
     )
 
 
+async def telegram_login(request: Request, session: Session) -> Response:
+    """Telegram Login's redirect (LoginUrl button): signed fields in the query string."""
+    ctx = context(request)
+    params = {k: v for k, v in request.query_params.items() if len(v) <= 512}
+    telegram_id = panel_auth.telegram_login_id(params, ctx.settings.bot_token.get_secret_value())
+    started = None
+    if telegram_id is not None:
+        started = await panel_auth.start_telegram_session(session, telegram_id=telegram_id)
+    if started is None:
+        return render(request, None, "login.html", status_code=403, refused=True)
+    response = RedirectResponse("/queue", status_code=303)
+    _set_cookie(request, response, started.token)
+    return response
+
+
 async def logout(request: Request, session: Session, viewer: StaffViewer) -> Response:
     await checked_form(request, viewer)
     await panel_auth.end_session(session, session_token=request.cookies.get(COOKIE))
@@ -627,6 +642,7 @@ def create_panel_app(
         ("/", lambda: RedirectResponse("/queue", status_code=303), get),
         ("/login", login_page, get),
         ("/login/{token}", login, get),
+        ("/auth/telegram", telegram_login, get),
         ("/logout", logout, post),
         ("/queue", queue_page, get),
         ("/api/counts", api_counts, get),

@@ -8,6 +8,7 @@ Bot session after the outbox sender ran.
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -151,6 +152,53 @@ async def test_https_panel_sets_a_secure_cookie(harness: Harness) -> None:
         response = await http.get(path)
     assert response.status_code == 303
     assert "secure" in response.headers["set-cookie"].lower()
+
+
+def telegram_signed(telegram_id: int, auth_date: int) -> dict[str, str]:
+    """What Telegram Login appends to the redirect, signed as Telegram signs it."""
+    fields = {"id": str(telegram_id), "first_name": "Анна", "auth_date": str(auth_date)}
+    check = "\n".join(f"{k}={fields[k]}" for k in sorted(fields))
+    key = hashlib.sha256(BOT_TOKEN.encode()).digest()
+    return {**fields, "hash": hmac.new(key, check.encode(), hashlib.sha256).hexdigest()}
+
+
+async def test_telegram_login_checks_the_signature_age_and_role(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await add_person(harness.session_pool, TEACHER)
+    now = int(utcnow().timestamp())
+
+    forged = {**telegram_signed(ADMIN.id, now), "id": str(TEACHER.id)}
+    stale = telegram_signed(ADMIN.id, now - 6 * 60)
+    requester = telegram_signed(TEACHER.id, now)
+    for params in (forged, stale, requester, {}):
+        response = await client.get("/auth/telegram", params=params)
+        assert response.status_code == 403, params
+        assert "set-cookie" not in response.headers
+    assert await count(harness.session_pool, PanelSession) == 0
+
+    good = await client.get("/auth/telegram", params=telegram_signed(ADMIN.id, now))
+    assert good.status_code == 303 and good.headers["location"] == "/queue"
+    assert (await client.get("/queue")).status_code == 200
+
+
+async def test_https_panel_offers_telegram_login_when_enabled(harness: Harness) -> None:
+    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    harness.settings = harness.settings.model_copy(
+        update={"panel_url": "https://panel.example.org", "panel_telegram_login": True}
+    )
+    harness.restart()
+
+    await harness.feed(message(ADMIN, "/panel"))
+
+    markup = harness.pop(SendMessage).reply_markup
+    assert isinstance(markup, InlineKeyboardMarkup)
+    [[link], [telegram]] = markup.inline_keyboard
+    assert link.url is not None and link.url.startswith("https://panel.example.org/login/")
+    assert telegram.text == ru(harness, "panel-login-telegram")
+    assert telegram.login_url is not None
+    assert telegram.login_url.url == "https://panel.example.org/auth/telegram"
 
 
 async def test_a_demoted_or_blocked_person_is_out_on_the_next_click(

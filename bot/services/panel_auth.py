@@ -10,9 +10,11 @@ blocked person is out on the next click.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -83,17 +85,65 @@ async def start_session(
         if user is None or not may_use_panel(user):
             log.info("panel_login_refused", user_id=user_id)
             return None
-        await repo.delete_idle_sessions(session, user_id, now - SESSION_IDLE)
-        token = secrets.token_urlsafe(32)
-        await repo.add_session(
-            session,
-            token_hash=token_hash(token),
-            user_id=user_id,
-            csrf_token=secrets.token_urlsafe(32),
-            now=now,
-        )
+        token = await _open_session(session, user_id, now)
     log.info("panel_login", user_id=user_id)
     return NewSession(token, user_id)
+
+
+async def _open_session(session: AsyncSession, user_id: int, now: datetime) -> str:
+    await repo.delete_idle_sessions(session, user_id, now - SESSION_IDLE)
+    token = secrets.token_urlsafe(32)
+    await repo.add_session(
+        session,
+        token_hash=token_hash(token),
+        user_id=user_id,
+        csrf_token=secrets.token_urlsafe(32),
+        now=now,
+    )
+    return token
+
+
+# ------------------------------------------------------------------- Telegram Login
+TELEGRAM_AUTH_MAX_AGE = timedelta(minutes=5)
+
+
+def telegram_login_id(
+    params: Mapping[str, str], bot_token: str, now: datetime | None = None
+) -> int | None:
+    """The Telegram user id of a Telegram Login redirect (LoginUrl button or widget), or
+    None when its hash is wrong (HMAC-SHA256 keyed by SHA-256 of the bot token, compared
+    in constant time) or its auth_date is older than TELEGRAM_AUTH_MAX_AGE."""
+    now = now or utcnow()
+    sent = params.get("hash", "")
+    fields = {k: v for k, v in params.items() if k != "hash"}
+    check = "\n".join(f"{k}={fields[k]}" for k in sorted(fields))
+    key = hashlib.sha256(bot_token.encode()).digest()
+    expected = hmac.new(key, check.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, sent.lower()):
+        return None
+    try:
+        auth_date = datetime.fromtimestamp(int(fields.get("auth_date", "")), tz=UTC)
+        telegram_id = int(fields.get("id", ""))
+    except (ValueError, OverflowError, OSError):
+        return None
+    if not timedelta(0) <= now - auth_date <= TELEGRAM_AUTH_MAX_AGE + timedelta(seconds=30):
+        return None
+    return telegram_id
+
+
+async def start_telegram_session(
+    session: AsyncSession, *, telegram_id: int, now: datetime | None = None
+) -> NewSession | None:
+    """A session for a checked Telegram Login (the person must already be staff)."""
+    now = now or utcnow()
+    async with session.begin():
+        user = await users_repo.by_telegram_id(session, telegram_id)
+        if user is None or not may_use_panel(user):
+            log.info("panel_login_refused")
+            return None
+        token = await _open_session(session, user.id, now)
+    log.info("panel_login", user_id=user.id, via="telegram")
+    return NewSession(token, user.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 panel-login-text =
     Web panel login: the button below opens it in a browser.
     The link works once and for { $minutes } min. Do not forward it to anyone.
+panel-login-telegram = 🔐 Log in with Telegram
 panel-login-button = 🖥 Open the panel
 
 web-title = ZAVhoz — panel

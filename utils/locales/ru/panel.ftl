@@ -3,6 +3,7 @@
 panel-login-text =
     Вход в веб-панель: кнопка ниже откроет её в браузере.
     Ссылка одноразовая и действует { $minutes } мин. Никому её не пересылайте.
+panel-login-telegram = 🔐 Войти через Telegram
 panel-login-button = 🖥 Открыть панель
 
 web-title = ЗавХоз — панель
