@@ -170,9 +170,10 @@ def _text(value: Any, limit: int) -> str:
 
 def _date(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value and len(value) <= 10 else None
     except ValueError:
         return None
+    return day if day is not None and 1900 <= day.year <= 9000 else None
 
 
 def _result(request: Request) -> str | None:

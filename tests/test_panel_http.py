@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -549,8 +550,51 @@ async def test_queue_filters_by_place_and_bad_input_is_ignored(
 
     gym = (await client.get("/queue?queue=new&place=спорт")).text
     assert "Мяч" in gym and "Парта" not in gym
-    junk = await client.get("/queue?queue=zzz&category=x&priority=%00&since=2026-13-45&after=-5")
+    junk = await client.get(
+        "/queue?queue=zzz&category=x&priority=%00&since=2026-13-45&until=9999-12-31&after=-5"
+    )
     assert junk.status_code == 200 and "Мяч" in junk.text and "Парта" in junk.text
+
+
+async def test_queue_filters_by_period_and_sorts_oldest_first(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    author = await add_person(harness.session_pool, TEACHER)
+    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    old = await add_request(harness.session_pool, author, description="Январская")
+    fresh = await add_request(
+        harness.session_pool, author, description="Сегодняшняя", created_at=utcnow()
+    )
+    await log_in(harness, client, ADMIN)
+    today = utcnow().astimezone(harness.settings.tz).date().isoformat()
+
+    recent = (await client.get(f"/queue?queue=all&since={today}")).text
+    assert "Сегодняшняя" in recent and "Январская" not in recent
+    january = (await client.get("/queue?queue=all&since=2026-01-01&until=2026-01-31")).text
+    assert "Январская" in january and "Сегодняшняя" not in january
+    oldest = (await client.get("/queue?queue=all&sort=old")).text
+    assert oldest.index(f"#{old}<") < oldest.index(f"#{fresh}<")
+    newest = (await client.get("/queue?queue=all")).text
+    assert newest.index(f"#{fresh}<") < newest.index(f"#{old}<")
+
+
+async def test_keyset_pages_show_every_request_once_in_either_order(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    author = await add_person(harness.session_pool, TEACHER)
+    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    ids = [await add_request(harness.session_pool, author) for _ in range(30)]
+    await log_in(harness, client, ADMIN)
+
+    for sort, expected in (("new", ids[::-1]), ("old", ids)):
+        seen: list[int] = []
+        path: str | None = f"/queue?queue=all&sort={sort}"
+        while path is not None:
+            page = (await client.get(path)).text
+            seen += [int(n) for n in re.findall(r'<td><a href="/requests/(\d+)">', page)]
+            found = re.search(r'href="(/queue\?[^"]*)" rel="next"', page)
+            path = found.group(1).replace("&amp;", "&") if found else None
+        assert seen == expected, sort
 
 
 async def test_an_admin_changes_a_role_as_in_the_bot(
