@@ -10,7 +10,7 @@ from utils.i18n import Catalogue
 
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.USER: ("start", "new", "my", "help", "cancel", "language"),
-    Role.EXECUTOR: ("start", "new", "my", "tasks", "help", "cancel", "language"),
+    Role.EXECUTOR: ("start", "new", "my", "tasks", "panel", "help", "cancel", "language"),
     Role.ADMIN: (
         "start",
         "new",
@@ -21,6 +21,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
         "categories",
         "stats",
         "export",
+        "panel",
         "help",
         "cancel",
         "language",

@@ -611,6 +611,7 @@ async def test_an_admin_changes_a_role_as_in_the_bot(
     assert response.headers["location"] == "/people?result=done"
     commands = harness.pop(SetMyCommands)
     assert commands.scope.chat_id == TEACHER.id  # type: ignore[union-attr]
+    assert "panel" in [c.command for c in commands.commands]  # staff get /panel in the menu
     await harness.deliver_outbox()
     told = harness.pop(SendMessage)
     assert told.chat_id == TEACHER.id

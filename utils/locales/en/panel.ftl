@@ -1,5 +1,7 @@
 ## The web panel (panel/): the bot's /panel answer and the pages.
 
+cmd-panel = Web panel (a login link)
+
 panel-login-text =
     Web panel login: the button below opens it in a browser.
     The link works once and for { $minutes } min. Do not forward it to anyone.

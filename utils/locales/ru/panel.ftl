@@ -1,5 +1,7 @@
 ## The web panel (panel/): the bot's /panel answer and the pages.
 
+cmd-panel = Веб-панель (ссылка для входа)
+
 panel-login-text =
     Вход в веб-панель: кнопка ниже откроет её в браузере.
     Ссылка одноразовая и действует { $minutes } мин. Никому её не пересылайте.
