@@ -56,7 +56,8 @@ USER zavhoz:zavhoz
 # 8080: webhook (when WEBHOOK_URL is set); 9090: /metrics and /healthz; 8000: the web panel.
 EXPOSE 8000 8080 9090
 
+# Sends METRICS_TOKEN (from the environment or /run/secrets/metrics_token) when it is set.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9090/healthz', timeout=4)"]
+    CMD ["python", "-c", "import os, pathlib, urllib.request as u; f = pathlib.Path('/run/secrets/metrics_token'); t = os.environ.get('METRICS_TOKEN') or (f.read_text().strip() if f.is_file() else ''); u.urlopen(u.Request('http://127.0.0.1:9090/healthz', headers={'Authorization': 'Bearer ' + t} if t else {}), timeout=4)"]
 
 CMD ["python", "-m", "bot"]

@@ -1,6 +1,7 @@
 # ZAVhoz developer commands. `make help` lists them.
 #
 #   make run    start the bot (SQLite by default; only BOT_TOKEN is needed, in .env or the env)
+#   make demo   fill the empty database with a demo school
 #   make test   lint, type-check and run the test suite (needs PostgreSQL and Redis)
 
 SHELL := /bin/bash
@@ -17,7 +18,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check -q
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: help venv run test lint format migrate bench bench-data clean lock check-python
+.PHONY: help venv run demo setup-link test lint format migrate bench bench-ab bench-data clean lock check-python
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -44,17 +45,27 @@ run: venv ## Start the bot (polling; reads .env)
 	@mkdir -p data
 	$(BIN)/python -m bot
 
-test: venv ## ruff, mypy, then pytest against PostgreSQL and Redis
+demo: venv ## Fill the (empty) database with a demo school: 50 requests, 3 executors
+	@mkdir -p data
+	$(BIN)/python -m bot demo
+
+setup-link: venv ## Print a fresh one-time link that makes its opener admin
+	@mkdir -p data
+	$(BIN)/python -m bot setup-link
+
+test: venv ## ruff, mypy, import contracts, then pytest against PostgreSQL and Redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python tests/check_services.py
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: venv ## ruff check, ruff format --check, mypy
+lint: venv ## ruff check, ruff format --check, mypy, lint-imports (the import contracts)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: venv ## Reformat and apply safe lint fixes
 	$(BIN)/ruff format .
@@ -66,6 +77,9 @@ migrate: venv ## Apply database migrations (alembic upgrade head) to DATABASE_UR
 
 bench: venv ## Run the benchmark (bench/run.py)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-ab: venv ## CPU per update of BASE (default main) vs the working tree, side by side
+	$(BIN)/python -m bench.ab --base $(or $(BASE),main) $(BENCH_ARGS)
 
 bench-data: venv ## Seed 1M requests (once), time queues, search, export (bench/data.py)
 	$(BIN)/python -m bench.data $(BENCH_ARGS)
@@ -80,5 +94,5 @@ lock: check-python ## Regenerate constraints.txt from a fresh virtualenv
 	echo "constraints.txt updated ($$(wc -l < constraints.txt) pins); run make venv to apply"
 
 clean: ## Remove caches and build leftovers (keeps .venv and data/)
-	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .import_linter_cache build dist *.egg-info
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

@@ -48,13 +48,13 @@ from bench.instrument import peak_rss_mb
 from bench.report import Report, summary_ms
 from bot.services import requests as requests_service
 from bot.services import triage
-from bot.services.export import ExportPeriod, build_export
+from bot.services.export import build_export
 from database import migrate
 from database.engine import create_engine, create_session_pool
 from database.repositories import users as users_repo
-from database.repositories.queues import QueueFilter
 from models import Priority, utcnow
-from models.queues import UNASSIGNED, Queue
+from models.queues import UNASSIGNED, Queue, QueueFilter
+from models.reports import ExportPeriod
 from utils.i18n import Catalogue
 
 RESULTS = Path(__file__).parent / "results" / "data.json"
@@ -248,7 +248,7 @@ async def measure_my_requests(bench: Bench, engine: AsyncEngine) -> dict[str, An
         "my requests (first page)", lambda s: requests_service.list_my_requests(s, user)
     )
     first = await bench.once(lambda s: requests_service.list_my_requests(s, user))
-    assert isinstance(first, requests_service.Page)
+    assert isinstance(first, requests_service.MyRequestsPage)
     if first.has_older:
         cursor = first.items[-1].id
         await bench.measure(
@@ -266,7 +266,8 @@ async def measure_panel(bench: Bench, engine: AsyncEngine, *, requests: int) -> 
 
     from bot.services import panel_auth
     from bot.settings import Settings
-    from panel.app import COOKIE, create_panel_app
+    from panel.app import create_panel_app
+    from panel.web import COOKIE
 
     async with engine.connect() as conn:  # the first admin of the seed (set-up)
         admin_id = (

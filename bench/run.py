@@ -245,6 +245,8 @@ async def bench(args: argparse.Namespace) -> Report:
     counters = Counters()
     app = await create_app(settings)
     session = InProcessSession(counters)
+    for middleware in app.bot.session.middleware:  # the production Bot's (Telegram's limits)
+        session.middleware(middleware)
     session.middleware(TelegramErrorCounter(app.metrics))
     app.bot.session = session
     count_sql(app.engine, counters)

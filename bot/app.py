@@ -18,17 +18,13 @@ import asyncio
 import contextlib
 import gc
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sentry_sdk
 import structlog
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
 from aiohttp import web
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
@@ -38,6 +34,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.client import build_bot as build_bot  # re-exported: tests build the Bot here
 from bot.commands import set_default_commands, set_user_commands
 from bot.dispatcher import build_dispatcher
 from bot.http import HealthCheck, build_http_app, start_http_server
@@ -47,6 +44,7 @@ from bot.middlewares.log_context import LogContextMiddleware
 from bot.scheduler import Scheduler
 from bot.sender import OutboxSender, wake_on_commit
 from bot.sentry import init_sentry
+from bot.services.admin_ids import Revoked, sync_admin_ids
 from bot.settings import Settings
 from bot.webhook import WebhookHandler, build_webhook_app, finish_tasks
 from database import migrate
@@ -60,17 +58,6 @@ log = structlog.get_logger(__name__)
 #: Seconds the outbox sender always gets to finish its current message on shutdown,
 #: even when the updates in flight used up SHUTDOWN_TIMEOUT.
 SENDER_MIN_GRACE = 2.0
-
-
-def build_bot(settings: Settings) -> Bot:
-    session = None
-    if settings.telegram_api_url:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(
-        token=settings.bot_token.get_secret_value(),
-        session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
 
 
 def build_redis(settings: Settings) -> Redis | None:
@@ -186,7 +173,8 @@ async def create_app(settings: Settings, metrics: Metrics | None = None) -> App:
     dispatcher = build_dispatcher(
         settings, session_pool=session_pool, catalogue=catalogue, redis=redis, metrics=metrics
     )
-    sender = OutboxSender.from_settings(bot, session_pool, settings)
+    # With Redis, Telegram's limits are shared by every process (replicas).
+    sender = OutboxSender.from_settings(bot, session_pool, settings, redis=redis)
     wake_on_commit(session_pool, sender)
     return App(settings, engine, session_pool, redis, bot, dispatcher, catalogue, sender, metrics)
 
@@ -203,12 +191,20 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-async def setup_commands(app: App) -> None:
+async def setup_commands(app: App, revoked: Sequence[Revoked] = ()) -> None:
+    """The command menus: everyone's, each staff member's, and the ones of admins whose id
+    left ADMIN_IDS (their menu goes back to their role's). A person Telegram refuses is
+    logged and skipped (bot/commands.py)."""
     await set_default_commands(app.bot, app.catalogue)
     async with app.session_pool() as session:
         staff = await users_repo.with_roles(session, [Role.EXECUTOR, Role.ADMIN])
     for user in staff:
         await set_user_commands(app.bot, app.catalogue, user.telegram_id, user.role, user.language)
+    for person in revoked:
+        if person.role is Role.USER:
+            await set_user_commands(
+                app.bot, app.catalogue, person.telegram_id, person.role, person.language
+            )
 
 
 async def start_background(app: App) -> None:
@@ -219,7 +215,8 @@ async def start_background(app: App) -> None:
     """
     settings = app.settings
     if settings.metrics_port:
-        http_app = build_http_app(app.metrics, health_checks(app.engine, app.redis))
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+        http_app = build_http_app(app.metrics, health_checks(app.engine, app.redis), token=token)
         app.http_runner = await start_http_server(
             http_app, settings.metrics_host, settings.metrics_port
         )
@@ -362,7 +359,8 @@ async def _start(settings: Settings, holder: list[App]) -> None:
     me = await app.bot.get_me()
     mode = "webhook" if settings.webhook_url else "polling"
     log.info("bot_starting", username=me.username, mode=mode)
-    await setup_commands(app)
+    admin_ids = await sync_admin_ids(app.session_pool, settings.admin_ids)
+    await setup_commands(app, admin_ids.revoked)
     await start_background(app)
     freeze_startup_objects()
 

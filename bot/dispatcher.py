@@ -7,14 +7,14 @@ from typing import Any
 
 from aiogram import Dispatcher
 from aiogram.dispatcher.event.handler import FilterObject
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
-from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers
-from bot import errors, fsm
+from bot import errors, first_run, fsm
 from bot.metrics import Metrics
 from bot.middlewares import log_context
 from bot.middlewares.database import DatabaseMiddleware
@@ -24,8 +24,10 @@ from bot.middlewares.throttling import (
     RedisRateLimiter,
     ThrottlingMiddleware,
 )
+from bot.services import place_directory
 from bot.services.notifications import Notifier
 from bot.settings import Settings
+from handlers import outbox_admin
 from utils.i18n import Catalogue
 
 FSM_PREFIX = "zavhoz:fsm"
@@ -66,17 +68,20 @@ def build_dispatcher(
     `metrics`, when given, counts updates, handler latency, errors and flood-control
     refusals (the composition root passes the process's `Metrics`).
     """
+    notifier = Notifier(catalogue, settings.tz)
     dp = Dispatcher(
         storage=storage if storage is not None else build_storage(redis),
         events_isolation=build_isolation(redis, shared=settings.webhook_url is not None),
         settings=settings,
         catalogue=catalogue,
-        notifier=Notifier(catalogue, settings.tz),
+        notifier=notifier,
         session_pool=session_pool,
         redis=redis,
         disable_fsm=True,  # replaced by fsm.install: state read once, written once
     )
     fsm.install(dp)
+    first_run.install(dp, notifier)  # staff chat binding, setup link (on startup)
+    place_directory.install(dp)  # the visible places, in memory for the dialog
     # Outer update middlewares, after aiogram's own (errors, user context, FSM):
     log_context.install(dp, metrics)
     dp.update.outer_middleware(
@@ -87,6 +92,7 @@ def build_dispatcher(
     )
     dp.update.outer_middleware(DatabaseMiddleware(session_pool, settings.admin_ids))
     dp.include_router(errors.get_router())
+    dp.include_router(outbox_admin.get_router())  # admin-only, before the fallback
     dp.include_routers(*handlers.get_routers())
     run_sync_filters_inline(dp)
     return dp

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import Message
 
@@ -59,3 +60,12 @@ class FreeInput(Filter):
         if text.startswith("/"):
             return False
         return not any(text in catalogue.variants(key) for key in MENU_KEYS)
+
+
+def role_router(name: str, role_filter: RoleFilter) -> Router:
+    """A sub-router whose every message and button handler is for these roles only:
+    the role is checked once here, never in a handler body."""
+    router = Router(name=name)
+    router.message.filter(role_filter)
+    router.callback_query.filter(role_filter)
+    return router

@@ -8,6 +8,7 @@ returns the runner, which the caller cleans up on shutdown. A `metrics_port` of 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
@@ -64,8 +65,12 @@ def build_http_app(
     checks: Mapping[str, HealthCheck],
     *,
     check_timeout: float = CHECK_TIMEOUT,
+    token: str | None = None,
 ) -> web.Application:
     """An application serving `GET /metrics` and `GET /healthz`.
+
+    With a `token` (METRICS_TOKEN) both answer 401 unless the request carries
+    `Authorization: Bearer <token>`.
 
     `/healthz` runs all `checks` concurrently, each under `check_timeout` seconds, and
     answers 200 `{"status": "ok", "checks": {"database": "ok", ...}}`, or 503 with
@@ -91,10 +96,28 @@ def build_http_app(
             headers={"Cache-Control": "no-store"},
         )
 
-    app = web.Application()
+    middlewares = [_bearer_auth(token)] if token else []
+    app = web.Application(middlewares=middlewares)
     app.router.add_get("/metrics", metrics_view)
     app.router.add_get("/healthz", healthz_view)
     return app
+
+
+def _bearer_auth(token: str) -> Any:
+    expected = f"Bearer {token}".encode()
+
+    @web.middleware
+    async def bearer_auth(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        given = request.headers.get("Authorization", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return web.Response(
+                status=401, text="unauthorized", headers={"WWW-Authenticate": "Bearer"}
+            )
+        return await handler(request)
+
+    return bearer_auth
 
 
 async def start_http_server(app: web.Application, host: str, port: int) -> web.AppRunner:

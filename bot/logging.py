@@ -104,6 +104,37 @@ _PHONE_RE: Final = re.compile(
 )
 _PHONE_MASK: Final = "<phone>"
 
+# What SQLAlchemy and the drivers put into an exception's text: the statement's
+# parameters (user texts, phones) and values echoed by the server. The engine hides
+# parameters (`hide_parameters=True`); these catch an error from anywhere else.
+#   "[parameters: (...)]" up to SQLAlchemy's "(Background on this error...)" or the end
+#   (a parameter may itself contain "]" or a newline);
+_SQL_PARAMETERS_RE: Final = re.compile(
+    r"\[parameters: .*?(?=\n\(Background on this error|\Z)", re.DOTALL
+)
+#   string literals inside "[SQL: ...]" (a statement rendered with literal binds);
+_SQL_BLOCK_RE: Final = re.compile(r"\[SQL: .*?(?:\]\n|\]\Z|\Z)", re.DOTALL)
+_SQL_LITERAL_RE: Final = re.compile(r"'(?:[^']|'')*(?:'|\Z)")
+#   asyncpg: "invalid input for query argument $1: <value> (reason)";
+_QUERY_ARGUMENT_RE: Final = re.compile(
+    r"(invalid input for query argument \$\d+:)[^\n]*?(\s\([^()\n]*\))?(?=\n|\Z)"
+)
+#   PostgreSQL's DETAIL of a key violation: "Key (column)=(value) already exists."
+_KEY_VALUE_RE: Final = re.compile(r"(Key \([^)\n]*\)=\()[^\n]*?(\) (?=[a-z])|\)?(?=\n|\Z))")
+_HIDDEN: Final = "<hidden>"
+
+
+def _mask_sql(text: str) -> str:
+    if "[parameters:" in text:
+        text = _SQL_PARAMETERS_RE.sub(f"[parameters: {_HIDDEN}]", text)
+    if "[SQL:" in text:
+        text = _SQL_BLOCK_RE.sub(lambda m: _SQL_LITERAL_RE.sub("'***'", m.group(0)), text)
+    if "query argument" in text:
+        text = _QUERY_ARGUMENT_RE.sub(rf"\1 {_HIDDEN}\2", text)
+    if "Key (" in text:
+        text = _KEY_VALUE_RE.sub(rf"\1{_HIDDEN}\2", text)
+    return text
+
 
 @lru_cache(maxsize=8)
 def _inline_pair_re(keys: frozenset[str]) -> re.Pattern[str]:
@@ -130,9 +161,12 @@ def is_sensitive_key(key: object, keys: frozenset[str] = SENSITIVE_KEYS) -> bool
 
 
 def mask_text(text: str, keys: frozenset[str] = SENSITIVE_KEYS) -> str:
-    """Mask phone numbers, bot tokens and `key='value'` pairs of sensitive keys in `text`."""
+    """Mask phone numbers, bot tokens, `key='value'` pairs of sensitive keys and the values
+    SQLAlchemy and the database put into an error's text."""
     if not text:
         return text
+    if "[" in text or "Key (" in text or "query argument" in text:
+        text = _mask_sql(text)
     if any(ch.isdigit() for ch in text):
         text = _TOKEN_RE.sub(r"\1:***", text)
         text = _PHONE_RE.sub(_PHONE_MASK, text)
@@ -238,7 +272,7 @@ def _wrap_for_formatter(
     return args, kwargs
 
 
-class _StderrHandler(logging.StreamHandler):
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]  # generic only in typeshed
     """Writes to whatever `sys.stderr` is at emit time (like `logging.lastResort`).
 
     Survives stream swaps (pytest's capture, daemon tools) without writing into a

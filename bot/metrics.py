@@ -38,11 +38,12 @@ from prometheus_client import (
     Histogram,
 )
 from prometheus_client.exposition import choose_encoder
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from models import OutboxMessage, OutboxStatus, Request, RequestStatus
+from database.repositories import stats as stats_repo
+from models import OutboxStatus, Request
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -276,18 +277,10 @@ def count_created_requests(
 async def refresh_gauges(metrics: Metrics, session_pool: async_sessionmaker[AsyncSession]) -> None:
     """Set `requests_by_status` and the outbox gauges from the database (two queries)."""
     async with session_pool() as session:
-        by_status = dict.fromkeys(RequestStatus, 0)
-        rows = await session.execute(select(Request.status, func.count()).group_by(Request.status))
-        for status, count in rows:
-            by_status[status] = count
-        outbox = dict.fromkeys((OutboxStatus.PENDING, OutboxStatus.FAILED), 0)
-        outbox_rows = await session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.status.in_(list(outbox)))
-            .group_by(OutboxMessage.status)
+        by_status = await stats_repo.requests_by_status(session)
+        outbox = await stats_repo.outbox_by_status(
+            session, (OutboxStatus.PENDING, OutboxStatus.FAILED)
         )
-        for outbox_status, count in outbox_rows:
-            outbox[outbox_status] = count
     for status, count in by_status.items():
         metrics.requests_by_status.labels(status=str(status)).set(count)
     metrics.outbox_pending.set(outbox[OutboxStatus.PENDING])

@@ -12,18 +12,28 @@ How a row travels:
    one call per second to a private chat and 20 per minute to a group. A 429 pauses all
    sending for `retry_after`.
 3. **Record the outcome** (another short transaction, only if the lease is still ours):
-   sent; retry later with exponential backoff and jitter (5xx, network errors); failed with
-   its error (other 4xx, or out of attempts); the user marked `bot_blocked` on 403.
+   sent; retry later (transient: 5xx, timeouts, connection errors, 429 after its
+   `retry_after`); failed with its error (permanent: 400 for this message, 403 the user
+   blocked the bot, 413); the user marked `bot_blocked` on 403.
+
+Transient failures are retried with capped exponential backoff and "equal jitter" (the
+n-th retry waits between half and all of `min(cap, base * 2**(n-1))`, cap 5 minutes by
+default) for at least the retry window (`OUTBOX_RETRY_HOURS`, 24 by default): a Telegram
+outage of hours loses nothing, and once Telegram answers again each row goes out at its
+next retry, at most one backoff step (the cap) later. The window is counted in attempts
+(`attempts_for_window`), so no clock is stored per row and a bot that was down itself
+sends its queue when it comes back, however old.
 
 A sender that dies mid-send leaves its rows claimed; they are claimed again once the
-lease runs out. Time comes from an injectable clock, so tests run the limits in virtual
-time.
+lease runs out (an attempt of the window). Time comes from an injectable clock, so tests
+run the limits and the backoff in virtual time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import random
 import time
 import uuid
@@ -49,13 +59,16 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import EditMessageCaption, EditMessageReplyMarkup, EditMessageText
 from aiogram.types import Message
-from sqlalchemy import delete, event, exists, func, or_, select, update
+from redis.asyncio import Redis
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.services.outbox import load_method
+from database.repositories import outbox as outbox_repo
 from database.repositories import users as users_repo
-from models import CardMessage, OutboxKind, OutboxMessage, OutboxStatus, User
+from models import OutboxKind, OutboxMessage, OutboxStatus
+from utils.telegram import is_not_modified as is_not_modified  # one rule for edits
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -63,11 +76,12 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 BOT_BLOCKED = "bot_blocked"
+# Recording a batch's outcome is retried after 0.5, 1, 2, 4... s (at most 5 s between
+# tries) while the leases have more than RECORD_SAFETY seconds left.
+RECORD_RETRY_BASE = 0.5
+RECORD_RETRY_MAX = 5.0
+RECORD_SAFETY = 5.0
 GONE_COPY_ERRORS = ("message to edit not found", "message can't be edited")
-
-
-def is_not_modified(exc: TelegramBadRequest) -> bool:
-    return "message is not modified" in exc.message
 
 
 # --------------------------------------------------------------------------- time
@@ -120,6 +134,75 @@ class SlidingWindow:
     @property
     def idle(self) -> bool:
         return not self._calls
+
+
+# ------------------------------------------------------------ limits shared via Redis
+# One atomic step over two sliding-window logs (sorted sets of call times): the global
+# one and the chat's. Allowed when both have room (then the call is logged in both), else
+# the moment the fuller one has room. A 429 pause is a key every process honours.
+# Times come from the caller's clock and travel as exact strings both ways (a Lua number
+# passed to Redis is printed with 14 digits: a tenth of a millisecond off at epoch times,
+# enough to let a call in early; one returned would be cut to an integer). ARGV: the
+# member, then per window: limit, cutoff (now - period, from Python), period.
+_LUA_SHARED_WINDOWS = """
+local now = ARGV[1]
+local pause = redis.call('GET', KEYS[3])
+if pause and tonumber(pause) > tonumber(now) then return pause end
+local ready = nil
+for i = 1, 2 do
+  local key, limit = KEYS[i], tonumber(ARGV[3 * i])
+  local cutoff, period = ARGV[3 * i + 1], tonumber(ARGV[3 * i + 2])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', cutoff)
+  if redis.call('ZCARD', key) >= limit then
+    local oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+    local at = oldest + period
+    if ready == nil or at > ready then ready = at end
+  end
+end
+if ready ~= nil then return string.format('%.17g', ready) end
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], now, ARGV[2])
+  redis.call('PEXPIRE', KEYS[i], math.ceil(tonumber(ARGV[3 * i + 2]) * 1000) + 1000)
+end
+return '0'
+"""
+
+
+class SharedLimits:
+    """Telegram's limits kept across every process on one Redis (N webhook replicas send
+    at most the limits, not N times them). Without Redis each process keeps its own."""
+
+    def __init__(self, redis: Redis, prefix: str = "zavhoz:outbox") -> None:
+        self.prefix = prefix
+        self._redis = redis
+        self._script = redis.register_script(_LUA_SHARED_WINDOWS)
+        self._calls = itertools.count()
+        self._id = uuid.uuid4().hex[:8]
+
+    async def reserve(
+        self, chat_id: int, chat: SlidingWindow, total: SlidingWindow, now: float
+    ) -> float:
+        """Take a call for `chat_id` at `now` (returns `now`), or the moment to try again."""
+        ready = await self._script(
+            keys=[f"{self.prefix}:global", f"{self.prefix}:chat:{chat_id}", f"{self.prefix}:pause"],
+            args=[
+                repr(now),
+                f"{self._id}:{next(self._calls)}",
+                total.limit,
+                repr(now - total.period),
+                repr(total.period),
+                chat.limit,
+                repr(now - chat.period),
+                repr(chat.period),
+            ],
+        )
+        at = float(ready.decode() if isinstance(ready, bytes) else ready)
+        return now if at == 0 else at
+
+    async def pause(self, until: float) -> None:
+        """Every process waits until `until` (a 429's retry_after)."""
+        key = f"{self.prefix}:pause"
+        await self._redis.set(key, repr(until), px=max(1, int((until - time.time()) * 1000) + 1000))
 
 
 # ------------------------------------------------------------------------ metrics
@@ -185,6 +268,21 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
+def backoff_ceiling(attempt: int, base: float, cap: float) -> float:
+    """The longest wait after the `attempt`-th failed attempt (1-based)."""
+    return min(cap, base * 2.0 ** min(attempt - 1, 64))
+
+
+def attempts_for_window(window: float, base: float, cap: float) -> int:
+    """Attempts whose shortest possible waits (half of each ceiling) add up to `window`
+    seconds: a row is retried at least that long before it is given up."""
+    waited, attempts = 0.0, 1
+    while waited < window:
+        waited += backoff_ceiling(attempts, base, cap) / 2
+        attempts += 1
+    return attempts
+
+
 # -------------------------------------------------------------------------- sender
 class OutboxSender:
     def __init__(
@@ -192,7 +290,7 @@ class OutboxSender:
         bot: Bot,
         session_pool: async_sessionmaker[AsyncSession],
         *,
-        max_attempts: int = 8,
+        retry_window: float = 24 * 3600.0,
         poll_interval: float = 0.5,
         batch_size: int = 50,
         rate_per_second: float = 25.0,
@@ -204,15 +302,17 @@ class OutboxSender:
         clock: Clock | None = None,
         metrics: SenderMetrics | None = None,
         rng: random.Random | None = None,
+        redis: Redis | None = None,
     ) -> None:
         self.bot = bot
         self.session_pool = session_pool
-        self.max_attempts = max_attempts
         self.poll_interval = poll_interval
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
+        self.retry_window = retry_window
+        self.max_attempts = attempts_for_window(retry_window, backoff_base, backoff_max)
         self.clock: Clock = clock or SystemClock()
         self.metrics: SenderMetrics = metrics or NoMetrics()
         self.rng = rng or random.Random()
@@ -221,6 +321,11 @@ class OutboxSender:
         self._group_rate = group_rate_per_minute
         self._chats: dict[int, SlidingWindow] = {}
         self._paused_until = 0.0
+        self._shared = SharedLimits(redis) if redis is not None else None
+        self._background: set[asyncio.Future[None]] = set()
+        # Card copies that reached a chat while their recording failed for good (the
+        # database was away for a whole lease): written with the next recorded batch.
+        self._unrecorded_copies: list[tuple[int, int, int]] = []
         self._stopping = asyncio.Event()
         self._wakeup = asyncio.Event()
 
@@ -233,7 +338,9 @@ class OutboxSender:
         **overrides: Any,
     ) -> OutboxSender:
         options: dict[str, Any] = {
-            "max_attempts": settings.outbox_max_attempts,
+            "retry_window": settings.outbox_retry_hours * 3600.0,
+            "backoff_base": settings.outbox_backoff_base_seconds,
+            "backoff_max": settings.outbox_backoff_max_seconds,
             "poll_interval": settings.outbox_poll_interval,
             "batch_size": settings.outbox_batch_size,
             "rate_per_second": settings.outbox_rate_per_second,
@@ -289,11 +396,8 @@ class OutboxSender:
 
     async def next_due(self) -> float | None:
         """When the next row that nobody holds becomes due (a retry), or None."""
-        now = as_datetime(self.clock.now())
         async with self.session_pool() as session:
-            earliest = await session.scalar(
-                select(func.min(OutboxMessage.available_at)).where(*self._heads(now))
-            )
+            earliest = await outbox_repo.next_due(session, as_datetime(self.clock.now()))
         return earliest.timestamp() if earliest is not None else None
 
     # -- one round ------------------------------------------------------------------------
@@ -328,50 +432,22 @@ class OutboxSender:
                 return 0, min(cooling[chat_id] for chat_id in waiting)
         return 0, None
 
-    def _eligible(self, now: datetime) -> Any:
-        """Due, not leased, and the oldest pending row of its chat."""
-        return (OutboxMessage.available_at <= now, *self._heads(now))
-
-    @staticmethod
-    def _heads(now: datetime) -> Any:
-        """Pending, not leased, and the oldest pending row of its chat."""
-        older = aliased(OutboxMessage)
-        return (
-            OutboxMessage.status == OutboxStatus.PENDING,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
-            ~exists().where(
-                older.chat_id == OutboxMessage.chat_id,
-                older.status == OutboxStatus.PENDING,
-                older.id < OutboxMessage.id,
-            ),
-        )
-
     async def _claim(self, now: float, *, exclude: Collection[int]) -> tuple[list[Claim], int]:
         """Lease the next rows; rows for users who blocked the bot are failed unsent."""
         moment = as_datetime(now)
         token = uuid.uuid4().hex
         lease_end = now + self.lease_seconds
-        # The chat's user has blocked the bot: read in the same statement as the claim.
-        blocked = (
-            exists()
-            .where(User.telegram_id == OutboxMessage.chat_id, User.bot_blocked.is_(True))
-            .label("blocked")
-        )
-        stmt = select(OutboxMessage, blocked).where(*self._eligible(moment))
-        if exclude:
-            stmt = stmt.where(OutboxMessage.chat_id.not_in(list(exclude)))
-        stmt = (
-            stmt.order_by(OutboxMessage.id)
-            .limit(self.batch_size)
-            .with_for_update(skip_locked=True, of=OutboxMessage)
-        )
         claims: list[Claim] = []
         given_up: list[tuple[OutboxMessage, str]] = []
         async with self.session_pool() as session, session.begin():
-            for row, chat_blocked in (await session.execute(stmt)).all():
+            # Whether the chat's user blocked the bot is read in the same statement.
+            locked = await outbox_repo.lock_due(
+                session, moment, exclude=exclude, limit=self.batch_size
+            )
+            for row, chat_blocked in locked:
                 if chat_blocked:
                     given_up.append((row, BOT_BLOCKED))
-                elif row.attempts >= self.max_attempts:  # its sender died on every attempt
+                elif row.attempts >= self.max_attempts:  # the window ran out (its sender died)
                     given_up.append((row, "attempts"))
                 else:
                     row.attempts += 1
@@ -405,12 +481,7 @@ class OutboxSender:
     async def _due_chats(self, now: float, chat_ids: Collection[int]) -> set[int]:
         """Which of these (cooling) chats have a row due now."""
         async with self.session_pool() as session:
-            result = await session.scalars(
-                select(OutboxMessage.chat_id)
-                .where(*self._eligible(as_datetime(now)), OutboxMessage.chat_id.in_(list(chat_ids)))
-                .distinct()
-            )
-            return set(result)
+            return await outbox_repo.due_chats(session, as_datetime(now), chat_ids)
 
     # -- one row ------------------------------------------------------------------------
     async def _attempt(self, claim: Claim) -> Outcome:
@@ -441,16 +512,19 @@ class OutboxSender:
             log.warning("outbox_chat_migrated", chat_id=claim.chat_id, to=exc.migrate_to_chat_id)
             return Outcome(Verdict.FAILED, error=describe(exc), reason="chat_migrated")
         except TelegramAPIError as exc:
+            # 401 (a revoked token), 404, 409...: nothing about this message; retried
+            # for the window while the operator fixes it.
             self.metrics.api_error("other")
-            return Outcome(Verdict.FAILED, error=describe(exc), reason="api_error")
+            return self._retry_or_fail(claim, exc)
         except Exception as exc:  # a bad payload must not stop the queue
             log.exception("outbox_unexpected_error", outbox_id=claim.id)
             return Outcome(Verdict.FAILED, error=describe(exc), reason="error")
 
     def _retry_or_fail(self, claim: Claim, exc: Exception) -> Outcome:
+        """A transient failure: retry after a backoff, or give up once the window is over."""
         if claim.attempts >= self.max_attempts:
             return Outcome(Verdict.FAILED, error=describe(exc), reason="attempts")
-        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (claim.attempts - 1))
+        ceiling = backoff_ceiling(claim.attempts, self.backoff_base, self.backoff_max)
         delay = ceiling / 2 + self.rng.uniform(0, ceiling / 2)  # "equal jitter"
         return Outcome(Verdict.RETRY, error=describe(exc), delay=delay)
 
@@ -468,16 +542,7 @@ class OutboxSender:
         """Edit every remembered copy of the card in this chat; a vanished copy is forgotten."""
         assert isinstance(method, EditMessageText | EditMessageReplyMarkup | EditMessageCaption)
         async with self.session_pool() as session:
-            message_ids = list(
-                await session.scalars(
-                    select(CardMessage.message_id)
-                    .where(
-                        CardMessage.request_id == claim.request_id,
-                        CardMessage.chat_id == claim.chat_id,
-                    )
-                    .order_by(CardMessage.id)
-                )
-            )
+            message_ids = await outbox_repo.card_copies(session, claim.request_id, claim.chat_id)
         gone: list[int] = []
         for message_id in message_ids:
             if not await self._acquire(claim):
@@ -505,7 +570,12 @@ class OutboxSender:
         return window
 
     async def _acquire(self, claim: Claim) -> bool:
-        """Wait for the limits; False when stopping or too little of the lease is left."""
+        """Wait for the limits; False when stopping or too little of the lease is left.
+
+        The process's own windows first (no round trip while it is over them), then,
+        with Redis, the windows every process shares. A Redis that does not answer
+        leaves each process its own limits rather than stopping the notifications.
+        """
         chat = self._window(claim.chat_id)
         while not self._stopping.is_set():
             now = self.clock.now()
@@ -513,17 +583,43 @@ class OutboxSender:
             if ready <= now:
                 if claim.lease_end - now < self.lease_seconds / 2:
                     return False  # give the row back rather than risk a double send
+                ready = await self._reserve_shared(claim.chat_id, chat, now)
+            if ready <= now:
                 self._global.take(now)
                 chat.take(now)
                 return True
             await self._sleep_until(ready)
         return False
 
+    async def _reserve_shared(self, chat_id: int, chat: SlidingWindow, now: float) -> float:
+        if self._shared is None:
+            return now
+        try:
+            return await self._shared.reserve(chat_id, chat, self._global, now)
+        except Exception as exc:
+            log.warning("outbox_shared_limits_unavailable", error=type(exc).__name__)
+            return now
+
     def _pause(self, retry_after: float) -> None:
         until = self.clock.now() + retry_after
         if until > self._paused_until:
             self._paused_until = until
             log.warning("outbox_paused", retry_after=retry_after)
+            if self._shared is not None:
+                self._share_pause(until)
+
+    def _share_pause(self, until: float) -> None:
+        assert self._shared is not None
+
+        async def share() -> None:
+            try:
+                await self._shared.pause(until)  # type: ignore[union-attr]
+            except Exception as exc:
+                log.warning("outbox_shared_limits_unavailable", error=type(exc).__name__)
+
+        task = asyncio.ensure_future(share())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _sleep_until(self, deadline: float) -> None:
         """Sleep in steps of at most a second, so that stop() is noticed."""
@@ -535,66 +631,83 @@ class OutboxSender:
 
     # -- recording the outcome --------------------------------------------------------
     async def _finish(self, done: Sequence[tuple[Claim, Outcome]]) -> None:
-        """Record a batch's outcomes in one transaction.
+        """Record a batch's outcomes in one transaction, retried while the leases last.
 
         The sent rows (nearly all of them) are marked by one UPDATE; retries, releases and
         failures row by row. A row whose lease was lost meanwhile is left to its new holder.
+        A failed recording (a database blip) is retried with backoff as long as the
+        batch's leases leave time, so a sent row is not sent again when its lease runs
+        out; only when the database stays away that long is the batch sent twice.
         """
         if not done:
             return
-        now = self.clock.now()
-        sent = [(claim, outcome) for claim, outcome in done if outcome.verdict is Verdict.SENT]
-        others = [
-            (claim, outcome) for claim, outcome in done if outcome.verdict is not Verdict.SENT
-        ]
-        recorded: set[int] = set()
-        try:
-            async with self.session_pool() as session, session.begin():
-                if sent:
-                    recorded |= await self._mark_sent(session, sent, now)
-                for claim, outcome in others:
-                    if await self._record(session, claim, outcome, now):
-                        recorded.add(claim.id)
-        except Exception:
-            # Nothing recorded: the leases run out and the rows are tried again.
-            log.exception("outbox_finish_error", rows=len(done))
-            return
+        delay = RECORD_RETRY_BASE
+        deadline = min(claim.lease_end for claim, _ in done) - RECORD_SAFETY
+        for attempt in itertools.count(1):
+            try:
+                recorded = await self._record_batch(done)
+            except Exception as exc:
+                retry_at = self.clock.now() + delay
+                if retry_at >= deadline or self._stopping.is_set():
+                    # Nothing recorded: the leases run out and the rows are tried again.
+                    log.exception("outbox_finish_error", rows=len(done), attempts=attempt)
+                    self._keep_unrecorded_copies(done)
+                    return
+                log.warning(
+                    "outbox_finish_retry", rows=len(done), attempt=attempt, error=describe(exc)
+                )
+                await self.clock.sleep_until(retry_at)
+                delay = min(delay * 2, RECORD_RETRY_MAX)
+                continue
+            break
         for claim, outcome in done:
             if claim.id in recorded:
                 self._report(claim, outcome)
             else:
                 log.warning("outbox_lease_lost", outbox_id=claim.id)
 
-    async def _mark_sent(
-        self, session: AsyncSession, sent: Sequence[tuple[Claim, Outcome]], now: float
-    ) -> set[int]:
-        updated = set(
-            await session.scalars(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id.in_([claim.id for claim, _ in sent]),
-                    OutboxMessage.claim_token.in_({claim.token for claim, _ in sent}),
+    def _keep_unrecorded_copies(self, done: Sequence[tuple[Claim, Outcome]]) -> None:
+        for claim, outcome in done:
+            if (
+                claim.kind is OutboxKind.CARD
+                and claim.request_id is not None
+                and outcome.message_id is not None
+            ):
+                self._unrecorded_copies.append(
+                    (claim.request_id, claim.chat_id, outcome.message_id)
                 )
-                .values(
-                    status=OutboxStatus.SENT,
-                    sent_at=as_datetime(now),
-                    last_error=None,
-                    claimed_until=None,
-                    claim_token=None,
+        del self._unrecorded_copies[:-1000]  # bounded, whatever happens
+
+    async def _record_batch(self, done: Sequence[tuple[Claim, Outcome]]) -> set[int]:
+        now = self.clock.now()
+        sent = [(claim, outcome) for claim, outcome in done if outcome.verdict is Verdict.SENT]
+        others = [
+            (claim, outcome) for claim, outcome in done if outcome.verdict is not Verdict.SENT
+        ]
+        recorded: set[int] = set()
+        async with self.session_pool() as session, session.begin():
+            if sent:
+                recorded |= await outbox_repo.mark_sent(
+                    session, [(claim.id, claim.token) for claim, _ in sent], as_datetime(now)
                 )
-                .returning(OutboxMessage.id),
-                execution_options={"synchronize_session": False},
-            )
-        )
-        for claim, outcome in sent:
-            if claim.id in updated:
-                await self._remember_copies(session, claim, outcome)
-        return updated
+                for claim, outcome in sent:
+                    # Every copy that reached the chat is remembered, even when the lease
+                    # was lost and the row is (or was) sent again by another process:
+                    # that copy's buttons must be redrawn too.
+                    await self._remember_copies(session, claim, outcome)
+            for claim, outcome in others:
+                if await self._record(session, claim, outcome, now):
+                    recorded.add(claim.id)
+            kept = self._unrecorded_copies[:]
+            for request_id, chat_id, message_id in kept:
+                await outbox_repo.remember_copy(session, request_id, chat_id, message_id)
+        del self._unrecorded_copies[: len(kept)]
+        return recorded
 
     async def _record(
         self, session: AsyncSession, claim: Claim, outcome: Outcome, now: float
     ) -> bool:
-        values: dict[str, Any] = {"claimed_until": None, "claim_token": None}
+        values: dict[str, Any] = {}
         match outcome.verdict:
             case Verdict.RETRY:
                 values.update(
@@ -606,14 +719,7 @@ class OutboxSender:
                     values["available_at"] = as_datetime(now + outcome.delay)
             case Verdict.FAILED:
                 values.update(status=OutboxStatus.FAILED, last_error=outcome.error)
-        updated = await session.scalar(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == claim.token)
-            .values(**values)
-            .returning(OutboxMessage.id),
-            execution_options={"synchronize_session": False},
-        )
-        if updated is None:
+        if not await outbox_repo.settle(session, claim.id, claim.token, values):
             return False
         if outcome.blocked:
             await users_repo.set_bot_blocked(session, claim.chat_id, True)
@@ -627,20 +733,11 @@ class OutboxSender:
             and claim.request_id is not None
             and outcome.message_id is not None
         ):
-            session.add(
-                CardMessage(
-                    request_id=claim.request_id,
-                    chat_id=claim.chat_id,
-                    message_id=outcome.message_id,
-                )
+            await outbox_repo.remember_copy(
+                session, claim.request_id, claim.chat_id, outcome.message_id
             )
         if outcome.gone_copies:
-            await session.execute(
-                delete(CardMessage).where(
-                    CardMessage.chat_id == claim.chat_id,
-                    CardMessage.message_id.in_(outcome.gone_copies),
-                )
-            )
+            await outbox_repo.forget_copies(session, claim.chat_id, outcome.gone_copies)
 
     def _report(self, claim: Claim, outcome: Outcome) -> None:
         match outcome.verdict:

@@ -53,6 +53,10 @@ SENTRY_SENSITIVE_KEYS: Final[frozenset[str]] = SENSITIVE_KEYS | {
     "x-telegram-bot-api-secret-token",
 }
 
+# The local variables of these libraries' frames are statements' parameters (user texts)
+# and connection internals: their frames keep the code position, lose the variables.
+_DATABASE_MODULES: Final = ("sqlalchemy", "asyncpg", "aiosqlite", "sqlite3", "psycopg", "alembic")
+
 # Parts of an incoming HTTP request (the Telegram webhook) that are the update itself.
 _REQUEST_BODY_KEYS: Final = ("data", "cookies", "query_string")
 _FILTERED: Final = "[Filtered]"
@@ -142,6 +146,7 @@ def scrub_event(event: Event, hint: Hint) -> Event | None:
 
     if "request" in data:
         data["request"] = _scrub_request(data["request"])
+    _drop_database_frame_vars(data)
 
     for key, value in data.items():
         if key != "user":
@@ -149,9 +154,23 @@ def scrub_event(event: Event, hint: Hint) -> Event | None:
     return cast("Event", data)
 
 
+def _drop_database_frame_vars(data: dict[str, Any]) -> None:
+    exception = data.get("exception")
+    values = exception.get("values") if isinstance(exception, Mapping) else None
+    stacks = [v.get("stacktrace") for v in values or () if isinstance(v, Mapping)]
+    for thread in (data.get("threads") or {}).get("values") or ():
+        if isinstance(thread, Mapping):
+            stacks.append(thread.get("stacktrace"))
+    for stack in stacks:
+        for frame in (stack or {}).get("frames") or ():
+            module = str(frame.get("module") or "")
+            if module.split(".", 1)[0] in _DATABASE_MODULES:
+                frame.pop("vars", None)
+
+
 def scrub_breadcrumb(crumb: Breadcrumb, hint: BreadcrumbHint) -> Breadcrumb | None:
     """`before_breadcrumb` hook: structlog events become "event name + data", then masked."""
-    data = cast(dict[str, Any], crumb)
+    data: dict[str, Any] = crumb
     structlog_event = _structlog_event(hint)
     if structlog_event is not None:
         message, fields = _split_structlog_event(structlog_event)

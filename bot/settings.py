@@ -66,7 +66,11 @@ class Settings(BaseSettings):
 
     # Outgoing notifications (outbox sender).
     outbox_rate_per_second: float = Field(default=25.0, gt=0)
-    outbox_max_attempts: int = Field(default=8, ge=1)
+    # Transient failures (5xx, timeouts, 429...) are retried for at least this long, with
+    # capped exponential backoff and jitter; only permanent answers end a row at once.
+    outbox_retry_hours: float = Field(default=24.0, gt=0)
+    outbox_backoff_base_seconds: float = Field(default=1.0, gt=0)
+    outbox_backoff_max_seconds: float = Field(default=300.0, gt=0)
     outbox_poll_interval: float = Field(default=0.5, gt=0)
     outbox_private_rate_per_second: float = Field(default=1.0, gt=0)
     outbox_group_rate_per_minute: float = Field(default=20.0, gt=0)
@@ -79,7 +83,10 @@ class Settings(BaseSettings):
 
     # Operations.
     metrics_port: int = Field(default=9090, ge=0, le=65535)
-    metrics_host: str = "0.0.0.0"
+    # The loopback by default (`make run` on a laptop or a VPS); compose sets 0.0.0.0,
+    # reachable inside the project network only.
+    metrics_host: str = "127.0.0.1"
+    metrics_token: SecretStr | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
@@ -170,7 +177,7 @@ class Settings(BaseSettings):
                 raise ValueError("must start with http:// or https://")
         return value
 
-    @field_validator("redis_url", "sentry_dsn", "webhook_secret", mode="before")
+    @field_validator("redis_url", "sentry_dsn", "webhook_secret", "metrics_token", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():

@@ -26,14 +26,17 @@ def is_sqlite(url: str) -> bool:
 def create_engine(
     url: str, *, pool_size: int = 10, max_overflow: int = 5, echo: bool = False
 ) -> AsyncEngine:
-    """A pooled engine. PostgreSQL: a connection idle for a while is pinged before use,
-    so a restarted server is survived (see `_ping_idle_connections`).
+    """A pooled engine that keeps statement parameters out of exceptions. PostgreSQL: a
+    connection idle for a while is pinged before use, so a restarted server is survived
+    (see `_ping_idle_connections`).
 
     SQLite (the embedded default): the file's folder is created, foreign keys and WAL
     are switched on for every connection.
     """
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    # A statement's parameters are user texts: an exception's message must not carry
+    # them ("[parameters: (...)]") into the logs or to Sentry.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":

@@ -12,10 +12,14 @@ from handlers import (
     categories,
     common,
     fallback,
+    finishing,
     my_requests,
     new_request,
+    onboarding,
     panel,
+    places,
     reports,
+    staff_comments,
     triage,
     users,
 )
@@ -23,13 +27,17 @@ from handlers import (
 
 def get_routers() -> list[Router]:
     return [
+        onboarding.get_router(),  # before common: /start setup-... is claimed here
         common.get_router(),
         new_request.get_router(),
         my_requests.get_router(),
         admin.get_router(),
         users.get_router(),
         categories.get_router(),
+        places.get_router(),
         triage.get_router(),
+        finishing.get_router(),
+        staff_comments.get_router(),
         reports.get_router(),
         panel.get_router(),
         fallback.get_router(),

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.filters import FreeInput, TextKey, is_admin
+from bot.context import UpdateContext
+from bot.filters import FreeInput, TextKey, is_admin, role_router
 from bot.services import triage
-from bot.settings import Settings
-from database.repositories.queues import Page, QueueFilter
-from handlers.staff_helpers import alert, edit_markup, edit_text, full_card_view, toast
-from models import Role, User, utcnow
-from models.queues import FilterField
+from bot.staff_ui import (
+    alert,
+    ask,
+    dialog_revoked,
+    edit_markup,
+    edit_text,
+    full_card_view,
+    not_allowed,
+    toast,
+)
+from models import User, utcnow
+from models.queues import FilterField, QueueFilter
+from models.views import QueuePage
+from models.workflow import Viewer
 from utils.callbacks import AdminMenuCb, QueueCb, QueueFilterCb, SearchPageCb, SearchStartCb
 from utils.i18n import Translator
 from utils.keyboards.staff import (
@@ -34,7 +44,7 @@ class SearchForm(StatesGroup):
     query = State()
 
 
-def _search_text(t: Translator, query: str, page: Page) -> str:
+def _search_text(t: Translator, query: str, page: QueuePage) -> str:
     if not page.rows:
         return t("search-nothing", query=query)
     lines = [t("search-title", query=query), ""]
@@ -42,168 +52,177 @@ def _search_text(t: Translator, query: str, page: Page) -> str:
     return "\n".join(lines)
 
 
-def get_router() -> Router:
-    router = Router(name="admin")
+async def panel(
+    message: Message, state: FSMContext, session: AsyncSession, user: User, t: Translator
+) -> None:
+    await state.clear()
+    counts = await triage.panel_counts(session, user=user)
+    await message.answer(t("panel-title"), reply_markup=admin_panel_keyboard(t, counts))
 
-    @router.message(Command("admin"), F.chat.type == "private")
-    @router.message(TextKey("menu-admin"), F.chat.type == "private")
-    async def panel(
-        message: Message, state: FSMContext, session: AsyncSession, user: User, t: Translator
-    ) -> None:
-        if user.role is not Role.ADMIN:
-            await message.answer(t("not-allowed"))
-            return
-        await state.clear()
-        counts = await triage.panel_counts(session)
-        await message.answer(t("panel-title"), reply_markup=admin_panel_keyboard(t, counts))
 
-    @router.callback_query(AdminMenuCb.filter(), is_admin())
-    async def panel_again(
-        query: CallbackQuery,
-        callback_data: AdminMenuCb,
-        session: AsyncSession,
-        t: Translator,
-        bot: Bot,
-    ) -> None:
-        counts = await triage.panel_counts(session)
-        if callback_data.refresh:
-            await toast(query, t("panel-refreshed"))
-        else:
-            await query.answer()
-        if isinstance(query.message, Message):
-            await edit_text(
-                bot,
-                query.message.chat.id,
-                query.message.message_id,
-                t("panel-title"),
-                admin_panel_keyboard(t, counts),
-            )
-
-    @router.callback_query(QueueCb.filter(), is_admin())
-    async def queue_page(
-        query: CallbackQuery, callback_data: QueueCb, session: AsyncSession, t: Translator, bot: Bot
-    ) -> None:
-        cb = callback_data
-        flt = QueueFilter(queue=cb.q, category_id=cb.c, priority=cb.p, assignee=cb.a)
-        view = await triage.queue(session, flt, after_id=cb.after)
+async def panel_again(
+    query: CallbackQuery,
+    callback_data: AdminMenuCb,
+    session: AsyncSession,
+    user: User,
+    t: Translator,
+    bot: Bot,
+) -> None:
+    counts = await triage.panel_counts(session, user=user)
+    if callback_data.refresh:
+        await toast(query, t("panel-refreshed"))
+    else:
         await query.answer()
-        if not isinstance(query.message, Message):
-            return
-        category = None
-        if view.category is not None:
-            category = view.category[1] if t.language == "en" else view.category[0]
-        text = queue_text(
-            t,
-            cb.q,
-            view.page.rows,
-            total=view.total,
-            now=utcnow(),
-            category=category,
-            priority=cb.p,
-            assignee=cb.a,
-            assignee_name=view.assignee_name,
-        )
-        keyboard = queue_keyboard(
-            t,
-            cb,
-            button_rows(view.page.rows),
-            has_more=view.page.has_more,
-            last_id=view.page.last_id,
-        )
-        await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
-
-    @router.callback_query(QueueFilterCb.filter(), is_admin())
-    async def queue_filter(
-        query: CallbackQuery, callback_data: QueueFilterCb, session: AsyncSession, t: Translator
-    ) -> None:
-        cb = callback_data
-        categories, staff, more = await triage.categories_and_staff(
-            session, after_id=cb.after if cb.f is FilterField.ASSIGNEE else 0
-        )
-        await query.answer()
-        if isinstance(query.message, Message):
-            await edit_markup(
-                query.message,
-                filter_options_keyboard(
-                    t,
-                    cb,
-                    categories=categories,
-                    staff=[(s.id, s.full_name, s.role) for s in staff],
-                    more_staff=more,
-                ),
-            )
-
-    # ------------------------------------------------------------------- search
-    @router.callback_query(SearchStartCb.filter(), is_admin())
-    async def search_start(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
-        await state.clear()
-        await state.set_state(SearchForm.query)
-        await query.answer()
-        if isinstance(query.message, Message):
-            await query.message.answer(t("search-ask"), reply_markup=cancel_keyboard(t))
-
-    @router.message(SearchForm.query, F.text, FreeInput())
-    async def search_query(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        text = (message.text or "").strip()
-        if len(text) > SEARCH_MAX:
-            await message.answer(t("search-too-long", limit=SEARCH_MAX))
-            return
-        result = await triage.search(session, text, user=user)
-        if result.number is not None:
-            await state.clear()
-            if result.card is not None:
-                view_text, keyboard = full_card_view(t, result.card, user, settings)
-                await message.answer(view_text, reply_markup=keyboard)
-                return
-        page = result.page or Page([], False)
-        if not page.rows and result.number is None and not triage.has_words(text):
-            await message.answer(t("search-ask"), reply_markup=cancel_keyboard(t))
-            return
-        # The query stays in the dialog data for the next pages.
-        await state.set_state(None)
-        await state.set_data({"search_q": text})
-        await message.answer(
-            _search_text(t, text, page),
-            reply_markup=search_results_keyboard(
-                t, button_rows(page.rows), has_more=page.has_more, last_id=page.last_id
-            ),
-        )
-
-    @router.message(SearchForm.query, ~F.text)
-    async def search_not_text(message: Message, t: Translator) -> None:
-        await message.answer(t("search-ask"), reply_markup=cancel_keyboard(t))
-
-    @router.callback_query(SearchPageCb.filter(), is_admin())
-    async def search_page(
-        query: CallbackQuery,
-        callback_data: SearchPageCb,
-        state: FSMContext,
-        session: AsyncSession,
-        t: Translator,
-        bot: Bot,
-    ) -> None:
-        text = (await state.get_data()).get("search_q")
-        if not text or not isinstance(query.message, Message):
-            await alert(query, t("button-outdated"))
-            return
-        result = await triage.search(session, text, after_id=callback_data.after)
-        page = result.page or Page([], False)
-        await query.answer()
+    if isinstance(query.message, Message):
         await edit_text(
             bot,
             query.message.chat.id,
             query.message.message_id,
-            _search_text(t, text, page),
-            search_results_keyboard(
-                t, button_rows(page.rows), has_more=page.has_more, last_id=page.last_id
+            t("panel-title"),
+            admin_panel_keyboard(t, counts),
+        )
+
+
+async def queue_page(
+    query: CallbackQuery,
+    callback_data: QueueCb,
+    session: AsyncSession,
+    user: User,
+    t: Translator,
+    bot: Bot,
+) -> None:
+    cb, viewer = callback_data, Viewer(user.id, user.role)
+    flt = QueueFilter(queue=cb.q, category_id=cb.c, priority=cb.p, assignee=cb.a, viewer=viewer)
+    view = await triage.queue(session, flt, after_id=cb.after)
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    category = None
+    if view.category is not None:
+        category = view.category[1] if t.language == "en" else view.category[0]
+    text = queue_text(
+        t,
+        cb.q,
+        view.page.rows,
+        total=view.total,
+        now=utcnow(),
+        category=category,
+        priority=cb.p,
+        assignee=cb.a,
+        assignee_name=view.assignee_name,
+    )
+    keyboard = queue_keyboard(
+        t,
+        cb,
+        button_rows(view.page.rows),
+        has_more=view.page.has_more,
+        last_id=view.page.last_id,
+    )
+    await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
+
+
+async def queue_filter(
+    query: CallbackQuery, callback_data: QueueFilterCb, session: AsyncSession, t: Translator
+) -> None:
+    cb = callback_data
+    categories, staff, more = await triage.categories_and_staff(
+        session, after_id=cb.after if cb.f is FilterField.ASSIGNEE else 0
+    )
+    await query.answer()
+    if isinstance(query.message, Message):
+        await edit_markup(
+            query.message,
+            filter_options_keyboard(
+                t,
+                cb,
+                categories=categories,
+                staff=[(s.id, s.full_name, s.role) for s in staff],
+                more_staff=more,
             ),
         )
 
+
+# ------------------------------------------------------------------- search
+async def search_start(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await ask(query, state, SearchForm.query, t("search-ask"), cancel_keyboard(t))
+
+
+async def search_query(
+    message: Message, state: FSMContext, session: AsyncSession, ctx: UpdateContext
+) -> None:
+    t, text = ctx.t, (message.text or "").strip()
+    if len(text) > SEARCH_MAX:
+        await message.answer(t("search-too-long", limit=SEARCH_MAX))
+        return
+    result = await triage.search(session, text, user=ctx.user)
+    if result.number is not None:
+        await state.clear()
+        if result.card is not None:
+            view_text, keyboard = full_card_view(ctx, result.card)
+            await message.answer(view_text, reply_markup=keyboard)
+            return
+    page = result.page or QueuePage([], False)
+    if not page.rows and result.number is None and not triage.has_words(text):
+        await message.answer(t("search-ask"), reply_markup=cancel_keyboard(t))
+        return
+    # The query stays in the dialog data for the next pages.
+    await state.set_state(None)
+    await state.set_data({"search_q": text})
+    await message.answer(
+        _search_text(t, text, page),
+        reply_markup=search_results_keyboard(
+            t, button_rows(page.rows), has_more=page.has_more, last_id=page.last_id
+        ),
+    )
+
+
+async def search_not_text(message: Message, t: Translator) -> None:
+    await message.answer(t("search-ask"), reply_markup=cancel_keyboard(t))
+
+
+async def search_page(
+    query: CallbackQuery,
+    callback_data: SearchPageCb,
+    state: FSMContext,
+    session: AsyncSession,
+    user: User,
+    t: Translator,
+    bot: Bot,
+) -> None:
+    text = (await state.get_data()).get("search_q")
+    if not text or not isinstance(query.message, Message):
+        await alert(query, t("button-outdated"))
+        return
+    result = await triage.search(session, text, user=user, after_id=callback_data.after)
+    page = result.page or QueuePage([], False)
+    await query.answer()
+    await edit_text(
+        bot,
+        query.message.chat.id,
+        query.message.message_id,
+        _search_text(t, text, page),
+        search_results_keyboard(
+            t, button_rows(page.rows), has_more=page.has_more, last_id=page.last_id
+        ),
+    )
+
+
+def get_router() -> Router:
+    router = Router(name="admin")
+    private = F.chat.type == "private"
+    admin = role_router("admin-only", is_admin())
+    admin.message.register(panel, Command("admin"), private)
+    admin.message.register(panel, TextKey("menu-admin"), private)
+    admin.callback_query.register(panel_again, AdminMenuCb.filter())
+    admin.callback_query.register(queue_page, QueueCb.filter())
+    admin.callback_query.register(queue_filter, QueueFilterCb.filter())
+    admin.callback_query.register(search_start, SearchStartCb.filter())
+    admin.message.register(search_query, SearchForm.query, F.text, FreeInput())
+    admin.message.register(search_not_text, SearchForm.query, ~F.text)
+    admin.callback_query.register(search_page, SearchPageCb.filter())
+
+    refusals = Router(name="admin-refusals")
+    refusals.message.register(not_allowed, or_f(Command("admin"), TextKey("menu-admin")), private)
+    refusals.message.register(dialog_revoked, StateFilter(SearchForm), FreeInput())
+    router.include_routers(admin, refusals)
     return router

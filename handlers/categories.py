@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.filters import FreeInput, is_admin
+from bot.filters import FreeInput, is_admin, role_router
 from bot.services import categories as categories_service
 from bot.services.categories import NAME_MAX, CategoryInfo, CategoryOutcome, parse_names
-from handlers.staff_helpers import alert, edit_text, toast
-from models import Role, User
+from bot.staff_ui import alert, ask, dialog_revoked, edit_text, not_allowed, toast
 from utils.callbacks import (
     CategoriesCb,
     CategoryAddCb,
@@ -46,130 +45,127 @@ def _card(t: Translator, info: CategoryInfo) -> tuple[str, InlineKeyboardMarkup]
     return text, category_card_keyboard(t, info.id, info.is_hidden)
 
 
+async def categories_command(
+    message: Message, state: FSMContext, session: AsyncSession, t: Translator
+) -> None:
+    await state.clear()
+    text, keyboard = _list(t, await categories_service.list_all(session))
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def categories_list(
+    query: CallbackQuery, session: AsyncSession, t: Translator, bot: Bot
+) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        text, keyboard = _list(t, await categories_service.list_all(session))
+        await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
+
+
+async def category_card(
+    query: CallbackQuery,
+    callback_data: CategoryCardCb,
+    session: AsyncSession,
+    t: Translator,
+    bot: Bot,
+) -> None:
+    info = await categories_service.get(session, category_id=callback_data.id)
+    if info is None or not isinstance(query.message, Message):
+        await alert(query, t("categories-not-found"))
+        return
+    await query.answer()
+    text, keyboard = _card(t, info)
+    await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
+
+
+async def category_hide(
+    query: CallbackQuery,
+    callback_data: CategoryHideCb,
+    session: AsyncSession,
+    t: Translator,
+    bot: Bot,
+) -> None:
+    result = await categories_service.set_hidden(
+        session, category_id=callback_data.id, hidden=callback_data.hide
+    )
+    if result.category is None or not isinstance(query.message, Message):
+        await alert(query, t("categories-not-found"))
+        return
+    await toast(
+        query, t("categories-hidden-done" if callback_data.hide else "categories-shown-done")
+    )
+    text, keyboard = _card(t, result.category)
+    await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
+
+
+async def add_start(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    text = t("categories-ask-name", limit=NAME_MAX)
+    await ask(query, state, CategoryForm.add, text, cancel_keyboard(t))
+
+
+async def rename_start(
+    query: CallbackQuery,
+    callback_data: CategoryRenameCb,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+) -> None:
+    info = await categories_service.get(session, category_id=callback_data.id)
+    if info is None or not isinstance(query.message, Message):
+        await alert(query, t("categories-not-found"))
+        return
+    text = t("categories-ask-rename", name_ru=info.name_ru, name_en=info.name_en, limit=NAME_MAX)
+    await ask(query, state, CategoryForm.rename, text, cancel_keyboard(t), {"category_id": info.id})
+
+
+async def name_given(
+    message: Message, state: FSMContext, session: AsyncSession, t: Translator
+) -> None:
+    parsed = parse_names(message.text or "")
+    if not isinstance(parsed, tuple):
+        await message.answer(
+            t(f"categories-name-{parsed}", limit=NAME_MAX), reply_markup=cancel_keyboard(t)
+        )
+        return
+    name_ru, name_en = parsed
+    if await state.get_state() == CategoryForm.rename.state:
+        category_id = int((await state.get_data())["category_id"])
+        result = await categories_service.rename(
+            session, category_id=category_id, name_ru=name_ru, name_en=name_en
+        )
+    else:
+        result = await categories_service.add(session, name_ru=name_ru, name_en=name_en)
+    if result.outcome is CategoryOutcome.DUPLICATE:
+        await message.answer(t("categories-duplicate"), reply_markup=cancel_keyboard(t))
+        return
+    await state.clear()
+    if result.category is None:
+        await message.answer(t("categories-not-found"))
+        return
+    text, keyboard = _card(t, result.category)
+    await message.answer(t("categories-saved") + "\n\n" + text, reply_markup=keyboard)
+
+
+async def name_not_text(message: Message, t: Translator) -> None:
+    await message.answer(
+        t("categories-name-empty", limit=NAME_MAX), reply_markup=cancel_keyboard(t)
+    )
+
+
 def get_router() -> Router:
     router = Router(name="categories")
+    admin = role_router("categories-admin", is_admin())
+    admin.message.register(categories_command, Command("categories"), F.chat.type == "private")
+    admin.callback_query.register(categories_list, CategoriesCb.filter())
+    admin.callback_query.register(category_card, CategoryCardCb.filter())
+    admin.callback_query.register(category_hide, CategoryHideCb.filter())
+    admin.callback_query.register(add_start, CategoryAddCb.filter())
+    admin.callback_query.register(rename_start, CategoryRenameCb.filter())
+    admin.message.register(name_given, StateFilter(CategoryForm), F.text, FreeInput())
+    admin.message.register(name_not_text, StateFilter(CategoryForm), ~F.text)
 
-    @router.message(Command("categories"), F.chat.type == "private")
-    async def categories_command(
-        message: Message, state: FSMContext, session: AsyncSession, user: User, t: Translator
-    ) -> None:
-        if user.role is not Role.ADMIN:
-            await message.answer(t("not-allowed"))
-            return
-        await state.clear()
-        text, keyboard = _list(t, await categories_service.list_all(session))
-        await message.answer(text, reply_markup=keyboard)
-
-    @router.callback_query(CategoriesCb.filter(), is_admin())
-    async def categories_list(
-        query: CallbackQuery, session: AsyncSession, t: Translator, bot: Bot
-    ) -> None:
-        await query.answer()
-        if isinstance(query.message, Message):
-            text, keyboard = _list(t, await categories_service.list_all(session))
-            await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
-
-    @router.callback_query(CategoryCardCb.filter(), is_admin())
-    async def category_card(
-        query: CallbackQuery,
-        callback_data: CategoryCardCb,
-        session: AsyncSession,
-        t: Translator,
-        bot: Bot,
-    ) -> None:
-        info = await categories_service.get(session, category_id=callback_data.id)
-        if info is None or not isinstance(query.message, Message):
-            await alert(query, t("categories-not-found"))
-            return
-        await query.answer()
-        text, keyboard = _card(t, info)
-        await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
-
-    @router.callback_query(CategoryHideCb.filter(), is_admin())
-    async def category_hide(
-        query: CallbackQuery,
-        callback_data: CategoryHideCb,
-        session: AsyncSession,
-        t: Translator,
-        bot: Bot,
-    ) -> None:
-        result = await categories_service.set_hidden(
-            session, category_id=callback_data.id, hidden=callback_data.hide
-        )
-        if result.category is None or not isinstance(query.message, Message):
-            await alert(query, t("categories-not-found"))
-            return
-        await toast(
-            query, t("categories-hidden-done" if callback_data.hide else "categories-shown-done")
-        )
-        text, keyboard = _card(t, result.category)
-        await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
-
-    @router.callback_query(CategoryAddCb.filter(), is_admin())
-    async def add_start(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
-        await state.clear()
-        await state.set_state(CategoryForm.add)
-        await query.answer()
-        if isinstance(query.message, Message):
-            await query.message.answer(
-                t("categories-ask-name", limit=NAME_MAX), reply_markup=cancel_keyboard(t)
-            )
-
-    @router.callback_query(CategoryRenameCb.filter(), is_admin())
-    async def rename_start(
-        query: CallbackQuery,
-        callback_data: CategoryRenameCb,
-        state: FSMContext,
-        session: AsyncSession,
-        t: Translator,
-    ) -> None:
-        info = await categories_service.get(session, category_id=callback_data.id)
-        if info is None or not isinstance(query.message, Message):
-            await alert(query, t("categories-not-found"))
-            return
-        await state.clear()
-        await state.set_state(CategoryForm.rename)
-        await state.set_data({"category_id": info.id})
-        await query.answer()
-        await query.message.answer(
-            t("categories-ask-rename", name_ru=info.name_ru, name_en=info.name_en, limit=NAME_MAX),
-            reply_markup=cancel_keyboard(t),
-        )
-
-    @router.message(CategoryForm.add, F.text, FreeInput())
-    @router.message(CategoryForm.rename, F.text, FreeInput())
-    async def name_given(
-        message: Message, state: FSMContext, session: AsyncSession, t: Translator
-    ) -> None:
-        parsed = parse_names(message.text or "")
-        if not isinstance(parsed, tuple):
-            await message.answer(
-                t(f"categories-name-{parsed}", limit=NAME_MAX), reply_markup=cancel_keyboard(t)
-            )
-            return
-        name_ru, name_en = parsed
-        if await state.get_state() == CategoryForm.rename.state:
-            category_id = int((await state.get_data())["category_id"])
-            result = await categories_service.rename(
-                session, category_id=category_id, name_ru=name_ru, name_en=name_en
-            )
-        else:
-            result = await categories_service.add(session, name_ru=name_ru, name_en=name_en)
-        if result.outcome is CategoryOutcome.DUPLICATE:
-            await message.answer(t("categories-duplicate"), reply_markup=cancel_keyboard(t))
-            return
-        await state.clear()
-        if result.category is None:
-            await message.answer(t("categories-not-found"))
-            return
-        text, keyboard = _card(t, result.category)
-        await message.answer(t("categories-saved") + "\n\n" + text, reply_markup=keyboard)
-
-    @router.message(CategoryForm.add, ~F.text)
-    @router.message(CategoryForm.rename, ~F.text)
-    async def name_not_text(message: Message, t: Translator) -> None:
-        await message.answer(
-            t("categories-name-empty", limit=NAME_MAX), reply_markup=cancel_keyboard(t)
-        )
-
+    refusals = Router(name="categories-refusals")
+    refusals.message.register(not_allowed, Command("categories"), F.chat.type == "private")
+    refusals.message.register(dialog_revoked, StateFilter(CategoryForm), FreeInput())
+    router.include_routers(admin, refusals)
     return router

@@ -25,51 +25,53 @@ def help_text(t: Translator, role: Role) -> str:
     return "\n\n".join(parts)
 
 
+async def start(message: Message, state: FSMContext, user: User, t: Translator) -> None:
+    await state.clear()
+    text = "\n\n".join((t("start-greeting", name=user.full_name), t(f"start-role-{user.role}")))
+    await message.answer(text, reply_markup=main_menu(t, user.role))
+
+
+async def help_(message: Message, user: User, t: Translator) -> None:
+    await message.answer(help_text(t, user.role), reply_markup=main_menu(t, user.role))
+
+
+async def cancel(message: Message, state: FSMContext, user: User, t: Translator) -> None:
+    had_state = await state.get_state() is not None
+    await state.clear()
+    await message.answer(
+        t("cancel-done" if had_state else "cancel-nothing"),
+        reply_markup=main_menu(t, user.role),
+    )
+
+
+async def language(message: Message, t: Translator, catalogue: Catalogue) -> None:
+    await message.answer(t("language-choose"), reply_markup=language_keyboard(catalogue.languages))
+
+
+async def language_chosen(
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    session: AsyncSession,
+    user: User,
+    catalogue: Catalogue,
+) -> None:
+    if callback_data.code not in catalogue.languages:
+        await query.answer()
+        return
+    await set_language(session, user, callback_data.code)
+    t = catalogue.translator(callback_data.code)
+    await query.answer()
+    if query.message is not None:
+        await query.message.answer(t("language-set"), reply_markup=main_menu(t, user.role))
+
+
 def get_router() -> Router:
     router = Router(name="common")
     router.message.filter(F.chat.type == "private")
-
-    @router.message(CommandStart())
-    async def start(message: Message, state: FSMContext, user: User, t: Translator) -> None:
-        await state.clear()
-        text = "\n\n".join((t("start-greeting", name=user.full_name), t(f"start-role-{user.role}")))
-        await message.answer(text, reply_markup=main_menu(t, user.role))
-
-    @router.message(Command("help"))
-    @router.message(TextKey("menu-help"))
-    async def help_(message: Message, user: User, t: Translator) -> None:
-        await message.answer(help_text(t, user.role), reply_markup=main_menu(t, user.role))
-
-    @router.message(Command("cancel"))
-    async def cancel(message: Message, state: FSMContext, user: User, t: Translator) -> None:
-        had_state = await state.get_state() is not None
-        await state.clear()
-        await message.answer(
-            t("cancel-done" if had_state else "cancel-nothing"),
-            reply_markup=main_menu(t, user.role),
-        )
-
-    @router.message(Command("language"))
-    async def language(message: Message, t: Translator, catalogue: Catalogue) -> None:
-        await message.answer(
-            t("language-choose"), reply_markup=language_keyboard(catalogue.languages)
-        )
-
-    @router.callback_query(LanguageCb.filter())
-    async def language_chosen(
-        query: CallbackQuery,
-        callback_data: LanguageCb,
-        session: AsyncSession,
-        user: User,
-        catalogue: Catalogue,
-    ) -> None:
-        if callback_data.code not in catalogue.languages:
-            await query.answer()
-            return
-        await set_language(session, user, callback_data.code)
-        t = catalogue.translator(callback_data.code)
-        await query.answer()
-        if query.message is not None:
-            await query.message.answer(t("language-set"), reply_markup=main_menu(t, user.role))
-
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    router.message.register(help_, TextKey("menu-help"))
+    router.message.register(cancel, Command("cancel"))
+    router.message.register(language, Command("language"))
+    router.callback_query.register(language_chosen, LanguageCb.filter())
     return router

@@ -1,33 +1,30 @@
 """The new request dialog: category, place, description, photos, priority, summary.
 
-Everything entered lives in the FSM storage (Redis in production), so a half-filled
-request survives a restart. Wrong input gets a specific hint and the same step again;
-nothing entered is lost. Every step has Back; /cancel works anywhere.
+Everything entered lives in the FSM storage (Redis in production) as a `DraftForm`
+(utils/dialogs.py), loaded once and saved once per update, so a half-filled request
+survives a restart. Wrong input gets a specific hint and the same step again; nothing
+entered is lost. Every step has Back; /cancel works anywhere.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from datetime import timedelta
-from typing import Any
 
 import structlog
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, Message
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, TextKey
+from bot.fsm import load_form, save_form
 from bot.services import requests as service
-from bot.services.comments import FileRef
-from bot.services.notifications import Notifier
 from bot.settings import Settings
-from handlers._requester import incoming_file, show
-from handlers.my_requests import author_screen, render_author_card
-from models import AttachmentKind, Priority, User
+from models import utcnow
+from models.files import FileRef
 from utils.callbacks import (
     DraftCategoryCb,
     DraftEditCb,
@@ -38,16 +35,11 @@ from utils.callbacks import (
     DraftPriorityCb,
     DraftSubmitCb,
 )
-from utils.i18n import Catalogue, Translator
-from utils.keyboards.requester import (
-    back_keyboard,
-    categories_keyboard,
-    edit_fields_keyboard,
-    photos_keyboard,
-    priority_keyboard,
-    summary_keyboard,
-)
-from utils.requester_cards import draft_summary, shorten
+from utils.dialogs import DraftFile, DraftForm, NewRequest, step_of
+from utils.i18n import Translator
+from utils.keyboards.requester import edit_fields_keyboard, photos_keyboard
+from utils.requester_cards import author_card_screen, draft_step_screen, input_hint
+from utils.telegram import incoming_file, show
 from utils.validation import (
     MAX_PHOTOS,
     FileProblem,
@@ -58,24 +50,6 @@ from utils.validation import (
 
 log = structlog.get_logger(__name__)
 
-
-class NewRequest(StatesGroup):
-    category = State()
-    location = State()
-    description = State()
-    photos = State()
-    priority = State()
-    confirm = State()
-
-
-STEPS: tuple[State, ...] = (
-    NewRequest.category,
-    NewRequest.location,
-    NewRequest.description,
-    NewRequest.photos,
-    NewRequest.priority,
-    NewRequest.confirm,
-)
 FIELD_STEP: dict[DraftField, State] = {
     DraftField.CATEGORY: NewRequest.category,
     DraftField.LOCATION: NewRequest.location,
@@ -83,126 +57,68 @@ FIELD_STEP: dict[DraftField, State] = {
     DraftField.PHOTOS: NewRequest.photos,
     DraftField.PRIORITY: NewRequest.priority,
 }
-# What each step needs before the summary can be shown.
-REQUIRED: tuple[tuple[str, State], ...] = (
-    ("category_id", NewRequest.category),
-    ("location", NewRequest.location),
-    ("description", NewRequest.description),
-    ("priority", NewRequest.priority),
-)
+# Something other than what a step asks for: the hint above the step, shown again.
+WRONG_INPUT_HINT: dict[str, str] = {
+    step.state or "": key
+    for step, key in (
+        (NewRequest.category, "req-hint-use-buttons"),
+        (NewRequest.location, "req-hint-location-not-text"),
+        (NewRequest.description, "req-hint-description-not-text"),
+        (NewRequest.photos, "req-hint-photos-not-file"),
+        (NewRequest.priority, "req-hint-use-buttons"),
+        (NewRequest.confirm, "req-hint-use-buttons"),
+    )
+}
 DRAFT_CALLBACKS = (DraftNavCb, DraftCategoryCb, DraftLocationCb, DraftPriorityCb, DraftEditCb)
 MEDIA = F.photo | F.document | F.video | F.animation | F.audio | F.voice | F.video_note
-REMEMBERED_ALBUMS = 20
-
-
-def _dump(ref: FileRef) -> dict[str, Any]:
-    return dataclasses.asdict(ref) | {"kind": ref.kind.value}
-
-
-def _load(raw: dict[str, Any]) -> FileRef:
-    return FileRef(
-        kind=AttachmentKind(raw["kind"]),
-        file_id=raw["file_id"],
-        file_unique_id=raw["file_unique_id"],
-        mime_type=raw.get("mime_type"),
-        file_size=raw.get("file_size"),
-    )
 
 
 # ----------------------------------------------------------------------- screens
-async def step_screen(
-    state: FSMContext, session: AsyncSession, user: User, t: Translator, settings: Settings
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and buttons of the step the dialog is at, with what is entered so far."""
-    current = await state.get_state()
-    data = await state.get_data()
-    if current == NewRequest.category.state:
-        categories = await service.visible_categories(session)
-        text = t("draft-step-category")
-        if data.get("category_id"):
-            text += "\n\n" + t("draft-current", value=_category_name(t, data))
-        return text, categories_keyboard(t, categories)
-    if current == NewRequest.location.state:
-        offered = await service.recent_locations(session, user)
-        await state.update_data(offered=offered)
-        parts = [t("draft-step-location")]
-        if offered:
-            parts.append(t("draft-step-location-recent"))
-        if data.get("location"):
-            parts.append(t("draft-current", value=data["location"]))
-        return "\n\n".join(parts), back_keyboard(t, offered)
-    if current == NewRequest.description.state:
-        text = t("draft-step-description")
-        if data.get("description"):
-            text += "\n\n" + t("draft-current", value=shorten(data["description"], 300))
-        return text, back_keyboard(t)
-    if current == NewRequest.photos.state:
-        count = len(data.get("files", []))
-        text = t("draft-step-photos", max=MAX_PHOTOS)
-        if count:
-            text += "\n\n" + t("draft-step-photos-count", count=count, max=MAX_PHOTOS)
-        return text, photos_keyboard(t, count)
-    if current == NewRequest.priority.state:
-        text = t("draft-step-priority")
-        if data.get("priority"):
-            text += "\n\n" + t("draft-current", value=t(f"priority-{data['priority']}"))
-        return text, priority_keyboard(t)
-    priority = Priority(data["priority"])
-    text = draft_summary(
-        t,
-        category=_category_name(t, data),
-        location=data["location"],
-        description=data["description"],
-        files=len(data.get("files", [])),
-        priority=priority,
-        sla_hours=settings.sla_hours()[priority.value],
-    )
-    return text, summary_keyboard(t, data["token"])
-
-
-def _category_name(t: Translator, data: dict[str, Any]) -> str:
-    return str(data.get("category_en" if t.language == "en" else "category_ru", "—"))
-
-
-async def show_step(
+async def present(
     target: CallbackQuery | Message,
     state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    form: DraftForm,
+    step: State,
+    ctx: UpdateContext,
     *,
     hint: str | None = None,
     edit: bool = True,
+    options: service.DraftOptions | None = None,
 ) -> None:
-    await _ensure_complete(state)
-    text, markup = await step_screen(state, session, user, t, settings)
-    if hint:
-        text = f"{hint}\n\n{text}"
-    await show(target, text, markup, edit=edit)
+    """Move the dialog to `step`, keep the form (once), and show the step's screen.
+
+    The summary needs every field; if one is missing (it should not be), that step is
+    asked instead. `options`: the step's choices when the caller has them already.
+    """
+    if step == NewRequest.confirm:
+        step = form.missing_step() or step
+    if options is None:
+        options = await _options(ctx, step)
+    if step == NewRequest.location:
+        form.offered = options.recent_locations
+    await state.set_state(step)
+    await save_form(state, form)
+    text, markup = draft_step_screen(
+        ctx.t, step, form, categories=options.categories, sla_hours=ctx.settings.sla_hours()
+    )
+    await show(target, f"{hint}\n\n{text}" if hint else text, markup, edit=edit)
 
 
-async def _ensure_complete(state: FSMContext) -> None:
-    """The summary needs every field; if one is missing (it should not be), ask for it."""
-    if await state.get_state() != NewRequest.confirm.state:
-        return
-    data = await state.get_data()
-    for key, step in REQUIRED:
-        if not data.get(key):
-            await state.set_state(step)
-            return
+async def _options(ctx: UpdateContext, step: State) -> service.DraftOptions:
+    if step not in (NewRequest.category, NewRequest.location):
+        return service.DraftOptions()
+    return await service.draft_options(
+        ctx.session,
+        ctx.user,
+        categories=step == NewRequest.category,
+        locations=step == NewRequest.location,
+    )
 
 
-async def advance(state: FSMContext) -> None:
-    """After a valid value: the next step, or back to the summary when editing a field."""
-    data = await state.get_data()
-    current = await state.get_state()
-    if data.get("editing"):
-        await state.update_data(editing=False)
-        await state.set_state(NewRequest.confirm)
-        return
-    index = next(i for i, step in enumerate(STEPS) if step.state == current)
-    await state.set_state(STEPS[min(index + 1, len(STEPS) - 1)])
+async def _current(state: FSMContext) -> tuple[DraftForm, State]:
+    """The form and the step it is at (handlers filtered by NewRequest only)."""
+    form = await load_form(state, DraftForm)
+    return form, step_of(await state.get_state()) or NewRequest.category
 
 
 def _creation_rules(settings: Settings) -> service.CreationRules:
@@ -214,491 +130,330 @@ def _creation_rules(settings: Settings) -> service.CreationRules:
     )
 
 
-# ------------------------------------------------------------------------ router
-def get_router() -> Router:
-    router = Router(name="new_request")
-    router.message.filter(F.chat.type == "private")
+# ------------------------------------------------------------------ start, navigation
+async def start(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    current = step_of(await state.get_state())
+    if current is not None:
+        form = await load_form(state, DraftForm)
+        hint = ctx.t("draft-in-progress")
+        await present(message, state, form, current, ctx, hint=hint)
+        return
+    log.info("draft_started")
+    await present(message, state, DraftForm(token=uuid.uuid4().hex), NewRequest.category, ctx)
 
-    # -- start -----------------------------------------------------------------------
-    @router.message(Command("new"))
-    @router.message(TextKey("menu-new-request"))
-    async def start(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        current = await state.get_state()
-        if current in NewRequest.__all_states_names__:
-            await show_step(message, state, session, user, t, settings, hint=t("draft-in-progress"))
-            return
+
+async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    await query.answer()
+    await show(query, t("draft-cancelled"), None)
+
+
+async def back(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
+    form, current = await _current(state)
+    await query.answer()
+    previous = form.back(current)
+    if previous is None:
         await state.clear()
-        await state.set_state(NewRequest.category)
-        await state.set_data({"token": uuid.uuid4().hex, "files": []})
-        log.info("draft_started")
-        await show_step(message, state, session, user, t, settings)
-
-    # -- navigation ------------------------------------------------------------------
-    @router.callback_query(StateFilter(NewRequest), DraftNavCb.filter(F.action == DraftNav.CANCEL))
-    async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
-        await state.clear()
-        await query.answer()
-        await show(query, t("draft-cancelled"), None)
-
-    @router.callback_query(StateFilter(NewRequest), DraftNavCb.filter(F.action == DraftNav.BACK))
-    async def back(
-        query: CallbackQuery,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        current = await state.get_state()
-        data = await state.get_data()
-        await query.answer()
-        if data.get("editing") and current != NewRequest.confirm.state:
-            await state.update_data(editing=False)
-            await state.set_state(NewRequest.confirm)
-        elif current == NewRequest.category.state:
-            await state.clear()
-            await show(query, t("draft-cancelled"), None)
-            return
-        else:
-            index = next(i for i, step in enumerate(STEPS) if step.state == current)
-            await state.set_state(STEPS[index - 1])
-        await show_step(query, state, session, user, t, settings)
-
-    # -- step 1: category --------------------------------------------------------------
-    @router.callback_query(NewRequest.category, DraftCategoryCb.filter())
-    async def category_chosen(
-        query: CallbackQuery,
-        callback_data: DraftCategoryCb,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        categories = {c.id: c for c in await service.visible_categories(session)}
-        category = categories.get(callback_data.id)
-        if category is None:
-            await query.answer(t("draft-category-gone"), show_alert=True)
-            await show_step(query, state, session, user, t, settings)
-            return
-        await state.update_data(
-            category_id=category.id, category_ru=category.name_ru, category_en=category.name_en
-        )
-        await advance(state)
-        await query.answer()
-        await show_step(query, state, session, user, t, settings)
-
-    # -- step 2: location ---------------------------------------------------------------
-    @router.message(NewRequest.location, F.text, FreeInput())
-    async def location_typed(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        location, problem = clean_location(message.text)
-        if problem is not None:
-            hint = t(f"req-hint-location-{problem}")
-            await show_step(message, state, session, user, t, settings, hint=hint)
-            return
-        await state.update_data(location=location)
-        await advance(state)
-        await show_step(message, state, session, user, t, settings)
-
-    @router.callback_query(NewRequest.location, DraftLocationCb.filter())
-    async def location_chosen(
-        query: CallbackQuery,
-        callback_data: DraftLocationCb,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        offered: list[str] = (await state.get_data()).get("offered", [])
-        if not 0 <= callback_data.index < len(offered):
-            await query.answer(t("draft-old-button"), show_alert=True)
-            await show_step(query, state, session, user, t, settings)
-            return
-        await state.update_data(location=offered[callback_data.index])
-        await advance(state)
-        await query.answer()
-        await show_step(query, state, session, user, t, settings)
-
-    @router.message(NewRequest.location, FreeInput())
-    async def location_not_text(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        hint = t("req-hint-location-not-text")
-        await show_step(message, state, session, user, t, settings, hint=hint)
-
-    # -- step 3: description ------------------------------------------------------------
-    @router.message(NewRequest.description, F.text, FreeInput())
-    async def description_typed(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        description, problem = clean_description(message.text)
-        if problem is not None:
-            hint = t(f"req-hint-description-{problem}", length=len(description))
-            await show_step(message, state, session, user, t, settings, hint=hint)
-            return
-        await state.update_data(description=description)
-        await advance(state)
-        await show_step(message, state, session, user, t, settings)
-
-    # -- steps 3-4 and the tail of an album: files ----------------------------------------
-    @router.message(
-        StateFilter(NewRequest.description, NewRequest.photos, NewRequest.confirm), MEDIA
-    )
-    async def file_sent(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        await take_file(message, state, session, user, t, settings)
-
-    @router.message(NewRequest.description, FreeInput())
-    async def description_not_text(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        hint = t("req-hint-description-not-text")
-        await show_step(message, state, session, user, t, settings, hint=hint)
-
-    # -- step 4: photos -----------------------------------------------------------------
-    @router.callback_query(
-        NewRequest.photos, DraftNavCb.filter(F.action.in_({DraftNav.DONE, DraftNav.SKIP}))
-    )
-    async def photos_done(
-        query: CallbackQuery,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        await advance(state)
-        await query.answer()
-        await show_step(query, state, session, user, t, settings)
-
-    @router.callback_query(NewRequest.photos, DraftNavCb.filter(F.action == DraftNav.CLEAR))
-    async def photos_cleared(
-        query: CallbackQuery,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        await state.update_data(files=[])
-        await query.answer(t("draft-photos-cleared"))
-        await show_step(query, state, session, user, t, settings)
-
-    @router.message(NewRequest.photos, FreeInput())
-    async def photos_not_file(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        hint = t("req-hint-photos-not-file")
-        await show_step(message, state, session, user, t, settings, hint=hint)
-
-    # -- step 5: priority ---------------------------------------------------------------
-    @router.callback_query(NewRequest.priority, DraftPriorityCb.filter())
-    async def priority_chosen(
-        query: CallbackQuery,
-        callback_data: DraftPriorityCb,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        await state.update_data(priority=callback_data.priority.value)
-        await advance(state)
-        await query.answer()
-        await show_step(query, state, session, user, t, settings)
-
-    # -- summary: edit a field ----------------------------------------------------------
-    @router.callback_query(NewRequest.confirm, DraftNavCb.filter(F.action == DraftNav.EDIT))
-    async def edit_menu(query: CallbackQuery, t: Translator) -> None:
-        await query.answer()
-        if isinstance(query.message, Message):
-            await show(query, t("draft-edit-choose"), edit_fields_keyboard(t))
-
-    @router.callback_query(NewRequest.confirm, DraftNavCb.filter(F.action == DraftNav.SUMMARY))
-    async def edit_menu_closed(
-        query: CallbackQuery,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        await query.answer()
-        await show_step(query, state, session, user, t, settings)
-
-    @router.callback_query(NewRequest.confirm, DraftEditCb.filter())
-    async def edit_field(
-        query: CallbackQuery,
-        callback_data: DraftEditCb,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        await state.update_data(editing=True)
-        await state.set_state(FIELD_STEP[callback_data.field])
-        await query.answer()
-        await show_step(query, state, session, user, t, settings)
-
-    # -- summary: submit ----------------------------------------------------------------
-    @router.callback_query(NewRequest.confirm, DraftSubmitCb.filter())
-    async def submit(
-        query: CallbackQuery,
-        callback_data: DraftSubmitCb,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-        catalogue: Catalogue,
-        notifier: Notifier,
-    ) -> None:
-        data = await state.get_data()
-        if callback_data.token != data.get("token"):
-            await submitted_before(query, callback_data, state, session, user, t, settings)
-            return
-        draft = service.Draft(
-            category_id=int(data["category_id"]),
-            location=data["location"],
-            description=data["description"],
-            priority=Priority(data["priority"]),
-            files=[_load(raw) for raw in data.get("files", [])],
-        )
-        result = await service.create_request(
-            session,
-            notifier,
-            user=user,
-            draft=draft,
-            token=callback_data.token,
-            rules=_creation_rules(settings),
-        )
-        if result.outcome is service.CreateOutcome.LIMITED:
-            # The dialog is kept: the same Submit works once the window has passed.
-            text = t(
-                "draft-limit",
-                limit=settings.creation_limit,
-                minutes=settings.creation_window_minutes,
-                wait=result.retry_in_minutes,
-            )
-            await query.answer(text, show_alert=True)
-            return
-        if result.outcome is service.CreateOutcome.BAD_CATEGORY:
-            await state.update_data(editing=True)
-            await state.set_state(NewRequest.category)
-            await query.answer(t("draft-category-gone"), show_alert=True)
-            await show_step(query, state, session, user, t, settings)
-            return
-        if result.view is None:
-            await query.answer(t("draft-gone"), show_alert=True)
-            return
-        await state.clear()
-        number = result.view.id
-        created = result.outcome is service.CreateOutcome.CREATED
-        await query.answer(t("draft-created-toast" if created else "draft-already", number=number))
-        screen = (
-            render_author_card(result.card, t, settings)
-            if result.card is not None
-            else await author_screen(session, user, t, settings, number)
-        )
-        text = t("draft-created", number=number)
-        if screen is not None:
-            await show(query, f"{text}\n\n{screen[0]}", screen[1])
-        else:  # pragma: no cover - the author always sees their request
-            await show(query, text, None)
-
-    @router.callback_query(DraftSubmitCb.filter())
-    async def submit_outside_dialog(
-        query: CallbackQuery,
-        callback_data: DraftSubmitCb,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        await submitted_before(query, callback_data, state, session, user, t, settings)
-
-    async def submitted_before(
-        query: CallbackQuery,
-        callback_data: DraftSubmitCb,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        """A second press of Submit (or a replayed update): the request already exists."""
-        number = await service.request_by_token(session, user, callback_data.token)
-        if number is not None:
-            await query.answer(t("draft-already", number=number), show_alert=True)
-            return
-        await stale(query, state, session, user, t, settings)
-
-    # -- anything else: text where a button is expected, buttons from old messages -------
-    @router.message(StateFilter(NewRequest.priority, NewRequest.confirm), FreeInput())
-    async def buttons_expected(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        hint = t("req-hint-use-buttons")
-        await show_step(message, state, session, user, t, settings, hint=hint)
-
-    @router.message(NewRequest.category, FreeInput())
-    async def category_expected(
-        message: Message,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        hint = t("req-hint-use-buttons")
-        await show_step(message, state, session, user, t, settings, hint=hint)
-
-    async def stale(
-        query: CallbackQuery,
-        state: FSMContext,
-        session: AsyncSession,
-        user: User,
-        t: Translator,
-        settings: Settings,
-    ) -> None:
-        if await state.get_state() in NewRequest.__all_states_names__:
-            await query.answer(t("draft-old-button"), show_alert=True)
-            await show_step(query, state, session, user, t, settings, edit=False)
-            return
-        await query.answer(t("draft-gone"), show_alert=True)
-
-    for callback in DRAFT_CALLBACKS:
-
-        @router.callback_query(callback.filter())
-        async def old_button(
-            query: CallbackQuery,
-            state: FSMContext,
-            session: AsyncSession,
-            user: User,
-            t: Translator,
-            settings: Settings,
-        ) -> None:
-            await stale(query, state, session, user, t, settings)
-
-    return router
+        await show(query, ctx.t("draft-cancelled"), None)
+        return
+    await present(query, state, form, previous, ctx)
 
 
-async def take_file(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+# ---------------------------------------------------------------- step 1: category
+async def category_chosen(
+    query: CallbackQuery, callback_data: DraftCategoryCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
+    form = await load_form(state, DraftForm)
+    # The categories to check the choice against and, unless back to the summary, the
+    # next step's recent places: one read.
+    options = await service.draft_options(
+        ctx.session, ctx.user, categories=True, locations=not form.editing
+    )
+    category = options.category(callback_data.id)
+    if category is None:
+        await query.answer(ctx.t("draft-category-gone"), show_alert=True)
+        await present(query, state, form, NewRequest.category, ctx)
+        return
+    form.category_id = category.id
+    form.category_ru, form.category_en = category.name_ru, category.name_en
+    await query.answer()
+    step = form.advance(NewRequest.category)
+    await present(query, state, form, step, ctx, options=options)
+
+
+# ---------------------------------------------------------------- step 2: location
+async def location_typed(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    form = await load_form(state, DraftForm)
+    location, problem = clean_location(message.text)
+    if problem is not None:
+        hint = input_hint(ctx.t, "location", problem)
+        await present(message, state, form, NewRequest.location, ctx, hint=hint)
+        return
+    form.location = location
+    await present(message, state, form, form.advance(NewRequest.location), ctx)
+
+
+async def location_chosen(
+    query: CallbackQuery, callback_data: DraftLocationCb, state: FSMContext, ctx: UpdateContext
+) -> None:
+    form = await load_form(state, DraftForm)
+    if not 0 <= callback_data.index < len(form.offered):
+        await query.answer(ctx.t("draft-old-button"), show_alert=True)
+        await present(query, state, form, NewRequest.location, ctx)
+        return
+    form.location = form.offered[callback_data.index]
+    await query.answer()
+    await present(query, state, form, form.advance(NewRequest.location), ctx)
+
+
+# ------------------------------------------------------------- step 3: description
+async def description_typed(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    form = await load_form(state, DraftForm)
+    description, problem = clean_description(message.text)
+    step = NewRequest.description
+    if problem is not None:
+        hint = input_hint(ctx.t, "description", problem, length=len(description))
+        await present(message, state, form, step, ctx, hint=hint)
+        return
+    form.description = description
+    await present(message, state, form, form.advance(step), ctx)
+
+
+# ------------------------------------------- steps 3-4 and an album's tail: files
+async def file_sent(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     """A photo or document at the description, photos or summary step.
 
     Album items arrive as separate updates (one at a time per user: the dispatcher locks
     the user's FSM context); only the first item of an album is answered.
     """
-    data = await state.get_data()
-    current = await state.get_state()
-    files: list[dict[str, Any]] = list(data.get("files", []))
-    albums: list[str] = list(data.get("albums", []))
-    warned: list[str] = list(data.get("warned", []))
+    form, step = await _current(state)
     group = message.media_group_id
-    quiet = group is not None and group in albums  # a later item of an answered album
-
-    async def refuse(hint: str) -> None:
-        if group is not None:
-            if group in warned:
-                return
-            await state.update_data(warned=[*warned, group][-REMEMBERED_ALBUMS:])
-        await show_step(message, state, session, user, t, settings, hint=hint)
-
-    if current == NewRequest.confirm.state and not quiet:
-        await refuse(t("req-hint-use-buttons"))
-        return
+    quiet = group is not None and group in form.albums  # a later item of an answered album
     ref = incoming_file(message)
-    if ref is None or isinstance(ref, FileProblem):
-        await refuse(t(f"req-hint-file-{ref or FileProblem.UNSUPPORTED}"))
+    refusal = _refusal(ctx.t, step, form, ref, quiet=quiet)
+    if refusal is not None or not isinstance(ref, FileRef):
+        if group is not None:
+            if group in form.warned:
+                return
+            form.remember_warning(group)
+        hint = refusal or ctx.t("req-hint-file-unsupported")
+        await present(message, state, form, step, ctx, hint=hint)
         return
-    if len(files) >= MAX_PHOTOS:
-        await refuse(t("req-hint-photos-limit", max=MAX_PHOTOS))
-        return
-    files.append(_dump(ref))
-    updates: dict[str, Any] = {"files": files}
+    form.files.append(DraftFile.model_validate(ref))
     if group is not None and not quiet:
-        updates["albums"] = [*albums, group][-REMEMBERED_ALBUMS:]
-    if current == NewRequest.description.state:
-        description, problem = clean_description(message.caption)
-        if problem is None:
-            updates["description"] = description
-        await state.update_data(**updates)
-        if quiet:
-            return
-        if problem is None:
-            await advance(state)
-            await show_step(message, state, session, user, t, settings)
-            return
-        key = (
-            "req-hint-description-file-saved"
-            if problem is TextProblem.EMPTY
-            else f"req-hint-description-{problem}"
-        )
-        hint = t(key, length=len(description))
-        await show_step(message, state, session, user, t, settings, hint=hint)
+        form.remember_album(group)
+    if step == NewRequest.description:
+        await _file_at_description(message, state, form, ctx, quiet=quiet)
         return
-    await state.update_data(**updates)
-    if quiet:
+    await save_form(state, form)
+    if quiet or step != NewRequest.photos:
         return
+    count, t = len(form.files), ctx.t
     text = (
         t("draft-album-added")
         if group is not None
-        else t("draft-photo-added", count=len(files), max=MAX_PHOTOS)
+        else t("draft-photo-added", count=count, max=MAX_PHOTOS)
     )
-    if current == NewRequest.photos.state:
-        await message.answer(text, reply_markup=photos_keyboard(t, len(files)))
+    await message.answer(text, reply_markup=photos_keyboard(t, count))
+
+
+def _refusal(
+    t: Translator, step: State, form: DraftForm, ref: FileRef | FileProblem | None, *, quiet: bool
+) -> str | None:
+    """Why this file is not taken at this step (None: it is)."""
+    if step == NewRequest.confirm and not quiet:
+        return t("req-hint-use-buttons")
+    if ref is None or isinstance(ref, FileProblem):
+        return t(f"req-hint-file-{ref or FileProblem.UNSUPPORTED}")
+    if len(form.files) >= MAX_PHOTOS:
+        return t("req-hint-photos-limit", max=MAX_PHOTOS)
+    return None
+
+
+async def _file_at_description(
+    message: Message, state: FSMContext, form: DraftForm, ctx: UpdateContext, *, quiet: bool
+) -> None:
+    """A file at the description step: its caption is the description, when it is one."""
+    description, problem = clean_description(message.caption)
+    if problem is None:
+        form.description = description
+    if quiet:
+        await save_form(state, form)
+        return
+    step = NewRequest.description
+    if problem is None:
+        await present(message, state, form, form.advance(step), ctx)
+        return
+    # A file without a caption is kept; the description is still asked for.
+    hint = input_hint(
+        ctx.t,
+        "description",
+        "file-saved" if problem is TextProblem.EMPTY else problem,
+        length=len(description),
+    )
+    await present(message, state, form, step, ctx, hint=hint)
+
+
+# ------------------------------------------------------------------ step 4: photos
+async def photos_done(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
+    form = await load_form(state, DraftForm)
+    await query.answer()
+    await present(query, state, form, form.advance(NewRequest.photos), ctx)
+
+
+async def photos_cleared(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
+    form = await load_form(state, DraftForm)
+    form.files = []
+    await query.answer(ctx.t("draft-photos-cleared"))
+    await present(query, state, form, NewRequest.photos, ctx)
+
+
+# ---------------------------------------------------------------- step 5: priority
+async def priority_chosen(
+    query: CallbackQuery, callback_data: DraftPriorityCb, state: FSMContext, ctx: UpdateContext
+) -> None:
+    form = await load_form(state, DraftForm)
+    form.priority = callback_data.priority
+    await query.answer()
+    await present(query, state, form, form.advance(NewRequest.priority), ctx)
+
+
+# ---------------------------------------------------------- summary: edit a field
+async def edit_menu(query: CallbackQuery, t: Translator) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await show(query, t("draft-edit-choose"), edit_fields_keyboard(t))
+
+
+async def edit_menu_closed(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
+    form = await load_form(state, DraftForm)
+    await query.answer()
+    await present(query, state, form, NewRequest.confirm, ctx)
+
+
+async def edit_field(
+    query: CallbackQuery, callback_data: DraftEditCb, state: FSMContext, ctx: UpdateContext
+) -> None:
+    form = await load_form(state, DraftForm)
+    form.editing = True
+    await query.answer()
+    await present(query, state, form, FIELD_STEP[callback_data.field], ctx)
+
+
+# -------------------------------------------------------------- summary: submit
+async def submit(
+    query: CallbackQuery, callback_data: DraftSubmitCb, state: FSMContext, ctx: UpdateContext
+) -> None:
+    form = await load_form(state, DraftForm)
+    if callback_data.token != form.token:
+        await submitted_before(query, callback_data, state, ctx)
+        return
+    assert form.category_id is not None and form.priority is not None  # the summary's rule
+    draft = service.Draft(
+        category_id=form.category_id,
+        location=form.location or "",
+        description=form.description or "",
+        priority=form.priority,
+        files=[f.ref() for f in form.files],
+    )
+    rules = _creation_rules(ctx.settings)
+    result = await service.create_request(
+        ctx.session, ctx.notifier, user=ctx.user, draft=draft, token=form.token, rules=rules
+    )
+    if result.outcome is service.CreateOutcome.LIMITED:
+        # The dialog is kept: the same Submit works once the window has passed.
+        text = ctx.t(
+            "draft-limit",
+            limit=rules.limit,
+            minutes=ctx.settings.creation_window_minutes,
+            wait=result.retry_in_minutes,
+        )
+        await query.answer(text, show_alert=True)
+        return
+    if result.outcome is service.CreateOutcome.BAD_CATEGORY:
+        form.editing = True
+        await query.answer(ctx.t("draft-category-gone"), show_alert=True)
+        await present(query, state, form, NewRequest.category, ctx)
+        return
+    await _submitted(query, state, result, ctx)
+
+
+async def _submitted(
+    query: CallbackQuery, state: FSMContext, result: service.CreateResult, ctx: UpdateContext
+) -> None:
+    """The request exists (just created, or by this dialog before): show its card."""
+    t = ctx.t
+    if result.view is None or result.card is None:
+        await query.answer(t("draft-gone"), show_alert=True)
+        return
+    await state.clear()
+    number = result.view.id
+    created = result.outcome is service.CreateOutcome.CREATED
+    await query.answer(t("draft-created-toast" if created else "draft-already", number=number))
+    text, markup = author_card_screen(t, result.card, tz=ctx.settings.tz, now=utcnow())
+    await show(query, f"{t('draft-created', number=number)}\n\n{text}", markup)
+
+
+async def submitted_before(
+    query: CallbackQuery, callback_data: DraftSubmitCb, state: FSMContext, ctx: UpdateContext
+) -> None:
+    """A second press of Submit (or a replayed update): the request already exists."""
+    number = await service.request_by_token(ctx.session, ctx.user, callback_data.token)
+    if number is not None:
+        await query.answer(ctx.t("draft-already", number=number), show_alert=True)
+        return
+    await stale(query, state, ctx)
+
+
+# ------------------------- anything else: input a step does not take, old buttons
+async def wrong_input(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    form, step = await _current(state)
+    hint = ctx.t(WRONG_INPUT_HINT[step.state or ""])
+    await present(message, state, form, step, ctx, hint=hint)
+
+
+async def stale(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
+    """A button of this dialog that does not fit where it is now."""
+    step = step_of(await state.get_state())
+    if step is None:
+        await query.answer(ctx.t("draft-gone"), show_alert=True)
+        return
+    form = await load_form(state, DraftForm)
+    await query.answer(ctx.t("draft-old-button"), show_alert=True)
+    await present(query, state, form, step, ctx, edit=False)
+
+
+# ------------------------------------------------------------------------ router
+def get_router() -> Router:
+    router = Router(name="new_request")
+    router.message.filter(F.chat.type == "private")
+    message, callback = router.message.register, router.callback_query.register
+    in_dialog = StateFilter(NewRequest)
+
+    message(start, Command("new"))
+    message(start, TextKey("menu-new-request"))
+    callback(cancel, in_dialog, DraftNavCb.filter(F.action == DraftNav.CANCEL))
+    callback(back, in_dialog, DraftNavCb.filter(F.action == DraftNav.BACK))
+    callback(category_chosen, NewRequest.category, DraftCategoryCb.filter())
+    message(location_typed, NewRequest.location, F.text, FreeInput())
+    callback(location_chosen, NewRequest.location, DraftLocationCb.filter())
+    message(description_typed, NewRequest.description, F.text, FreeInput())
+    message(
+        file_sent, StateFilter(NewRequest.description, NewRequest.photos, NewRequest.confirm), MEDIA
+    )
+    callback(
+        photos_done,
+        NewRequest.photos,
+        DraftNavCb.filter(F.action.in_({DraftNav.DONE, DraftNav.SKIP})),
+    )
+    callback(photos_cleared, NewRequest.photos, DraftNavCb.filter(F.action == DraftNav.CLEAR))
+    callback(priority_chosen, NewRequest.priority, DraftPriorityCb.filter())
+    callback(edit_menu, NewRequest.confirm, DraftNavCb.filter(F.action == DraftNav.EDIT))
+    callback(edit_menu_closed, NewRequest.confirm, DraftNavCb.filter(F.action == DraftNav.SUMMARY))
+    callback(edit_field, NewRequest.confirm, DraftEditCb.filter())
+    callback(submit, NewRequest.confirm, DraftSubmitCb.filter())
+    callback(submitted_before, DraftSubmitCb.filter())  # outside the dialog: pressed before
+    message(wrong_input, in_dialog, FreeInput())
+    for stale_button in DRAFT_CALLBACKS:
+        callback(stale, stale_button.filter())
+    return router

@@ -8,16 +8,19 @@ import contextlib
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, or_f
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.chat_action import ChatActionSender
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.filters import is_admin, role_router
 from bot.services import stats as stats_service
 from bot.services.charts import ChartTexts, render_chart
-from bot.services.export import ANY_STATUS, ExportPeriod, build_export
+from bot.services.export import build_export
 from bot.settings import Settings
-from models import RequestStatus, Role, User, utcnow
+from bot.staff_ui import not_allowed, not_allowed_alert
+from models import RequestStatus, utcnow
+from models.reports import ANY_STATUS, ExportPeriod
 from utils.callbacks import ExportCb
 from utils.cards import status_label
 from utils.i18n import Markup, Translator
@@ -32,112 +35,118 @@ from utils.reports import render_stats
 CHAT_ACTION_REPEAT = 4.5
 
 
-def _is_admin(user: User | None) -> bool:
-    return user is not None and user.role is Role.ADMIN
-
-
 async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
     with contextlib.suppress(TelegramBadRequest):  # "message is not modified" is success
         await message.edit_text(text, reply_markup=markup)
 
 
-def get_router() -> Router:
-    router = Router(name="reports")
-    router.message.filter(F.chat.type == "private")
+async def stats(message: Message, t: Translator, session: AsyncSession, settings: Settings) -> None:
+    data = await stats_service.collect(session, now=utcnow(), tz=settings.tz)
+    await message.answer(render_stats(t, data, settings.tz))
+    png = await asyncio.to_thread(render_chart, data, ChartTexts.from_catalogue(t), t.language)
+    await message.answer_photo(
+        BufferedInputFile(png, filename="zavhoz-stats.png"), caption=t("stats-chart-caption")
+    )
 
-    @router.message(Command("stats"))
-    async def stats(
-        message: Message, user: User, t: Translator, session: AsyncSession, settings: Settings
-    ) -> None:
-        if not _is_admin(user):
-            await message.answer(t("not-allowed"))
-            return
-        data = await stats_service.collect(session, now=utcnow(), tz=settings.tz)
-        await message.answer(render_stats(t, data, settings.tz))
-        png = await asyncio.to_thread(render_chart, data, ChartTexts.from_catalogue(t), t.language)
-        await message.answer_photo(
-            BufferedInputFile(png, filename="zavhoz-stats.png"), caption=t("stats-chart-caption")
+
+async def export(message: Message, t: Translator) -> None:
+    await message.answer(t("export-choose-period"), reply_markup=export_periods_keyboard(t))
+
+
+async def export_step(
+    query: CallbackQuery,
+    callback_data: ExportCb,
+    t: Translator,
+    session: AsyncSession,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(t("button-outdated"), show_alert=True)
+        return
+    if callback_data.cancel:
+        await query.answer()
+        await _edit(message, t("export-cancelled"), None)
+        return
+    if callback_data.period is None:
+        await query.answer()
+        await _edit(message, t("export-choose-period"), export_periods_keyboard(t))
+        return
+    try:
+        period = ExportPeriod(callback_data.period)
+        status = (
+            None
+            if callback_data.status in (None, ANY_STATUS)
+            else RequestStatus(callback_data.status)
         )
-
-    @router.message(Command("export"))
-    async def export(message: Message, user: User, t: Translator) -> None:
-        if not _is_admin(user):
-            await message.answer(t("not-allowed"))
-            return
-        await message.answer(t("export-choose-period"), reply_markup=export_periods_keyboard(t))
-
-    @router.callback_query(ExportCb.filter())
-    async def export_step(
-        query: CallbackQuery,
-        callback_data: ExportCb,
-        user: User,
-        t: Translator,
-        session: AsyncSession,
-        settings: Settings,
-        bot: Bot,
-    ) -> None:
-        if not _is_admin(user):
-            await query.answer(t("not-allowed"), show_alert=True)
-            return
-        message = query.message
-        if not isinstance(message, Message):
-            await query.answer(t("button-outdated"), show_alert=True)
-            return
-        if callback_data.cancel:
-            await query.answer()
-            await _edit(message, t("export-cancelled"), None)
-            return
-        if callback_data.period is None:
-            await query.answer()
-            await _edit(message, t("export-choose-period"), export_periods_keyboard(t))
-            return
-        try:
-            period = ExportPeriod(callback_data.period)
-            status = (
-                None
-                if callback_data.status in (None, ANY_STATUS)
-                else RequestStatus(callback_data.status)
-            )
-        except ValueError:
-            await query.answer(t("button-outdated"), show_alert=True)
-            return
-        period_text = t(f"export-period-{period}")
-        if callback_data.status is None:
-            await query.answer()
-            await _edit(
-                message,
-                t("export-choose-status", period=period_text),
-                export_statuses_keyboard(t, period),
-            )
-            return
-        status_text = status_label(t, status) if status else t("export-status-any")
+    except ValueError:
+        await query.answer(t("button-outdated"), show_alert=True)
+        return
+    if callback_data.status is None:
         await query.answer()
         await _edit(
             message,
-            t("export-preparing", period=period_text, status=Markup(status_text)),
-            None,
+            t("export-choose-status", period=t(f"export-period-{period}")),
+            export_statuses_keyboard(t, period),
         )
-        await bot.send_chat_action(message.chat.id, ChatAction.UPLOAD_DOCUMENT)
-        async with ChatActionSender.upload_document(
-            bot=bot,
-            chat_id=message.chat.id,
-            interval=CHAT_ACTION_REPEAT,
-            initial_sleep=CHAT_ACTION_REPEAT,
-        ):
-            file = await build_export(
-                session, t, period=period, status=status, now=utcnow(), tz=settings.tz
-            )
-        if not file.rows:
-            await message.answer(t("export-empty"), reply_markup=export_back_keyboard(t))
-            return
-        await message.answer_document(
-            BufferedInputFile(file.data, filename=file.filename),
-            caption=t(
-                "export-caption",
-                count=file.rows,
-                period=period_text,
-                status=Markup(status_text),
-            ),
-        )
+        return
+    await query.answer()
+    await _send_export(message, t, session, settings, bot, period=period, status=status)
 
+
+async def _send_export(
+    message: Message,
+    t: Translator,
+    session: AsyncSession,
+    settings: Settings,
+    bot: Bot,
+    *,
+    period: ExportPeriod,
+    status: RequestStatus | None,
+) -> None:
+    """The file itself, with "sending a document…" shown while it is built."""
+    period_text = t(f"export-period-{period}")
+    status_text = status_label(t, status) if status else t("export-status-any")
+    await _edit(
+        message,
+        t("export-preparing", period=period_text, status=Markup(status_text)),
+        None,
+    )
+    await bot.send_chat_action(message.chat.id, ChatAction.UPLOAD_DOCUMENT)
+    async with ChatActionSender.upload_document(
+        bot=bot,
+        chat_id=message.chat.id,
+        interval=CHAT_ACTION_REPEAT,
+        initial_sleep=CHAT_ACTION_REPEAT,
+    ):
+        file = await build_export(
+            session, t, period=period, status=status, now=utcnow(), tz=settings.tz
+        )
+    if not file.rows:
+        await message.answer(t("export-empty"), reply_markup=export_back_keyboard(t))
+        return
+    await message.answer_document(
+        BufferedInputFile(file.data, filename=file.filename),
+        caption=t(
+            "export-caption",
+            count=file.rows,
+            period=period_text,
+            status=Markup(status_text),
+        ),
+    )
+
+
+def get_router() -> Router:
+    router = Router(name="reports")
+    private = F.chat.type == "private"
+    admin = role_router("reports-admin", is_admin())
+    admin.message.register(stats, Command("stats"), private)
+    admin.message.register(export, Command("export"), private)
+    admin.callback_query.register(export_step, ExportCb.filter())
+
+    refusals = Router(name="reports-refusals")
+    refusals.message.register(not_allowed, or_f(Command("stats"), Command("export")), private)
+    refusals.callback_query.register(not_allowed_alert, ExportCb.filter())
+    router.include_routers(admin, refusals)
     return router

@@ -23,17 +23,21 @@ from models.enums import (
     RequestStatus,
     Role,
 )
+from models.onboarding import STAFF_PURPOSE, ChatBinding, SetupCode
 from models.panel import PanelLoginToken, PanelSession
+from models.places import Place, RequestFollower
 
 __all__ = [
     "FINAL_STATUSES",
     "OPEN_STATUSES",
+    "STAFF_PURPOSE",
     "Action",
     "Attachment",
     "AttachmentKind",
     "Base",
     "CardMessage",
     "Category",
+    "ChatBinding",
     "Comment",
     "JobRun",
     "OutboxKind",
@@ -41,10 +45,13 @@ __all__ = [
     "OutboxStatus",
     "PanelLoginToken",
     "PanelSession",
+    "Place",
     "Priority",
     "Request",
+    "RequestFollower",
     "RequestStatus",
     "Role",
+    "SetupCode",
     "StatusChange",
     "User",
     "utcnow",

@@ -46,6 +46,10 @@ def str_enum(cls: type[enum.Enum], length: int = 16) -> Enum:
     )
 
 
+# The longest MIME type kept for a file (the sender may claim anything longer).
+MIME_TYPE_MAX = 128
+
+
 class User(Timestamps, Base):
     __tablename__ = "users"
 
@@ -55,6 +59,9 @@ class User(Timestamps, Base):
     full_name: Mapped[str] = mapped_column(String(256), default="")
     phone: Mapped[str | None] = mapped_column(String(32))
     role: Mapped[Role] = mapped_column(str_enum(Role), default=Role.USER, index=True)
+    # The role this user had before ADMIN_IDS made them an admin; NULL: the role is the
+    # table's own. Removing the id from ADMIN_IDS gives it back (models/admin_ids.py).
+    role_before_admin_ids: Mapped[Role | None] = mapped_column(str_enum(Role))
     language: Mapped[str | None] = mapped_column(String(8))
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     bot_blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -115,6 +122,13 @@ class Request(Timestamps, Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
     location: Mapped[str] = mapped_column(String(100))
+    #: The catalogued place, when the location is one (free text stays in `location`).
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("places.id", ondelete="SET NULL"), index=True
+    )
+    #: People who pressed "me too" (rows in request_followers), kept beside the request so
+    #: that cards and queues show it, and notifications look followers up only when > 0.
+    follower_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     description: Mapped[str] = mapped_column(Text)
     priority: Mapped[Priority] = mapped_column(str_enum(Priority), default=Priority.NORMAL)
     status: Mapped[RequestStatus] = mapped_column(
@@ -147,7 +161,7 @@ class Attachment(Base):
     kind: Mapped[AttachmentKind] = mapped_column(str_enum(AttachmentKind))
     file_id: Mapped[str] = mapped_column(String(256))
     file_unique_id: Mapped[str] = mapped_column(String(128))
-    mime_type: Mapped[str | None] = mapped_column(String(128))
+    mime_type: Mapped[str | None] = mapped_column(String(MIME_TYPE_MAX))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     is_result: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+
+from models.enums import Priority
+from models.workflow import Viewer
 
 
 class Queue(StrEnum):
@@ -29,3 +34,16 @@ COUNT_CAP = 1000
 # The assignee filter: 0 = anybody, -1 = nobody assigned, otherwise a users.id.
 ANY_ASSIGNEE = 0
 UNASSIGNED = -1
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    queue: Queue = Queue.ALL
+    category_id: int = 0  # 0: any
+    priority: Priority | None = None
+    assignee: int = ANY_ASSIGNEE  # 0 any, -1 nobody, else users.id
+    viewer: Viewer | None = None  # whose list: only what they may see (None: everything)
+    # The web panel's extra filters: the place contains this text; created in [from, to).
+    location: str = ""
+    created_from: datetime | None = None
+    created_to: datetime | None = None

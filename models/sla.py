@@ -15,7 +15,17 @@ def due_at(created_at: datetime, priority: Priority, hours: Mapping[str, int]) -
 
 
 def is_overdue(due: datetime | None, status: RequestStatus, now: datetime) -> bool:
+    """Open and past its deadline. The SQL twin is database.conditions.overdue."""
     return due is not None and status in OPEN_STATUSES and now > due
+
+
+def was_late(
+    due: datetime | None, done: datetime | None, status: RequestStatus, now: datetime
+) -> bool:
+    """Late: finished after the deadline, or still open past it (the export's column)."""
+    if due is not None and done is not None:
+        return done > due
+    return is_overdue(due, status, now)
 
 
 def deadline_fields(

@@ -1,7 +1,10 @@
-"""The request state machine: pure rules, no database.
+"""The request state machine and who may see or do what: pure rules, no database.
 
-Who may do what to a request, and where the request goes. Every handler and service asks
-this module; the keyboard builders ask it too, so a button exists only for a legal action.
+`decide()` is the one permission decision: every path that changes a request, checks an
+action before a dialog, or shows a button asks it (the keyboard builders too, through
+`allowed_actions`, so a button exists only for a legal action). `may_see()` is the one
+visibility rule: an executor sees the unassigned new requests (to take them) and the ones
+assigned to them, a requester their own, an admin everything.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from models.enums import Action, RequestStatus, Role
+from models.enums import FINAL_STATUSES, Action, RequestStatus, Role
 
 S = RequestStatus
 
@@ -29,6 +32,11 @@ TRANSITIONS: dict[Action, dict[RequestStatus, RequestStatus]] = {
 
 REASON_REQUIRED: frozenset[Action] = frozenset({Action.REJECT, Action.HOLD})
 
+# The actions staff trigger from a staff card (the requester's are on their own card).
+STAFF_ACTIONS: frozenset[Action] = frozenset(
+    {Action.TAKE, Action.ASSIGN, Action.REJECT, Action.HOLD, Action.RESUME, Action.FINISH}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:
@@ -47,6 +55,7 @@ SYSTEM = Actor(role=None)
 
 
 class Denial(StrEnum):
+    NOT_FOUND = "not_found"  # not a request this person may see: it does not exist for them
     WRONG_STATUS = "wrong_status"
     FORBIDDEN = "forbidden"
     REASON_REQUIRED = "reason_required"
@@ -122,3 +131,100 @@ def is_allowed(status: RequestStatus, action: Action, actor: Actor) -> bool:
 def allowed_actions(status: RequestStatus, actor: Actor) -> list[Action]:
     """The actions this actor may take now, in a stable order (for keyboards)."""
     return [a for a in Action if is_allowed(status, a, actor)]
+
+
+# ------------------------------------------------------------ who sees, who decides
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A request as the rules need it: its status and the people it belongs to."""
+
+    status: RequestStatus
+    author_id: int
+    assignee_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """A person asking; `None` in place of a Viewer is the system (scheduled jobs)."""
+
+    id: int
+    role: Role
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+STAFF_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.EXECUTOR})
+
+
+def actor_of(subject: Subject, viewer: Viewer | None) -> Actor:
+    """Who `viewer` is to this request (the system when None)."""
+    if viewer is None:
+        return SYSTEM
+    return Actor(
+        role=viewer.role,
+        is_author=viewer.id == subject.author_id,
+        is_assignee=subject.assignee_id is not None and viewer.id == subject.assignee_id,
+    )
+
+
+def may_see(subject: Subject, viewer: Viewer | None) -> bool:
+    """The one visibility rule: card, history, comments, notes, files, buttons."""
+    if viewer is None or viewer.is_admin or viewer.id == subject.author_id:
+        return True
+    if viewer.role is not Role.EXECUTOR:
+        return False
+    if subject.assignee_id is None:
+        return subject.status is RequestStatus.NEW  # to take it
+    return subject.assignee_id == viewer.id
+
+
+def may_comment(subject: Subject, viewer: Viewer, *, internal: bool) -> bool:
+    """Staff comment (and write internal notes) on a request that is still open:
+    an admin on any, an executor on their own; the author comments publicly."""
+    if subject.status in FINAL_STATUSES:
+        return False
+    if viewer.is_admin or (viewer.is_staff and subject.assignee_id == viewer.id):
+        return True
+    return not internal and viewer.id == subject.author_id
+
+
+def may_delete_comments(viewer: Viewer) -> bool:
+    """Only an admin deletes comments (softly: the card says "deleted by an admin")."""
+    return viewer.is_admin
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer to "may this person do this to this request now?"."""
+
+    denial: Denial | None
+    target: RequestStatus | None = None  # where the request goes, when allowed
+    needs_reason: bool = False
+
+    @property
+    def allowed(self) -> bool:
+        return self.denial is None
+
+
+def decide(subject: Subject, viewer: Viewer | None, action: Action) -> Decision:
+    """The one permission decision. A request the viewer may not see is NOT_FOUND
+    (its existence is not revealed), then the status is checked, then the role."""
+    if not may_see(subject, viewer):
+        return Decision(Denial.NOT_FOUND)
+    actor = actor_of(subject, viewer)
+    try:
+        target = target_status(subject.status, action, actor)
+    except TransitionError as exc:
+        return Decision(exc.denial)
+    return Decision(None, target, needs_reason=reason_required(action, actor))
+
+
+def actions_for(subject: Subject, viewer: Viewer | None) -> list[Action]:
+    """What `viewer` may do to this request now, in a stable order (for keyboards)."""
+    return [a for a in Action if decide(subject, viewer, a).allowed]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.app import build_bot
+from bot.client import build_bot
 from bot.logging import configure_logging
 from bot.settings import Settings, load_settings
 from database import migrate

@@ -7,27 +7,24 @@ function returns the outcome's value (a short string the page shows through the 
 
 from __future__ import annotations
 
-import structlog
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_user_commands
 from bot.services import admin_users, triage
 from bot.services import categories as categories_service
+from bot.services.admin_users import ChangeOutcome
 from bot.services.comments import add_comment
 from bot.services.notifications import Notifier
-from bot.services.transitions import perform
 from models import Action, Role, User
 from utils.i18n import Catalogue
+from utils.validation import COMMENT_MAX, REASON_MAX
 
 # The request actions a browser may post, besides comments (FINISH goes through triage).
 STATUS_ACTIONS: frozenset[Action] = frozenset(
     {Action.TAKE, Action.ASSIGN, Action.REJECT, Action.HOLD, Action.RESUME}
 )
-TEXT_MAX = 2000
-
-log = structlog.get_logger(__name__)
+TEXT_MAX = COMMENT_MAX
 
 
 async def change_status(
@@ -40,12 +37,12 @@ async def change_status(
     reason: str | None = None,
     assignee_id: int | None = None,
 ) -> str:
-    """Take, Assign, Reject, Hold, Resume: `transitions.perform`, as the bot's buttons."""
+    """Take, Assign, Reject, Hold, Resume: `triage.act`, as the bot's card buttons."""
     if action not in STATUS_ACTIONS:
         return "forbidden"
     if reason is not None:
-        reason = reason[: triage.REASON_MAX]
-    result = await perform(
+        reason = reason[:REASON_MAX]
+    result = await triage.act(
         session,
         notifier,
         request_id=request_id,
@@ -96,12 +93,10 @@ async def change_role(
     result = await admin_users.change_role(
         session, catalogue, actor=actor, user_id=user_id, role=role, admin_ids=admin_ids
     )
-    if result.telegram_id is not None:
-        # As the bot does after the commit: the person's command menu for the new role.
-        try:
-            await set_user_commands(bot, catalogue, result.telegram_id, role, result.language)
-        except TelegramAPIError as exc:  # the change is saved; the menu follows on /start
-            log.warning("panel_set_commands_failed", user_id=user_id, error=type(exc).__name__)
+    if result.outcome is ChangeOutcome.DONE and result.telegram_id is not None:
+        # As the bot does after the commit: the person's command menu for the new role
+        # (a refusal from Telegram is logged there; the role is saved either way).
+        await set_user_commands(bot, catalogue, result.telegram_id, role, result.language)
     return result.outcome.value
 
 

@@ -1,7 +1,9 @@
 """Every read the panel makes, in one place: the services and repositories the bot uses.
 
-Also the one visibility rule of the panel (`may_see` / `visible_filter`): an admin sees
-every request; an executor sees the new, unassigned ones and those assigned to them.
+Who sees what is the workflow's one rule (`models.workflow.may_see`), never the panel's
+own: lists carry the person as `QueueFilter.viewer` (the same rule in SQL,
+`database.repositories.queues.visible_to`), one request is read through `triage`, which
+asks `may_see`.
 """
 
 from __future__ import annotations
@@ -18,37 +20,23 @@ from bot.services import categories as categories_service
 from bot.services import stats as stats_service
 from bot.services.categories import CategoryInfo
 from bot.services.charts import ChartTexts, render_chart
-from bot.services.export import ExportFile, ExportPeriod, build_export
+from bot.services.export import ExportFile, build_export
+from bot.services.transitions import viewer_of
 from database.repositories import categories as categories_repo
-from database.repositories import details as details_repo
 from database.repositories import queues as queues_repo
-from database.repositories import requests as requests_repo
-from database.repositories.details import StaffCard
-from database.repositories.queues import Page, QueueFilter, StaffRow
-from database.repositories.user_admin import UserRow
-from models import Attachment, Category, RequestStatus, Role, User
-from models.queues import Queue
+from models import Attachment, Category, RequestStatus, User
+from models.queues import Queue, QueueFilter
+from models.reports import ExportPeriod, Stats
+from models.views import QueuePage, StaffCard, StaffRow, UserRow
 from utils.i18n import Translator
 
 PAGE_SIZE = 25
 STAFF_OPTIONS = 200
 
 
-# ------------------------------------------------------------------- who sees what
-def may_see(user: User, status: RequestStatus, assignee_id: int | None) -> bool:
-    """The panel's visibility rule (the same as the workflow's, see README)."""
-    if user.role is Role.ADMIN:
-        return True
-    if user.role is not Role.EXECUTOR:
-        return False
-    return assignee_id == user.id or (status is RequestStatus.NEW and assignee_id is None)
-
-
-def visible_filter(user: User, flt: QueueFilter) -> QueueFilter:
-    """`flt` narrowed to what `user` may see: the same rule as `may_see`, in SQL."""
-    if user.role is Role.ADMIN:
-        return flt
-    return replace(flt, visible_to=user.id)
+def _visible(user: User, flt: QueueFilter) -> QueueFilter:
+    """`flt` narrowed to what `user` may see (the workflow's rule, applied in SQL)."""
+    return replace(flt, viewer=viewer_of(user))
 
 
 # ------------------------------------------------------------------------- lists
@@ -60,17 +48,12 @@ class QueueScreen:
     categories: list[Category]
     staff: list[StaffRow]
     flt: QueueFilter  # as applied (narrowed for an executor)
-    page: Page | None = None  # None: only the frame (a search fills the rows)
+    page: QueuePage | None = None  # None: only the frame (a search fills the rows)
     total: int = 0
 
 
 async def _counts(session: AsyncSession, user: User, now: datetime) -> dict[Queue, int]:
-    if user.role is Role.ADMIN:
-        return await queues_repo.queue_counts(session, now=now)
-    return {
-        q: await queues_repo.queue_total(session, visible_filter(user, QueueFilter(q)), now=now)
-        for q in Queue
-    }
+    return await queues_repo.queue_counts(session, now=now, viewer=viewer_of(user))
 
 
 async def queue_counts(session: AsyncSession, user: User, *, now: datetime) -> dict[Queue, int]:
@@ -89,7 +72,7 @@ async def queue_screen(
     with_rows: bool = True,
 ) -> QueueScreen:
     """The counts of every queue, the filters' choices and (`with_rows`) a keyset page."""
-    flt = visible_filter(user, flt)
+    flt = _visible(user, flt)
     async with session.begin():
         counts = await _counts(session, user, now)
         categories = list(await categories_repo.all_categories(session))
@@ -103,19 +86,16 @@ async def queue_screen(
     return QueueScreen(counts, categories, staff, flt, page, total)
 
 
-async def search(session: AsyncSession, user: User, text: str, *, after_id: int = 0) -> int | Page:
-    """A #number: that number (the caller opens the request); words: a page of matches."""
+async def search(
+    session: AsyncSession, user: User, text: str, *, after_id: int = 0
+) -> int | QueuePage:
+    """A #number: that number (the caller opens the request, which checks visibility);
+    words: a page of the matches among the requests `user` may see (`triage.search`)."""
     number = queues_repo.parse_number(text)
     if number is not None:
         return number
-    result = await triage.search(session, text, after_id=after_id)
-    page = result.page or Page([], False)
-    if user.role is Role.ADMIN or not page.rows:
-        return page
-    async with session.begin():
-        assignees = await queues_repo.assignee_ids(session, [r.id for r in page.rows])
-    rows = [r for r in page.rows if may_see(user, r.status, assignees.get(r.id))]
-    return Page(rows, page.has_more)
+    result = await triage.search(session, text, user=user, after_id=after_id)
+    return result.page or QueuePage([], False)
 
 
 async def filter_options(session: AsyncSession) -> tuple[list[Category], list[StaffRow]]:
@@ -134,13 +114,11 @@ class RequestPage:
 
 
 async def request_page(session: AsyncSession, user: User, request_id: int) -> RequestPage | None:
+    """The full card and the files, or None when there is no request `user` may see."""
     card = await triage.staff_card(session, request_id=request_id, user=user)
     if card is None:
         return None
-    view = card.view
-    if not may_see(user, view.status, view.assignee.id if view.assignee else None):
-        return None
-    files = await triage.request_files(session, request_id=request_id)
+    files = await triage.request_files(session, request_id=request_id, user=user)
     return RequestPage(card, files)
 
 
@@ -148,13 +126,7 @@ async def attachment(
     session: AsyncSession, user: User, request_id: int, attachment_id: int
 ) -> Attachment | None:
     """One file of a request this user may see (a deleted comment's files are gone)."""
-    async with session.begin():
-        view = await requests_repo.get_view(session, request_id)
-        if view is None or not may_see(
-            user, view.status, view.assignee.id if view.assignee else None
-        ):
-            return None
-        files = await details_repo.files(session, request_id)
+    files = await triage.request_files(session, request_id=request_id, user=user)
     return next((f for f in files if f.id == attachment_id), None)
 
 
@@ -169,7 +141,7 @@ async def categories(session: AsyncSession) -> list[CategoryInfo]:
     return await categories_service.list_all(session)
 
 
-async def stats(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> stats_service.Stats:
+async def stats(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> Stats:
     return await stats_service.collect(session, now=now, tz=tz)
 
 

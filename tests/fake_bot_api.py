@@ -115,6 +115,20 @@ HOUSEKEEPING = frozenset(
     }
 )
 
+# What a Telegram outage fails by default (`FakeBotAPI.start_outage`): what the bot sends.
+OUTAGE_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendMediaGroup",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "copyMessage",
+    }
+)
+
 # Methods that only acknowledge.
 _TRUE_METHODS = (
     "answerCallbackQuery",
@@ -326,6 +340,8 @@ class FakeBotAPI:
         self.commands: dict[str, Any] = {}
         self.webhook_url: str | None = None
         self.blocked: set[int] = set()
+        self.unknown_chats: set[int] = set()
+        self._outage: tuple[frozenset[str], _Fault] | None = None
         self._consumed: set[int] = set()
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -446,6 +462,24 @@ class FakeBotAPI:
         """From now on, sends to `chat_id` fail with 403 "bot was blocked by the user"."""
         self.blocked.add(chat_id)
 
+    def forget_chat(self, chat_id: int) -> None:
+        """From now on, every call about `chat_id` (`chat_id` or `scope.chat_id`) fails with
+        400 "chat not found", as for a person who never opened a private chat with the bot."""
+        self.unknown_chats.add(chat_id)
+
+    def start_outage(
+        self,
+        status: int = 502,
+        description: str = "Bad Gateway",
+        methods: frozenset[str] = OUTAGE_METHODS,
+    ) -> None:
+        """Until `end_outage()`, every call of `methods` fails with `status` (a Telegram
+        incident: 502 from its front, 500, 429...). Failed calls are recorded too."""
+        self._outage = (frozenset(self._name(m) for m in methods), _Fault(status, description))
+
+    def end_outage(self) -> None:
+        self._outage = None
+
     def calls_to(self, method: str) -> list[ApiCall]:
         name = self._name(method)
         return [call for call in self.calls if call.method == name]
@@ -494,6 +528,11 @@ class FakeBotAPI:
         try:
             if request.match_info["token"] != self.token:
                 raise TelegramApiError(401, "Unauthorized")
+            if self._outage is not None and method in self._outage[0]:
+                fault = self._outage[1]
+                raise TelegramApiError(fault.status, fault.description, fault.retry_after)
+            if self._about_unknown_chat(params):
+                raise _bad_request("chat not found")
             faults = self._faults.get(method)
             if faults:
                 fault = faults.popleft()
@@ -511,6 +550,13 @@ class FakeBotAPI:
             return web.json_response(body, status=exc.status)
         self._record(ApiCall(method, params, files, 200, result))
         return web.json_response({"ok": True, "result": result})
+
+    def _about_unknown_chat(self, params: dict[str, Any]) -> bool:
+        if not self.unknown_chats:
+            return False
+        scope = params.get("scope")
+        chat_id = scope.get("chat_id") if isinstance(scope, dict) else params.get("chat_id")
+        return chat_id in self.unknown_chats
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]

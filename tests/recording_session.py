@@ -58,6 +58,7 @@ class RecordingSession(BaseSession):
         self.faults: dict[str, deque[Exception]] = {}
         self._message_ids = itertools.count(1000)
         self.clock = lambda: datetime.now(UTC).timestamp()
+        self.files: dict[str, bytes] = {}  # file_id -> content, for downloads
 
     # -- faults -----------------------------------------------------------------------
     def fail_next(self, method: type[TelegramMethod[Any]] | str, exc: Exception) -> None:
@@ -87,7 +88,10 @@ class RecordingSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield b"fake-file-content"
+        # A file put into `files` under its file_id is served as itself.
+        yield next(
+            (data for path, data in self.files.items() if url.endswith(path)), b"fake-file-content"
+        )
 
     # -- answers ----------------------------------------------------------------------
     def _message(self, chat_id: int | str, **fields: Any) -> Message:
@@ -111,7 +115,8 @@ class RecordingSession(BaseSession):
             case GetMe():
                 return User(id=BOT_ID, is_bot=True, first_name="ZAVhoz", username="zavhoz_bot")
             case GetFile():
-                return File(file_id=method.file_id, file_unique_id="u", file_path="photos/f.jpg")
+                path = method.file_id if method.file_id in self.files else "photos/f.jpg"
+                return File(file_id=method.file_id, file_unique_id="u", file_path=path)
             case SendMessage():
                 return self._message(
                     method.chat_id, text=method.text, reply_markup=method.reply_markup
@@ -161,11 +166,9 @@ class RecordingSession(BaseSession):
 
 
 def make_bot(session: RecordingSession | None = None) -> Bot:
-    from aiogram.client.default import DefaultBotProperties
-    from aiogram.enums import ParseMode
+    """The production Bot (bot.app.build_bot: HTML, Telegram's limits) on a recording session."""
+    from bot.app import build_bot
+    from bot.settings import Settings
 
-    return Bot(
-        BOT_TOKEN,
-        session=session or RecordingSession(),
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
+    settings = Settings(_env_file=None, bot_token=BOT_TOKEN)
+    return build_bot(settings, session=session or RecordingSession())

@@ -91,22 +91,11 @@ async def add_extras(
     author_id: int | None = None,
 ) -> None:
     async with db() as session, session.begin():
-        for i in range(photos):
-            session.add(
-                Attachment(
-                    request_id=request_id,
-                    kind=AttachmentKind.PHOTO,
-                    file_id=f"p{request_id}-{i}",
-                    file_unique_id=f"u{request_id}-{i}",
-                )
-            )
-        session.add(
-            Attachment(
-                request_id=request_id,
-                kind=AttachmentKind.DOCUMENT,
-                file_id=f"d{request_id}",
-                file_unique_id=f"ud{request_id}",
-            )
+        files = [(AttachmentKind.PHOTO, f"p{request_id}-{i}") for i in range(photos)]
+        files.append((AttachmentKind.DOCUMENT, f"d{request_id}"))
+        session.add_all(
+            Attachment(request_id=request_id, kind=kind, file_id=name, file_unique_id=f"u{name}")
+            for kind, name in files
         )
         for i in range(comments + deleted_comments):
             session.add(

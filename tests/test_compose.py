@@ -95,3 +95,12 @@ def test_the_scale_profile_puts_the_panel_behind_nginx() -> None:
     conf = data["configs"][config["source"]]["content"]
     assert re.search(r"upstream zavhoz_panel \{[^}]*server panel:8000", conf)
     assert re.search(r"location / \{\s*[^}]*proxy_pass http://zavhoz_panel;", conf)
+
+
+def test_bots_serve_metrics_inside_the_network_only_with_the_optional_token() -> None:
+    services = compose()["services"]
+    for name in ("bot", "bot-webhook"):
+        env = services[name]["environment"]
+        assert env["METRICS_HOST"] == "0.0.0.0", name  # the default is 127.0.0.1
+        assert env["METRICS_TOKEN"] == "${METRICS_TOKEN:-}", name
+        assert "ports" not in services[name], name  # never published on the host

@@ -74,3 +74,22 @@ async def test_nothing_changed_writes_nothing(
     assert await context.get_data() == {}
     await context.flush()
     assert round_trips[0] == 1
+
+
+async def test_setting_what_is_stored_writes_nothing(
+    storage: RedisStorage, round_trips: list[int]
+) -> None:
+    """A step shown again (a hint, /start with no dialog) costs no write."""
+    await storage.set_state(KEY, "Dialog:location")
+    await storage.set_data(KEY, {"files": ["a"]})
+    round_trips[0] = 0
+
+    again = UpdateFSMContext(storage, KEY)
+    assert await again.get_state() == "Dialog:location"
+    await again.set_state("Dialog:location")
+    await again.set_data({"files": ["a"]})
+    await again.flush()
+    assert round_trips[0] == 1  # the MGET only
+
+    await again.set_data({"files": ["a", "b"]})  # after the handler: written at once
+    assert await storage.get_data(KEY) == {"files": ["a", "b"]}

@@ -377,6 +377,21 @@ async def test_executor_cannot_cancel(harness: Harness) -> None:
     assert await status_of(harness, rid) is RequestStatus.IN_PROGRESS
 
 
+async def test_author_buttons_from_someone_not_on_the_request_show_no_card(
+    harness: Harness,
+) -> None:
+    """An executor the request is not assigned to (someone else took it) gets a refusal,
+    never the card: executors see new requests to take and their own, nothing else."""
+    await register(harness, TEACHER, EXECUTOR, ADMIN)
+    rid = await make_request(harness, TEACHER)
+    await act(harness, ADMIN, rid, Action.TAKE)
+    for action in (Action.CONFIRM, Action.REOPEN):
+        await harness.feed(press(EXECUTOR, RequestActionCb(action=action, id=rid)))
+        assert harness.pop(AnswerCallbackQuery).show_alert
+        harness.expect_nothing()  # no card: not theirs to see
+    assert await status_of(harness, rid) is RequestStatus.IN_PROGRESS
+
+
 # --------------------------------------------------------------- Fixed / Not fixed
 async def finished_request(harness: Harness) -> tuple[int, SendMessage]:
     await register(harness, TEACHER, EXECUTOR)

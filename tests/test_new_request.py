@@ -111,6 +111,20 @@ async def fill_to_summary(
     return step(harness)
 
 
+async def walk_to_step(harness: Harness, number: int, person: Person = TEACHER) -> None:
+    """Start the dialog and answer plainly up to step `number` (2 place, 3 description, 4 files)."""
+    answers = [
+        press(person, DraftCategoryCb(id=HEATING)),
+        message(person, "Каб. 5"),
+        message(person, "Сломан стул"),
+    ]
+    await harness.feed(message(person, "/new"))
+    step(harness)
+    for answer in answers[: number - 1]:
+        await harness.feed(answer)
+        step(harness)
+
+
 async def submit(harness: Harness, summary: SendMessage | EditMessageText, person: Person) -> Any:
     data = button_data(summary.reply_markup, "nrs:")
     await harness.feed(press(person, data, shown(summary)))
@@ -297,14 +311,7 @@ async def test_description_and_file_validation(harness: Harness) -> None:
 
 
 async def test_eleventh_photo_is_refused(harness: Harness) -> None:
-    await harness.feed(message(TEACHER, "/new"))
-    step(harness)
-    await harness.feed(press(TEACHER, DraftCategoryCb(id=HEATING)))
-    step(harness)
-    await harness.feed(message(TEACHER, "Каб. 5"))
-    step(harness)
-    await harness.feed(message(TEACHER, "Сломан стул"))
-    step(harness)
+    await walk_to_step(harness, 4)
     await harness.feed(*album(TEACHER, [f"a{i}" for i in range(8)]))
     harness.pop(SendMessage)  # one acknowledgement for the album
     await harness.feed(photo(TEACHER, "p9"))
@@ -534,6 +541,53 @@ async def test_creation_limit_keeps_the_dialog(harness: Harness) -> None:
     await submit(harness, summary, TEACHER)
     created = harness.pop(EditMessageText)
     assert "Заявка #4 зарегистрирована" in created.text and "Каб. 99" in created.text
+
+
+async def test_invisible_place_and_description_are_asked_again(harness: Harness) -> None:
+    """Zero-width characters alone are no place and no description (nothing is lost)."""
+    await walk_to_step(harness, 2)
+    for invisible, hint in [
+        ("\u200b\u200b\u200b", "Напишите место текстом"),
+        ("\ufeff \u2060\u200e", "Напишите место текстом"),
+        ("\u200b5\u200b", "хотя бы 2 символа"),
+    ]:
+        await harness.feed(message(TEACHER, invisible))
+        answer = harness.pop(SendMessage)
+        assert hint in answer.text and "Шаг 2/5" in answer.text
+    assert "location" not in await harness.dp.storage.get_data(_key(TEACHER))
+    await harness.feed(message(TEACHER, "\u200bКаб.\u200b 5\u200b"))
+    assert "Шаг 3/5" in harness.pop(SendMessage).text
+
+    await harness.feed(message(TEACHER, "\u200b" * 40))
+    answer = harness.pop(SendMessage)
+    assert "Опишите проблему словами" in answer.text and "Шаг 3/5" in answer.text
+    await harness.feed(message(TEACHER, "\u200bок\u200b\u200b\u200b"))
+    assert "хотя бы в 5 символах" in harness.pop(SendMessage).text
+    # A photo with an invisible caption: the photo is kept, the description still asked.
+    await harness.feed(photo(TEACHER, "kept", caption="\u200b\u200c\u200d\u200b\u200b"))
+    answer = harness.pop(SendMessage)
+    assert "Файл прикреплён" in answer.text and "Шаг 3/5" in answer.text
+    data = await harness.dp.storage.get_data(_key(TEACHER))
+    assert data["location"] == "Каб. 5" and "description" not in data
+    assert [f["file_id"] for f in data["files"]] == ["kept"]
+
+
+async def test_document_with_a_long_mime_type_is_filed(harness: Harness) -> None:
+    """The sender names the MIME type; a long one is kept clipped, and Submit works."""
+    await walk_to_step(harness, 4)
+    long_type = "image/vnd." + "x" * 300
+    await harness.feed(document(TEACHER, "scan", mime_type=long_type, file_name="scan.img"))
+    assert "Файл 1 из 10" in harness.pop(SendMessage).text
+    await harness.feed(press(TEACHER, DraftNavCb(action=DraftNav.DONE)))
+    step(harness)
+    await harness.feed(press(TEACHER, DraftPriorityCb(priority=Priority.NORMAL)))
+    summary = step(harness)
+
+    assert not (await submit(harness, summary, TEACHER)).show_alert
+    assert "Заявка #1 зарегистрирована" in harness.pop(EditMessageText).text
+    async with harness.session_pool() as session:
+        [kept] = (await session.scalars(select(Attachment))).all()
+    assert kept.file_id == "scan" and kept.mime_type == long_type[:128]
 
 
 async def test_english_dialog(harness: Harness) -> None:

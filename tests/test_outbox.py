@@ -245,7 +245,7 @@ async def test_storm_of_500s_is_retried_with_backoff_then_delivered(db: Pool) ->
     clock = VirtualClock()
     start = clock.now()
     metrics = Counted()
-    sender, api = new_sender(db, clock, metrics=metrics, max_attempts=8)
+    sender, api = new_sender(db, clock, metrics=metrics)
     for _ in range(5):
         api.fail_next(SendMessage, server_error())
     api.fail_next(
@@ -263,11 +263,12 @@ async def test_storm_of_500s_is_retried_with_backoff_then_delivered(db: Pool) ->
     assert (first.status, first.attempts) == (OutboxStatus.SENT, 7)
 
 
-async def test_500s_beyond_the_limit_fail_the_row_and_the_chat_moves_on(db: Pool) -> None:
+async def test_500s_beyond_the_retry_window_fail_the_row_and_the_chat_moves_on(db: Pool) -> None:
     await enqueue_texts(db, [(7001, "doomed"), (7001, "next")])
     clock = VirtualClock()
     metrics = Counted()
-    sender, api = new_sender(db, clock, metrics=metrics, max_attempts=3)
+    # A window of 1.5 s: the shortest waits after attempts 1 and 2 (0.5 + 1 s) fill it.
+    sender, api = new_sender(db, clock, metrics=metrics, retry_window=1.5)
     for _ in range(3):
         api.fail_next(SendMessage, server_error())
     await drain(sender, clock)
@@ -284,6 +285,47 @@ async def test_500s_beyond_the_limit_fail_the_row_and_the_chat_moves_on(db: Pool
             OutboxStatus.SENT: 1,
             OutboxStatus.FAILED: 1,
         }
+
+
+class OutageSession(RecordingSession):
+    """Telegram answers 502 to every send until `until` (virtual time)."""
+
+    def __init__(self, until: float) -> None:
+        super().__init__()
+        self.until = until
+        self.refused: list[float] = []
+
+    async def make_request(self, bot: Bot, method: Any, timeout: int | None = None) -> Any:
+        if self.clock() < self.until:
+            self.refused.append(self.clock())
+            raise server_error()
+        return await super().make_request(bot, method, timeout)
+
+
+@pytest.mark.parametrize("outage_minutes", [30, 6 * 60])
+async def test_an_outage_of_hours_loses_nothing_and_ends_within_one_backoff_step(
+    db: Pool, database_url: str, outage_minutes: int
+) -> None:
+    """The old sender gave up after 8 attempts (about two minutes): 502 for half an hour
+    lost every notification for good."""
+    await enqueue_texts(db, [(7001, "one"), (7002, "two"), (GROUP, "three")])
+    clock = VirtualClock()
+    end = clock.now() + outage_minutes * 60
+    settings = make_settings(database_url)  # the defaults: 24 h window, 5 min cap
+    api = OutageSession(until=end)
+    api.clock = clock.now
+    sender = OutboxSender.from_settings(make_bot(api), db, settings, clock=clock)
+
+    await drain(sender, clock)
+
+    assert sorted(text for _, text in sent_texts(api)) == ["one", "three", "two"]
+    delivered = [stamp for stamp, _ in api.log]
+    assert min(delivered) >= end
+    assert max(delivered) - end <= settings.outbox_backoff_max_seconds + 1
+    assert {r.status for r in await all_rows(db)} == {OutboxStatus.SENT}
+    # Backoff: the refusals thin out to one per chat per cap, never a hammering.
+    per_row = len(api.refused) / 3
+    assert per_row <= 2 * (8 + outage_minutes * 60 / settings.outbox_backoff_max_seconds)
 
 
 async def test_403_marks_the_user_and_skips_them_until_they_write_again(

@@ -30,6 +30,7 @@ from models import (
     User,
     utcnow,
 )
+from models.workflow import Subject, Viewer, may_see
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
 from tests.fake_bot_api import FakeBotAPI
 from tests.panel_support import client, csrf_of, log_in, login_link
@@ -314,6 +315,40 @@ async def test_an_executor_sees_new_requests_and_their_own(
     assert (await client.get(f"/requests/{mine}")).status_code == 200
     found = (await client.get("/queue?q=Чужая")).text
     assert f"#{other}<" not in found
+
+
+async def test_the_panel_shows_an_executor_exactly_what_the_workflow_rule_lets_them_see(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    """One rule for the chat and the panel: `models.workflow.may_see`. A request the
+    executor filed themselves is theirs to see, whoever works on it."""
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    admin = await add_person(pool, ADMIN, Role.ADMIN)
+    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    S = RequestStatus
+    cases = [  # (author, status, assignee)
+        (author, S.NEW, None),
+        (author, S.ON_HOLD, executor),
+        (author, S.IN_PROGRESS, admin),
+        (author, S.NEW, admin),
+        (executor, S.IN_PROGRESS, admin),  # filed by the executor themselves
+    ]
+    requests = [
+        await add_request(pool, who, status=status, assignee=to, description=f"Заявка {i}")
+        for i, (who, status, to) in enumerate(cases)
+    ]
+    await log_in(harness, client, EXECUTOR)
+    listed = (await client.get("/queue?queue=all")).text
+    viewer = Viewer(executor.id, Role.EXECUTOR)
+    for request_id, (who, status, to) in zip(requests, cases, strict=True):
+        visible = may_see(Subject(status, who.id, to.id if to else None), viewer)
+        assert (f"#{request_id}<" in listed) is visible, request_id
+        page = await client.get(f"/requests/{request_id}")
+        assert page.status_code == (200 if visible else 404), request_id
+    assert sum(may_see(Subject(st, w.id, t.id if t else None), viewer) for w, st, t in cases) == 3
+    own = requests[-1]
+    assert f"#{own}<" in (await client.get("/queue?q=Заявка 4")).text
 
 
 # ------------------------------------------------------------------------- CSRF

@@ -23,8 +23,9 @@ from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import export as export_service
-from bot.services.export import ExportPeriod, build_export, period_bounds
+from bot.services.export import build_export
 from models import Priority, RequestStatus, utcnow
+from models.reports import ExportPeriod, period_bounds
 from tests.conftest import ADMIN, TEACHER, Harness
 from tests.reports_data import add_extras, add_request, seed_people
 from tests.updates import message, press

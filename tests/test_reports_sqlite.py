@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import Scheduler
-from bot.services.export import ExportPeriod, build_export
+from bot.services.export import build_export
 from bot.services.stats import collect
 from database import migrate
 from database.engine import create_engine, create_session_pool
 from models import OutboxMessage, RequestStatus
+from models.reports import ExportPeriod
 from tests.conftest import make_settings
 from tests.reports_data import add_request, seed_people, seed_random_requests
 from tests.test_reports_stats import CATEGORY_RU, NOW, TZ, assert_matches, expected_stats

@@ -15,8 +15,9 @@ from aiogram.types import BufferedInputFile
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.stats import Stats, collect
+from bot.services.stats import collect
 from models import OPEN_STATUSES, RequestStatus, User, utcnow
+from models.reports import Stats
 from tests.conftest import ADMIN, TEACHER, Harness
 from tests.reports_data import seed_people, seed_random_requests
 from tests.updates import message

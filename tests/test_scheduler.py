@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import Scheduler, TickResult
 from models import (
+    Action,
     JobRun,
     OutboxMessage,
     OutboxStatus,
@@ -31,7 +32,7 @@ from models.sla import DEFAULT_SLA_HOURS, deadline_fields
 from tests.conftest import ADMIN, EXECUTOR, OTHER_TEACHER, TEACHER, Harness
 from tests.reports_data import People, add_request, seed_people
 from tests.updates import press
-from utils.callbacks import QueueCb
+from utils.callbacks import QueueCb, RequestActionCb
 
 NOW = datetime(2026, 3, 18, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
 SECOND_ADMIN = 900_060
@@ -147,6 +148,39 @@ async def test_overdue_reminder_once_then_admins_once_a_day_later(harness: Harne
     assert row.overdue_reminded_at == NOW
     assert row.overdue_escalated_at == NOW + timedelta(hours=24)
     assert (await get_request(db, resolved.id)).overdue_escalated_at is None
+
+
+def card_actions(markup: object) -> set[Action]:
+    """The state-machine actions of a card's buttons."""
+    return {
+        RequestActionCb.unpack(data).action
+        for _, data in buttons(markup)
+        if data and data.startswith("ra:")
+    }
+
+
+async def test_an_overdue_reminder_to_an_executor_has_executor_buttons(harness: Harness) -> None:
+    db = harness.session_pool
+    people = await seed_people(db)
+    await add_request(
+        db,
+        author_id=people.teacher.id,
+        status=RequestStatus.IN_PROGRESS,
+        assignee_id=people.executor.id,
+        created_at=NOW - timedelta(hours=80),
+    )
+    await add_request(db, author_id=people.teacher.id, created_at=NOW - timedelta(hours=73))
+
+    assert await make_scheduler(harness).tick(NOW) == TickResult(reminded=2)
+    await harness.deliver_outbox()
+
+    to_executor, to_admin = harness.pop(SendMessage), harness.pop(SendMessage)
+    assert to_executor.chat_id == EXECUTOR.id
+    # Their own work (hold, finish), never the admin's (assign, reject).
+    assert card_actions(to_executor.reply_markup) == {Action.HOLD, Action.FINISH}
+    assert to_admin.chat_id == ADMIN.id
+    assert card_actions(to_admin.reply_markup) == {Action.TAKE, Action.ASSIGN, Action.REJECT}
+    harness.expect_nothing()
 
 
 async def test_a_new_deadline_is_chased_again(harness: Harness) -> None:

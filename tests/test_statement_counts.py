@@ -66,12 +66,12 @@ from utils.callbacks import (
 
 # flow -> (SQL statements, Redis round trips) for one update of that flow.
 BUDGET: dict[str, tuple[int, int]] = {
-    "start: known user": (1, 3),
-    "start: new user": (2, 3),
+    "start: known user": (1, 2),
+    "start: new user": (2, 2),
     "menu: help": (1, 2),
     "menu: my requests (none)": (3, 2),
-    "menu: my tasks (none)": (2, 3),
-    "menu: admin panel": (2, 3),
+    "menu: my tasks (none)": (2, 2),
+    "menu: admin panel": (2, 2),
     "new request: menu button": (2, 3),
     "new request: category": (3, 3),
     "new request: location": (1, 3),
@@ -108,7 +108,7 @@ BUDGET: dict[str, tuple[int, int]] = {
     "admin: search by words": (2, 3),
     "admin: queue page of 3": (3, 2),
     "admin: queue page of 10": (3, 2),
-    "admin: users list": (2, 3),
+    "admin: users list": (2, 2),
     "admin: change a role": (5, 2),
     "admin: /stats": (7, 2),
     "outbox: deliver 1": (5, 0),

@@ -7,8 +7,10 @@ button from any wrong role or in any wrong status is refused and changes nothing
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -24,6 +26,7 @@ from bot.services.transitions import perform
 from models import (
     Action,
     Attachment,
+    AttachmentKind,
     CardMessage,
     OutboxMessage,
     RequestStatus,
@@ -54,8 +57,10 @@ from utils.callbacks import (
     CardKeyboardCb,
     FinishSubmitCb,
     OpenRequestCb,
+    PhotosCb,
     RequestActionCb,
     StaffCancelCb,
+    StaffCommentCb,
     TasksCb,
 )
 
@@ -501,3 +506,75 @@ async def test_reopened_request_tells_the_assignee_why(harness: Harness) -> None
     told = harness.pop(SendMessage)
     assert told.chat_id == EXECUTOR.id
     assert "снова в работе" in told.text and "Причина: Всё ещё течёт" in told.text
+
+
+# ------------------------------------------------------- what an executor may see
+SOMEONE_ELSES: list[tuple[str, Callable[[int], CallbackData]]] = [
+    ("open", lambda id: OpenRequestCb(id=id)),
+    ("photos", lambda id: PhotosCb(id=id)),
+    ("back-to-card", lambda id: CardKeyboardCb(id=id)),
+    ("comment", lambda id: StaffCommentCb(id=id)),
+    ("note", lambda id: StaffCommentCb(id=id, internal=True)),
+    ("hold", lambda id: RequestActionCb(action=Action.HOLD, id=id)),
+    ("finish", lambda id: RequestActionCb(action=Action.FINISH, id=id)),
+    ("resume", lambda id: RequestActionCb(action=Action.RESUME, id=id)),
+]
+
+
+@pytest.mark.parametrize(("button", "make"), SOMEONE_ELSES, ids=[b for b, _ in SOMEONE_ELSES])
+@pytest.mark.parametrize("status", [RequestStatus.IN_PROGRESS, RequestStatus.ON_HOLD])
+async def test_an_executor_pressing_buttons_of_someone_elses_task_sees_nothing(
+    harness: Harness, button: str, make: Callable[[int], CallbackData], status: RequestStatus
+) -> None:
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    other = await add_person(pool, EXECUTOR2, Role.EXECUTOR)
+    rid = await add_request(pool, author, status=status, assignee=other)
+    async with pool() as session, session.begin():
+        session.add(
+            Attachment(request_id=rid, kind=AttachmentKind.PHOTO, file_id="f", file_unique_id="u")
+        )
+
+    await harness.feed(press(EXECUTOR, make(rid), on_card(EXECUTOR, 9100)))
+
+    answer = harness.pop(AnswerCallbackQuery)
+    assert answer.show_alert and answer.text, button
+    assert "Течёт кран" not in answer.text
+    harness.expect_nothing()  # no card, no photos, no prompt
+    assert await fsm_state(harness, EXECUTOR) is None
+    assert await request_state(pool, rid) == (status, other.id)
+
+
+async def test_an_executor_opens_a_new_unassigned_request_to_take_it(harness: Harness) -> None:
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    rid = await add_request(pool, author)
+
+    await harness.feed(press(EXECUTOR, OpenRequestCb(id=rid)))
+
+    harness.pop(AnswerCallbackQuery)
+    card = harness.pop(SendMessage)
+    assert f"Заявка #{rid}" in card.text and "Течёт кран" in card.text
+    assert RequestActionCb(action=Action.TAKE, id=rid).pack() in button_data(card.reply_markup)
+
+
+async def test_an_executor_pressing_a_staff_group_copy_of_a_taken_request_is_refused(
+    harness: Harness,
+) -> None:
+    """A card copy in the staff group shows everyone the admin's buttons; once somebody
+    else has the request, an executor's press on it shows them nothing."""
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    other = await add_person(pool, EXECUTOR2, Role.EXECUTOR)
+    rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=other)
+    copy = await add_card_copy(pool, rid, STAFF_GROUP.id)
+
+    await harness.feed(
+        press(EXECUTOR, CardKeyboardCb(id=rid), on_card(EXECUTOR, copy, STAFF_GROUP))
+    )
+
+    assert harness.pop(AnswerCallbackQuery).show_alert
+    harness.expect_nothing()

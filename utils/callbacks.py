@@ -7,12 +7,34 @@ do this to this object now: callback data is only a request, never a permission.
 
 from __future__ import annotations
 
+import types
+import typing
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from models.enums import Action, Priority, Role
 from models.queues import FilterField, Queue
+
+# Every integer in callback data is bounded: button data is whatever the client sends,
+# and a number past what a column holds would reach the database as an error (and an
+# apology and a Sentry event per press). Out of bounds, unpacking fails, the filter does
+# not match, and the press is answered as an outdated button (handlers/fallback.py).
+INT32_MAX = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=INT32_MAX)]
+"""A row id (serial INTEGER keys start at 1)."""
+Cursor = Annotated[int, Field(ge=0, le=INT32_MAX)]
+"""A keyset cursor or an optional id: 0 means "from the start" / "any"."""
+Index = Annotated[int, Field(ge=0, le=99)]
+"""A position in a short list shown with the buttons."""
+Stars = Annotated[int, Field(ge=0, le=5)]
+"""0: open the stars to choose from; 1-5: the rating."""
+AssigneeFilter = Annotated[int, Field(ge=-1, le=INT32_MAX)]
+"""0: anyone, -1: nobody, else a users.id."""
+BuildingIndex = Annotated[int, Field(ge=-1, le=999)]
+"""-1: every building; else a position in the sorted list of buildings."""
 
 
 class LanguageCb(CallbackData, prefix="lang"):
@@ -23,13 +45,13 @@ class RequestActionCb(CallbackData, prefix="ra"):
     """A state-machine action on a request card (take, reject, hold, finish, confirm, ...)."""
 
     action: Action
-    id: int
+    id: Id
 
 
 class OpenRequestCb(CallbackData, prefix="ro"):
     """Open the full card of a request."""
 
-    id: int
+    id: Id
 
 
 # --------------------------------------------------------------- the requester's side
@@ -58,13 +80,13 @@ class DraftNavCb(CallbackData, prefix="nrn"):
 
 
 class DraftCategoryCb(CallbackData, prefix="nrc"):
-    id: int
+    id: Id
 
 
 class DraftLocationCb(CallbackData, prefix="nrl"):
     """One of the recent locations offered at the step (index into the offered list)."""
 
-    index: int
+    index: Index
 
 
 class DraftPriorityCb(CallbackData, prefix="nrp"):
@@ -84,41 +106,41 @@ class DraftSubmitCb(CallbackData, prefix="nrs"):
 class MyListCb(CallbackData, prefix="myl"):
     """A page of "My requests": rows older (or newer) than request `cursor` (0: the first)."""
 
-    page: int
-    cursor: int
+    page: Cursor
+    cursor: Cursor
     older: bool = True
 
 
 class MyOpenCb(CallbackData, prefix="myo"):
     """Open one's own request (the author's view, whatever the role)."""
 
-    id: int
+    id: Id
 
 
 class MyPhotosCb(CallbackData, prefix="myp"):
-    id: int
+    id: Id
 
 
 class MyCommentCb(CallbackData, prefix="myc"):
-    id: int
+    id: Id
 
 
 class CancelConfirmCb(CallbackData, prefix="myx"):
     """The answer to "Cancel request #N?"."""
 
-    id: int
+    id: Id
     yes: bool
 
 
 class RateCb(CallbackData, prefix="myr"):
-    id: int
-    stars: int
+    id: Id
+    stars: Stars
 
 
 class RateSkipCb(CallbackData, prefix="myrs"):
     """No comment to the rating."""
 
-    id: int
+    id: Id
 
 
 # --------------------------------------------------------------------- staff side (triage)
@@ -137,21 +159,21 @@ class QueueCb(CallbackData, prefix="aq"):
     """
 
     q: Queue
-    c: int = 0
+    c: Cursor = 0
     p: Priority | None = None
-    a: int = 0
-    after: int = 0
+    a: AssigneeFilter = 0
+    after: Cursor = 0
 
 
 class QueueFilterCb(CallbackData, prefix="aqf"):
     """The options of one filter of a queue; `after` pages the assignee options."""
 
     q: Queue
-    c: int = 0
+    c: Cursor = 0
     p: Priority | None = None
-    a: int = 0
+    a: AssigneeFilter = 0
     f: FilterField
-    after: int = 0
+    after: Cursor = 0
 
 
 class SearchStartCb(CallbackData, prefix="asr"):
@@ -161,27 +183,27 @@ class SearchStartCb(CallbackData, prefix="asr"):
 class SearchPageCb(CallbackData, prefix="asn"):
     """The next page of the current search (the query is kept in the dialog data)."""
 
-    after: int
+    after: Cursor
 
 
 class AssignPageCb(CallbackData, prefix="asp"):
     """A page of the executor picker under a card."""
 
-    id: int
-    after: int = 0
+    id: Id
+    after: Cursor = 0
 
 
 class AssignToCb(CallbackData, prefix="ast"):
     """Assign request `id` to users.id `uid`."""
 
-    id: int
-    uid: int
+    id: Id
+    uid: Id
 
 
 class CardKeyboardCb(CallbackData, prefix="ack"):
     """Back from a picker: restore the card's own buttons."""
 
-    id: int
+    id: Id
 
 
 class StaffCancelCb(CallbackData, prefix="sdx"):
@@ -191,32 +213,32 @@ class StaffCancelCb(CallbackData, prefix="sdx"):
 class FinishSubmitCb(CallbackData, prefix="fin"):
     """Finish request `id` with the comment and photos collected so far."""
 
-    id: int
+    id: Id
 
 
 class StaffCommentCb(CallbackData, prefix="scm"):
     """Write a comment to the author, or an internal note (staff only)."""
 
-    id: int
+    id: Id
     internal: bool = False
 
 
 class PhotosCb(CallbackData, prefix="sph"):
     """Send the photos of a request (the author's and the "after" ones)."""
 
-    id: int
+    id: Id
 
 
 class CommentDeleteListCb(CallbackData, prefix="scl"):
     """Choose a comment of request `id` to delete."""
 
-    id: int
+    id: Id
 
 
 class CommentDeleteCb(CallbackData, prefix="scd"):
     """Soft-delete comment `id`."""
 
-    id: int
+    id: Id
 
 
 class TasksCb(CallbackData, prefix="tks"):
@@ -226,21 +248,21 @@ class TasksCb(CallbackData, prefix="tks"):
 class UsersPageCb(CallbackData, prefix="aup"):
     """A page of the user list; `s` = of the current search results."""
 
-    after: int = 0
+    after: Cursor = 0
     s: bool = False
 
 
 class UserCardCb(CallbackData, prefix="auc"):
-    id: int
+    id: Id
 
 
 class UserRoleCb(CallbackData, prefix="aur"):
-    id: int
+    id: Id
     role: Role
 
 
 class UserBlockCb(CallbackData, prefix="aub"):
-    id: int
+    id: Id
     block: bool
 
 
@@ -253,16 +275,16 @@ class CategoriesCb(CallbackData, prefix="acl"):
 
 
 class CategoryCardCb(CallbackData, prefix="acc"):
-    id: int
+    id: Id
 
 
 class CategoryHideCb(CallbackData, prefix="ach"):
-    id: int
+    id: Id
     hide: bool
 
 
 class CategoryRenameCb(CallbackData, prefix="acr"):
-    id: int
+    id: Id
 
 
 class CategoryAddCb(CallbackData, prefix="aca"):
@@ -279,3 +301,103 @@ class ExportCb(CallbackData, prefix="xp"):
     period: str | None = None
     status: str | None = None
     cancel: bool = False
+
+
+# ------------------------------------------------------------------- the first five minutes
+class StaffChatCb(CallbackData, prefix="stc"):
+    """The "use this group for staff notifications" button: binds the chat it is in."""
+
+
+# ------------------------------------------------------------------------- places
+#: "All buildings" in PlacesCb / PlaceQrCb; otherwise an index into the sorted buildings.
+ALL_BUILDINGS = -1
+
+
+class PlacesCb(CallbackData, prefix="pl"):
+    """The catalogue: every building (ALL_BUILDINGS) or the places of one."""
+
+    building: BuildingIndex = ALL_BUILDINGS
+
+
+class PlaceCardCb(CallbackData, prefix="plc"):
+    id: Id
+
+
+class PlaceHideCb(CallbackData, prefix="plh"):
+    id: Id
+    hide: bool
+
+
+class PlaceRenameCb(CallbackData, prefix="plr"):
+    id: Id
+
+
+class PlaceAttachCb(CallbackData, prefix="plt"):
+    """Attach a free-text location people typed to this place."""
+
+    id: Id
+
+
+class PlaceHistoryCb(CallbackData, prefix="plx"):
+    id: Id
+
+
+class PlaceAddCb(CallbackData, prefix="pla"):
+    pass
+
+
+class PlaceImportCb(CallbackData, prefix="pli"):
+    pass
+
+
+class PlaceQrCb(CallbackData, prefix="plq"):
+    """The printable QR sheet: of every place, of one building, or of one place (id > 0)."""
+
+    building: BuildingIndex = ALL_BUILDINGS
+    id: Cursor = 0
+
+
+def _unbounded_ints(cls: type[CallbackData]) -> list[str]:
+    """The int fields of `cls` that carry no lower and upper bound."""
+    found = []
+    for name, info in cls.model_fields.items():
+        annotation = info.annotation
+        args = (
+            typing.get_args(annotation)
+            if typing.get_origin(annotation)
+            in (
+                typing.Union,
+                types.UnionType,
+            )
+            else (annotation,)
+        )
+        if int not in args:
+            continue
+        # pydantic keeps Field(ge=..., le=...) as annotated-types constraints.
+        lower = any(hasattr(m, "ge") or hasattr(m, "gt") for m in info.metadata)
+        upper = any(hasattr(m, "le") or hasattr(m, "lt") for m in info.metadata)
+        if not (lower and upper):
+            found.append(f"{cls.__name__}.{name}")
+    return found
+
+
+def check_bounded(namespace: dict[str, object]) -> None:
+    """Refuse, at import, a CallbackData class with an unbounded int field."""
+    unbounded = [
+        field
+        for value in namespace.values()
+        if isinstance(value, type) and issubclass(value, CallbackData) and value is not CallbackData
+        for field in _unbounded_ints(value)
+    ]
+    if unbounded:
+        raise TypeError(f"callback data ints need bounds (use Id, Cursor...): {unbounded}")
+
+
+# ------------------------------------------------------------------------------ outbox
+class OutboxCb(CallbackData, prefix="obx"):
+    """The admin's /outbox view: refresh it, or re-queue every failed notification."""
+
+    requeue: bool = False
+
+
+check_bounded(globals())

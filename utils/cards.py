@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from database.repositories.requests import RequestView
 from models.enums import Priority, RequestStatus
 from models.sla import is_overdue
+from models.views import RequestView
 from utils.i18n import Markup, Translator
 
 STATUS_MARK: dict[RequestStatus, str] = {

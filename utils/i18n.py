@@ -20,19 +20,14 @@ from fluent.runtime.types import fluent_number
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES: tuple[str, ...] = ("ru", "en")
+#: Longer string arguments bypass fluent.runtime's limit of 2500 characters per placeable.
+_LONG_ARG = 1000
 
 
 class Markup(str):
     """A string that is already safe HTML: Translator does not escape it again."""
 
     __slots__ = ()
-
-
-def escape(value: object) -> str:
-    """HTML-escape a user-supplied value (quotes too: safe in attributes)."""
-    if isinstance(value, Markup):
-        return value
-    return html.escape(str(value), quote=False)
 
 
 def _prepare(value: Any) -> Any:
@@ -68,7 +63,17 @@ class Catalogue:
 
     def get(self, language: str | None, key: str, /, **kwargs: Any) -> str:
         lang = self.resolve_language(language)
-        return self._core.get(key, lang, **{k: _prepare(v) for k, v in kwargs.items()})
+        args = {k: _prepare(v) for k, v in kwargs.items()}
+        # fluent.runtime refuses a placeable over 2500 characters (and escaping makes text
+        # longer): a long value goes in as a short placeholder and is put back afterwards.
+        long = {k: v for k, v in args.items() if isinstance(v, str) and len(v) > _LONG_ARG}
+        if not long:
+            return self._core.get(key, lang, **args)
+        slots = {k: f"\x00{i}\x00" for i, k in enumerate(long)}
+        text = self._core.get(key, lang, **{**args, **slots})
+        for k, slot in slots.items():
+            text = text.replace(slot, long[k])
+        return text
 
     def translator(self, language: str | None) -> Translator:
         return self._translators[self.resolve_language(language)]

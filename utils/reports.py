@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.services.digest import DigestCounts
-from bot.services.stats import Percentiles, Stats
 from models.enums import RequestStatus
+from models.reports import DigestCounts, Percentiles, Stats
 from utils.cards import status_label
 from utils.i18n import Markup, Translator
 

@@ -5,20 +5,36 @@ Pure functions; every user-supplied value is escaped by the Translator.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from models.enums import Priority
+from aiogram.fsm.state import State
+from aiogram.types import InlineKeyboardMarkup
+
+from models import Category
+from models.enums import Priority, RequestStatus
 from utils.cards import STATUS_MARK, priority_label, render_card, status_label
+from utils.dialogs import DraftForm, NewRequest
 from utils.i18n import Markup, Translator
+from utils.keyboards.requester import (
+    author_card_keyboard,
+    back_keyboard,
+    categories_keyboard,
+    photos_keyboard,
+    priority_keyboard,
+    summary_keyboard,
+)
+from utils.validation import LIMITS, MAX_PHOTOS
 
 if TYPE_CHECKING:
-    from bot.services.requests import AuthorCard, Page
+    from bot.services.requests import AuthorCard, MyRequestsPage
 
 TELEGRAM_TEXT_LIMIT = 4096
 COMMENT_PREVIEW = 300
+CURRENT_PREVIEW = 300  # a long description, as "Now: ..." above its step
+Screen = tuple[str, InlineKeyboardMarkup]
 
 
 def age(t: Translator, created_at: datetime, now: datetime) -> str:
@@ -58,7 +74,87 @@ def draft_summary(
     return "\n".join(lines)
 
 
-def list_text(t: Translator, page: Page, now: datetime) -> str:
+def input_hint(t: Translator, field: str, problem: str, **values: object) -> str:
+    """The hint for a value that failed its check, with the field's limits."""
+    return t(f"req-hint-{field}-{problem}", **LIMITS[field], **values)
+
+
+def draft_step_screen(
+    t: Translator,
+    step: State,
+    form: DraftForm,
+    *,
+    categories: Sequence[Category] = (),
+    sla_hours: Mapping[str, int],
+) -> Screen:
+    """The text and buttons of a dialog step, with what is entered so far."""
+    if step == NewRequest.category:
+        current = form.category_name(t.language) if form.category_id else None
+        return _with_current(t, [t("draft-step-category")], current), categories_keyboard(
+            t, categories
+        )
+    if step == NewRequest.location:
+        parts = [t("draft-step-location")]
+        if form.offered:
+            parts.append(t("draft-step-location-recent"))
+        return _with_current(t, parts, form.location), back_keyboard(t, form.offered)
+    if step == NewRequest.description:
+        current = shorten(form.description, CURRENT_PREVIEW) if form.description else None
+        text = t("draft-step-description", **LIMITS["description"])
+        return _with_current(t, [text], current), back_keyboard(t)
+    if step == NewRequest.photos:
+        parts = [t("draft-step-photos", max=MAX_PHOTOS)]
+        if form.files:
+            parts.append(t("draft-step-photos-count", count=len(form.files), max=MAX_PHOTOS))
+        return "\n\n".join(parts), photos_keyboard(t, len(form.files))
+    if step == NewRequest.priority:
+        current = t(f"priority-{form.priority}") if form.priority else None
+        return _with_current(t, [t("draft-step-priority")], current), priority_keyboard(t)
+    return _summary_screen(t, form, sla_hours)
+
+
+def _with_current(t: Translator, parts: list[str], current: str | None) -> str:
+    if current:
+        parts.append(t("draft-current", value=current))
+    return "\n\n".join(parts)
+
+
+def _summary_screen(t: Translator, form: DraftForm, sla_hours: Mapping[str, int]) -> Screen:
+    assert form.priority is not None  # the dialog shows the summary only when it is complete
+    text = draft_summary(
+        t,
+        category=form.category_name(t.language),
+        location=form.location or "",
+        description=form.description or "",
+        files=len(form.files),
+        priority=form.priority,
+        sla_hours=sla_hours[form.priority.value],
+    )
+    return text, summary_keyboard(t, form.token)
+
+
+def author_card_screen(t: Translator, card: AuthorCard, *, tz: ZoneInfo, now: datetime) -> Screen:
+    """The author's card with the buttons of what they may do now."""
+    text = author_card_text(t, card, tz=tz, now=now)
+    markup = author_card_keyboard(
+        t,
+        card.view.id,
+        card.actions,
+        photos=card.view.photo_count,
+        can_comment=card.can_comment,
+        can_rate=card.can_rate,
+    )
+    return text, markup
+
+
+def action_denied_text(t: Translator, outcome: str, status: RequestStatus | None) -> str:
+    """Why the author's button did nothing (`outcome`: a transitions.Outcome value)."""
+    return t(
+        f"my-action-denied-{outcome}", status=Markup(status_label(t, status)) if status else ""
+    )
+
+
+def list_text(t: Translator, page: MyRequestsPage, now: datetime) -> str:
     if not page.items:
         return t("my-empty")
     lines = [t("my-title", total=page.total), ""]

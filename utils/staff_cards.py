@@ -9,12 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from database.repositories.details import CommentRow, HistoryRow, StaffCard
-from database.repositories.queues import RequestRow
-from database.repositories.user_admin import UserRow
 from models.enums import Priority, RequestStatus
 from models.queues import UNASSIGNED, Queue
 from models.sla import is_overdue
+from models.views import CommentRow, HistoryRow, RequestRow, StaffCard, UserRow
 from utils.cards import OVERDUE_MARK, PRIORITY_MARK, STATUS_MARK, priority_label, render_card
 from utils.i18n import Markup, Translator
 from utils.keyboards.staff import ROLE_MARK, queue_count

@@ -1,7 +1,7 @@
 """The web panel: one-time login links and browser sessions (hashes only).
 
 Revision ID: 0007_panel
-Revises: 0004_open_requests
+Revises: 0006_setup
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_panel"
-down_revision: str | None = "0004_open_requests"
+down_revision: str | None = "0006_setup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

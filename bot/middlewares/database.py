@@ -1,8 +1,9 @@
 """One database session per update; the user registered, refreshed and loaded with it.
 
-Puts into the handler data: `session`, `user` (models.User, with the effective role) and
-`t` (the catalogue in the user's language). A blocked user gets a polite refusal and no
-handler runs.
+Puts into the handler data: `session`, `user` (models.User, with the effective role),
+`t` (the catalogue in the user's language) and, for a person, `ctx`: the three together
+with the settings, for handlers that need all of them. A blocked user gets a polite
+refusal and no handler runs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from aiogram.types import Chat, TelegramObject, Update
 from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.context import UpdateContext
 from bot.services.users import TelegramProfile, register_or_refresh
 from utils.i18n import Catalogue
 
@@ -57,6 +59,9 @@ class DatabaseMiddleware(BaseMiddleware):
             t = catalogue.translator(user.language)
             data["user"] = user
             data["t"] = t
+            data["ctx"] = UpdateContext(
+                session, user, t, data["settings"], data["notifier"], data["places"]
+            )
             if user.is_blocked:
                 await self._refuse(event, t("user-blocked"))
                 return None

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.outbox import enqueue
 from database.repositories import user_admin as user_admin_repo
 from database.repositories import users as users_repo
-from database.repositories.user_admin import UserRow
 from models import Role, User
+from models.views import UserRow
 from utils.i18n import Catalogue
 from utils.keyboards.common import main_menu
 
@@ -69,6 +69,18 @@ def _guard(actor: User, target: User | None, admin_ids: frozenset[int]) -> Chang
     return None
 
 
+async def _editable(
+    session: AsyncSession, actor: User, user_id: int, admin_ids: frozenset[int]
+) -> User | ChangeOutcome:
+    """The person `actor` may change, or why not."""
+    target = await users_repo.by_id(session, user_id)
+    denied = _guard(actor, target, admin_ids)
+    if denied is not None:
+        return denied
+    assert target is not None
+    return target
+
+
 async def change_role(
     session: AsyncSession,
     catalogue: Catalogue,
@@ -79,11 +91,9 @@ async def change_role(
     admin_ids: frozenset[int],
 ) -> ChangeResult:
     async with session.begin():
-        target = await users_repo.by_id(session, user_id)
-        denied = _guard(actor, target, admin_ids)
-        if denied is not None:
-            return ChangeResult(denied)
-        assert target is not None
+        target = await _editable(session, actor, user_id, admin_ids)
+        if isinstance(target, ChangeOutcome):
+            return ChangeResult(target)
         if target.role is role:
             return ChangeResult(
                 ChangeOutcome.UNCHANGED, await user_admin_repo.row(session, user_id)
@@ -110,11 +120,9 @@ async def set_blocked(
     admin_ids: frozenset[int],
 ) -> ChangeResult:
     async with session.begin():
-        target = await users_repo.by_id(session, user_id)
-        denied = _guard(actor, target, admin_ids)
-        if denied is not None:
-            return ChangeResult(denied)
-        assert target is not None
+        target = await _editable(session, actor, user_id, admin_ids)
+        if isinstance(target, ChangeOutcome):
+            return ChangeResult(target)
         outcome = ChangeOutcome.UNCHANGED if target.is_blocked is blocked else ChangeOutcome.DONE
         target.is_blocked = blocked
         await session.flush()

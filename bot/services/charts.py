@@ -14,7 +14,7 @@ import io
 import threading
 from dataclasses import dataclass
 
-from bot.services.stats import Stats
+from models.reports import Stats
 from utils.i18n import Translator
 
 CREATED_COLOR = "#4C72B0"
@@ -53,6 +53,13 @@ def _render(stats: Stats, texts: ChartTexts, language: str) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")  # no display; must precede any pyplot import anywhere
+    # Every label is plain text: a category named "$x^2$" is not a formula (mathtext
+    # would draw it, or fail on "$$" or "\\frac{"). Set for everything this figure draws.
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        return _draw(stats, texts, language)
+
+
+def _draw(stats: Stats, texts: ChartTexts, language: str) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

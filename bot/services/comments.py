@@ -10,47 +10,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aiogram.methods import SendDocument, SendMessage, SendPhoto
+from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.media import file_methods
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from models import Attachment, AttachmentKind, Comment, Request, Role, User
+from models import Comment, Request, Role, User
 from models.enums import FINAL_STATUSES
+from models.files import FileRef
 
-
-@dataclass(frozen=True, slots=True)
-class FileRef:
-    """A file the user sent: what the bot needs to send it again."""
-
-    kind: AttachmentKind
-    file_id: str
-    file_unique_id: str
-    mime_type: str | None = None
-    file_size: int | None = None
-
-    def attachment(
-        self,
-        *,
-        request_id: int,
-        uploaded_by_id: int,
-        comment_id: int | None = None,
-        is_result: bool = False,
-    ) -> Attachment:
-        """The row that keeps this file on a request (or on one of its comments)."""
-        return Attachment(
-            request_id=request_id,
-            comment_id=comment_id,
-            kind=self.kind,
-            file_id=self.file_id,
-            file_unique_id=self.file_unique_id,
-            mime_type=self.mime_type,
-            file_size=self.file_size,
-            uploaded_by_id=uploaded_by_id,
-            is_result=is_result,
-        )
+__all__ = [
+    "CommentOutcome",
+    "CommentResult",
+    "FileRef",
+    "add_comment",
+    "attach_files",
+    "may_comment",
+]
 
 
 class CommentOutcome(StrEnum):
@@ -140,13 +119,14 @@ async def _notify(
         enqueue(
             session, SendMessage(chat_id=recipient.telegram_id, text=body), request_id=request.id
         )
-        for ref in files:
-            method: SendPhoto | SendDocument = (
-                SendPhoto(chat_id=recipient.telegram_id, photo=ref.file_id)
-                if ref.kind is AttachmentKind.PHOTO
-                else SendDocument(chat_id=recipient.telegram_id, document=ref.file_id)
-            )
-            enqueue(session, method, request_id=request.id)
+        _enqueue_files(session, recipient, request, files)
+
+
+def _enqueue_files(
+    session: AsyncSession, recipient: User, request: Request, files: list[FileRef]
+) -> None:
+    for method in file_methods(recipient.telegram_id, files):
+        enqueue(session, method, request_id=request.id)
 
 
 async def attach_files(
@@ -172,11 +152,5 @@ async def attach_files(
             for ref in files
         )
         for recipient in await _recipients(session, request, user, comment.is_internal):
-            for ref in files:
-                method: SendPhoto | SendDocument = (
-                    SendPhoto(chat_id=recipient.telegram_id, photo=ref.file_id)
-                    if ref.kind is AttachmentKind.PHOTO
-                    else SendDocument(chat_id=recipient.telegram_id, document=ref.file_id)
-                )
-                enqueue(session, method, request_id=request.id)
+            _enqueue_files(session, recipient, request, files)
     return CommentResult(CommentOutcome.DONE, comment.id)

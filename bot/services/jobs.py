@@ -8,7 +8,7 @@ between claim and commit leaves nothing claimed and nothing queued.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -17,14 +17,16 @@ from aiogram.methods import SendMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import digest, outbox
-from bot.services.notifications import Notifier
+from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
 from bot.services.outbox import enqueue
 from bot.services.transitions import perform
 from database.repositories import jobs as jobs_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.requests import Person, RequestView
 from models import Action, OutboxKind, Role, User
+from models.reports import DigestQueue
+from models.views import Person, RequestView
+from models.workflow import Actor
 from utils.keyboards.reports import digest_keyboard
 from utils.reports import render_digest
 
@@ -47,20 +49,33 @@ class Jobs:
 
     # ------------------------------------------------------------------ reminders
     async def remind_overdue(self, now: datetime) -> int:
-        """Remind the assignee (the admins, when nobody is assigned) once per request."""
+        """Remind the assignee (the admins, when nobody is assigned) once per request.
+
+        Each request is drawn and queued in a savepoint of its own: one that cannot be
+        drawn is logged and skipped (it stays claimed, so it is not first in line again on
+        every tick) and the others of the batch are reminded all the same.
+        """
+
+        async def remind(session: AsyncSession, view: RequestView, admins: list[Person]) -> None:
+            if view.assignee is None:
+                for person in admins:
+                    self._send_card(session, person, view, "reminder-overdue-unassigned", now)
+                return
+            # The assignee gets the buttons of their own role (an executor's).
+            assignee = await users_repo.by_id(session, view.assignee.id)
+            role = assignee.role if assignee is not None else Role.EXECUTOR
+            viewer = viewer_actor(view.assignee.id, role, view)
+            self._send_card(session, view.assignee, view, "reminder-overdue", now, viewer=viewer)
+
         total = 0
         while True:
             async with self.session_pool() as session, session.begin():
                 ids = await jobs_repo.claim_overdue(session, now, BATCH)
-                admins = await _admins(session) if ids else []
+                admins = list(await _admins(session)) if ids else []
                 for request_id in ids:
-                    view = await requests_repo.get_view(session, request_id)
-                    assert view is not None
-                    recipients = [view.assignee] if view.assignee is not None else admins
-                    key = "reminder-overdue" if view.assignee else "reminder-overdue-unassigned"
-                    for person in recipients:
-                        self._send_card(session, person, view, key, now)
-            total += len(ids)
+                    total += await _isolated(
+                        session, request_id, "overdue_reminder_failed", remind, admins
+                    )
             if len(ids) < BATCH:
                 break
         if total:
@@ -68,18 +83,22 @@ class Jobs:
         return total
 
     async def escalate_overdue(self, now: datetime) -> int:
-        """Still overdue 24 hours after the reminder: tell the admins, once."""
+        """Still overdue 24 hours after the reminder: tell the admins, once (each request
+        in a savepoint of its own, as in `remind_overdue`)."""
+
+        async def escalate(session: AsyncSession, view: RequestView, admins: list[Person]) -> None:
+            for person in admins:
+                self._send_card(session, person, view, "reminder-escalated", now)
+
         total = 0
         while True:
             async with self.session_pool() as session, session.begin():
                 ids = await jobs_repo.claim_escalations(session, now, now - ESCALATE_AFTER, BATCH)
-                admins = await _admins(session) if ids else []
+                admins = list(await _admins(session)) if ids else []
                 for request_id in ids:
-                    view = await requests_repo.get_view(session, request_id)
-                    assert view is not None
-                    for person in admins:
-                        self._send_card(session, person, view, "reminder-escalated", now)
-            total += len(ids)
+                    total += await _isolated(
+                        session, request_id, "overdue_escalation_failed", escalate, admins
+                    )
             if len(ids) < BATCH:
                 break
         if total:
@@ -87,12 +106,19 @@ class Jobs:
         return total
 
     def _send_card(
-        self, session: AsyncSession, person: Person, view: RequestView, key: str, now: datetime
+        self,
+        session: AsyncSession,
+        person: Person,
+        view: RequestView,
+        key: str,
+        now: datetime,
+        *,
+        viewer: Actor = STAFF_VIEWER,
     ) -> None:
         tz = self.notifier.tz
         t = self.notifier.t(person)
         heading = t(key, number=view.id, due=t.datetime(view.due_at, tz))
-        card, keyboard = self.notifier.staff_card(t, view, now)
+        card, keyboard = self.notifier.staff_card(t, view, now, viewer=viewer)
         enqueue(
             session,
             SendMessage(
@@ -122,9 +148,7 @@ class Jobs:
             admins = await _admins(session)
             for person in admins:
                 t = self.notifier.t(person)
-                keyboard = digest_keyboard(
-                    t, {q.value: counts.queue(q) for q in digest.DigestQueue}
-                )
+                keyboard = digest_keyboard(t, {q.value: counts.queue(q) for q in DigestQueue})
                 enqueue(
                     session,
                     SendMessage(
@@ -168,6 +192,26 @@ class Jobs:
         if purged:
             log.info("outbox_purged", count=purged)
         return purged
+
+
+async def _isolated(
+    session: AsyncSession,
+    request_id: int,
+    failure: str,
+    work: Callable[[AsyncSession, RequestView, list[Person]], Awaitable[None]],
+    admins: list[Person],
+) -> int:
+    """Run `work` for one request in a savepoint; 1 when done, 0 when it failed (logged)."""
+    try:
+        async with session.begin_nested():
+            view = await requests_repo.get_view(session, request_id)
+            if view is None:
+                raise LookupError(f"request {request_id} vanished")
+            await work(session, view, admins)
+    except Exception:
+        log.exception(failure, request_id=request_id)
+        return 0
+    return 1
 
 
 async def _admins(session: AsyncSession) -> Sequence[Person]:

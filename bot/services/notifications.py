@@ -6,7 +6,7 @@ committed one is delivered even if the process dies right after the commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,16 +15,16 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.outbox import enqueue
+from bot.services.staff_chat import StaffChat, StaffChatRoute
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.requests import Person, RequestView
 from models import OutboxKind, Role
 from models.enums import Action, RequestStatus
-from models.workflow import Actor, allowed_actions
+from models.views import Person, RequestView
+from models.workflow import STAFF_ACTIONS, Actor, allowed_actions
 from utils.cards import render_card, status_label
 from utils.i18n import Catalogue, Markup, Translator
 from utils.keyboards.cards import card_actions_keyboard
-from utils.keyboards.staff import STAFF_ACTIONS
 
 # A copy of a card in the staff group shows the admin's buttons; whoever presses one is
 # checked again on the server. A copy in a private chat shows that person's own buttons.
@@ -44,6 +44,12 @@ def viewer_actor(user_id: int, role: Role, view: RequestView) -> Actor:
 class Notifier:
     catalogue: Catalogue
     tz: ZoneInfo
+    #: The group bound with /here (kept in memory; ADMIN_CHAT_ID wins over it).
+    staff_route: StaffChatRoute = field(default_factory=StaffChatRoute)
+
+    def staff_chat(self, configured_chat_id: int | None) -> StaffChat | None:
+        """Where new requests go: ADMIN_CHAT_ID when set, else the bound group, else none."""
+        return self.staff_route.resolve(configured_chat_id)
 
     def t(self, person: Person | None) -> Translator:
         return self.catalogue.translator(person.language if person else None)

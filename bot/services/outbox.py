@@ -6,9 +6,11 @@ the sender replays exactly that call later. Nothing here talks to Telegram.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+import structlog
 from aiogram.client.default import Default
 from aiogram.methods import (
     CopyMessage,
@@ -21,10 +23,13 @@ from aiogram.methods import (
     SendPhoto,
     TelegramMethod,
 )
-from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OutboxKind, OutboxMessage, OutboxStatus
+from database.repositories import outbox as outbox_repo
+from database.repositories.outbox import FailedRow
+from models import OutboxKind, OutboxMessage, OutboxStatus, utcnow
+
+log = structlog.get_logger(__name__)
 
 METHODS: dict[str, type[TelegramMethod[Any]]] = {
     cls.__api_method__: cls
@@ -58,7 +63,7 @@ def dump_method(method: TelegramMethod[Any]) -> dict[str, Any]:
         exclude_none=True,
         fallback=lambda v: _DEFAULT if isinstance(v, Default) else str(v),
     )
-    return _strip_defaults(raw)
+    return cast(dict[str, Any], _strip_defaults(raw))
 
 
 def load_method(name: str, payload: dict[str, Any]) -> TelegramMethod[Any]:
@@ -88,22 +93,33 @@ def enqueue(
 
 async def counts(session: AsyncSession) -> dict[OutboxStatus, int]:
     """Rows per status (for the pending / failed gauges)."""
-    result = await session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-    )
-    found: dict[OutboxStatus, int] = dict.fromkeys(OutboxStatus, 0)
-    for status, count in result:
-        found[status] = count
-    return found
+    return await outbox_repo.counts(session)
 
 
 async def purge_delivered(session: AsyncSession, *, before: datetime, limit: int = 5000) -> int:
     """Delete up to `limit` rows delivered before `before`; failed rows stay for a look."""
-    old = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < before)
-        .limit(limit)
-        .scalar_subquery()
-    )
-    result = await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(old)))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return await outbox_repo.purge_delivered(session, before=before, limit=limit)
+
+
+# ------------------------------------------------------------------ the admin's /outbox
+@dataclass(frozen=True, slots=True)
+class OutboxOverview:
+    counts: dict[OutboxStatus, int]
+    failures: list[FailedRow]  # the latest first
+
+
+async def overview(session: AsyncSession, *, failures: int = 5) -> OutboxOverview:
+    """What an admin sees: rows per status and the latest failures with their errors."""
+    async with session.begin():
+        return OutboxOverview(
+            await outbox_repo.counts(session),
+            await outbox_repo.recent_failures(session, failures),
+        )
+
+
+async def requeue_failed(session: AsyncSession, *, now: datetime | None = None) -> int:
+    """Give every failed notification another retry window; how many were re-queued."""
+    async with session.begin():
+        count = await outbox_repo.requeue_failed(session, now or utcnow())
+    log.info("outbox_requeued", count=count)
+    return count

@@ -1,7 +1,9 @@
-"""The requester's use cases: filing a request, reading one's own, rating the repair.
+"""The requester's use cases: filing a request, reading one's own, acting on it, rating.
 
-Each function owns its transaction and returns plain results. Status changes (cancel,
-confirm, reopen) are not here: they go through `transitions.perform`.
+One user action is one function here: it owns its transaction, takes plain values (a
+session, the user, ids) and returns a frozen result; nothing here knows Telegram updates,
+so the bot, a web panel and the scheduler call the same functions. Acting on one's
+request (cancel, confirm, reopen, rate) is in `author_actions`.
 """
 
 from __future__ import annotations
@@ -11,25 +13,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 import structlog
-from aiogram.methods import SendDocument, SendMediaGroup, SendMessage, SendPhoto, TelegramMethod
-from aiogram.types import InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto
+from aiogram.methods import SendMessage
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.comments import FileRef
+from bot.services.media import file_methods
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
-from bot.services.transitions import Outcome, actor_for
+from bot.services.transitions import subject_of, viewer_of
 from database.repositories import categories as categories_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.requests import ListItem, RequestView
 from models import (
     FINAL_STATUSES,
     Action,
-    AttachmentKind,
     Category,
     OutboxKind,
     Priority,
@@ -39,15 +38,10 @@ from models import (
     User,
     utcnow,
 )
+from models.files import FileRef
 from models.sla import due_at
-from models.workflow import (
-    Actor,
-    Denial,
-    TransitionError,
-    allowed_actions,
-    reason_required,
-    target_status,
-)
+from models.views import ListItem, RequestView
+from models.workflow import Actor, allowed_actions, may_see
 from utils.validation import MAX_PHOTOS
 
 log = structlog.get_logger(__name__)
@@ -91,14 +85,30 @@ class CreateResult:
     card: AuthorCard | None = None  # CREATED: the author's card, with nothing more to read
 
 
-async def visible_categories(session: AsyncSession) -> list[Category]:
-    async with session.begin():
-        return list(await categories_repo.visible(session))
+@dataclass(frozen=True, slots=True)
+class DraftOptions:
+    """What a dialog step offers: the visible categories, the author's recent places."""
+
+    categories: list[Category] = field(default_factory=list)
+    recent_locations: list[str] = field(default_factory=list)
+
+    def category(self, category_id: int) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
 
 
-async def recent_locations(session: AsyncSession, user: User, limit: int = 5) -> list[str]:
+async def draft_options(
+    session: AsyncSession,
+    user: User,
+    *,
+    categories: bool = False,
+    locations: bool = False,
+    limit: int = 5,
+) -> DraftOptions:
+    """The choices a step shows, read in one transaction (only what is asked for)."""
     async with session.begin():
-        return await requests_repo.recent_locations(session, user.id, limit)
+        visible = list(await categories_repo.visible(session)) if categories else []
+        recent = await requests_repo.recent_locations(session, user.id, limit) if locations else []
+    return DraftOptions(visible, recent)
 
 
 async def create_request(
@@ -122,9 +132,7 @@ async def create_request(
         await requests_repo.lock_user(session, user.id)
         existing = await requests_repo.id_by_token(session, user.id, token)
         if existing is not None:
-            return CreateResult(
-                CreateOutcome.DUPLICATE, await requests_repo.get_view(session, existing)
-            )
+            return await _duplicate(session, user, existing)
         if await categories_repo.visible_one(session, draft.category_id) is None:
             return CreateResult(CreateOutcome.BAD_CATEGORY)
         since = now - rules.window
@@ -149,9 +157,9 @@ async def create_request(
             },
         )
         if request_id is None:  # the same token committed a moment ago
-            existing = await requests_repo.id_by_token(session, user.id, token)
-            view = await requests_repo.get_view(session, existing) if existing else None
-            return CreateResult(CreateOutcome.DUPLICATE, view)
+            return await _duplicate(
+                session, user, await requests_repo.id_by_token(session, user.id, token)
+            )
         files = list(draft.files)[:MAX_PHOTOS]
         session.add_all(
             ref.attachment(request_id=request_id, uploaded_by_id=user.id) for ref in files
@@ -181,46 +189,17 @@ async def create_request(
     return CreateResult(CreateOutcome.CREATED, view, card=card)
 
 
+async def _duplicate(session: AsyncSession, user: User, request_id: int | None) -> CreateResult:
+    """The request this dialog created before, with its card (in the caller's transaction)."""
+    view = await requests_repo.get_view(session, request_id) if request_id else None
+    card = await _author_card_of(session, view, user) if view is not None else None
+    return CreateResult(CreateOutcome.DUPLICATE, view, card=card)
+
+
 async def request_by_token(session: AsyncSession, user: User, token: str) -> int | None:
     """The request a dialog created, if it was submitted already."""
     async with session.begin():
         return await requests_repo.id_by_token(session, user.id, token)
-
-
-def media_methods(
-    chat_id: int, files: Sequence[FileRef], caption: str
-) -> list[TelegramMethod[Any]]:
-    """The calls that show `files` in a chat: one photo, an album, documents (grouped too)."""
-    methods: list[TelegramMethod[Any]] = []
-    photos = [f for f in files if f.kind is AttachmentKind.PHOTO]
-    documents = [f for f in files if f.kind is AttachmentKind.DOCUMENT]
-    if len(photos) == 1:
-        methods.append(SendPhoto(chat_id=chat_id, photo=photos[0].file_id, caption=caption))
-    elif photos:
-        methods.append(
-            SendMediaGroup(
-                chat_id=chat_id,
-                media=[
-                    InputMediaPhoto(media=f.file_id, caption=caption if i == 0 else None)
-                    for i, f in enumerate(photos)
-                ],
-            )
-        )
-    if len(documents) == 1:
-        methods.append(
-            SendDocument(chat_id=chat_id, document=documents[0].file_id, caption=caption)
-        )
-    elif documents:
-        methods.append(
-            SendMediaGroup(
-                chat_id=chat_id,
-                media=[
-                    InputMediaDocument(media=f.file_id, caption=caption if i == 0 else None)
-                    for i, f in enumerate(documents)
-                ],
-            )
-        )
-    return methods
 
 
 async def _notify_staff(
@@ -233,12 +212,16 @@ async def _notify_staff(
 ) -> None:
     """Every admin and the staff group get the photos, then the card with triage buttons."""
     admins = await users_repo.with_roles(session, [Role.ADMIN])
-    chats = [(a.telegram_id, a.language) for a in admins if not a.bot_blocked]
-    if staff_chat_id is not None and staff_chat_id not in {c for c, _ in chats}:
-        chats.append((staff_chat_id, None))
-    for chat_id, language in chats:
+    chats: list[tuple[int, str | None, int | None]] = [
+        (a.telegram_id, a.language, None) for a in admins if not a.bot_blocked
+    ]
+    staff = notifier.staff_chat(staff_chat_id)  # ADMIN_CHAT_ID, else the group bound by /here
+    if staff is not None and staff.chat_id not in {c for c, _, _ in chats}:
+        chats.append((staff.chat_id, None, staff.thread_id))
+    for chat_id, language, thread_id in chats:
         t = notifier.catalogue.translator(language)
-        for method in media_methods(chat_id, files, t("draft-staff-files", number=view.id)):
+        caption = t("draft-staff-files", number=view.id)
+        for method in file_methods(chat_id, files, caption, thread_id=thread_id):
             enqueue(session, method, request_id=view.id)
         text, keyboard = notifier.staff_card(t, view, now)
         assert keyboard is None or isinstance(keyboard, InlineKeyboardMarkup)
@@ -248,6 +231,7 @@ async def _notify_staff(
                 chat_id=chat_id,
                 text=text,
                 reply_markup=keyboard,
+                message_thread_id=thread_id,
                 # Low priority arrives silently; everything else rings.
                 disable_notification=True if view.priority is Priority.LOW else None,
             ),
@@ -258,7 +242,7 @@ async def _notify_staff(
 
 # ---------------------------------------------------------------------- reading
 @dataclass(frozen=True, slots=True)
-class Page:
+class MyRequestsPage:
     items: list[ListItem]
     page: int
     pages: int
@@ -281,7 +265,7 @@ async def list_my_requests(
     older: bool = True,
     page: int = 1,
     limit: int = PAGE_SIZE,
-) -> Page:
+) -> MyRequestsPage:
     """One keyset page of the user's own requests, newest first."""
     async with session.begin():
         total = await requests_repo.count_by_author(session, user.id)
@@ -296,7 +280,7 @@ async def list_my_requests(
             )
             page = 1
     pages = max(1, math.ceil(total / limit))
-    return Page(items=items, page=min(max(page, 1), pages), pages=pages, total=total)
+    return MyRequestsPage(items=items, page=min(max(page, 1), pages), pages=pages, total=total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,10 +327,17 @@ async def get_for_author(
     async with session.begin():
         if view is None:
             view = await requests_repo.get_view(session, request_id)
-        if view is None or view.author.id != user.id:
-            return None
-        changes = await requests_repo.history(session, request_id)
-        comments = await requests_repo.public_comments(session, request_id, CARD_COMMENTS)
+        return await _author_card_of(session, view, user)
+
+
+async def _author_card_of(
+    session: AsyncSession, view: RequestView | None, user: User
+) -> AuthorCard | None:
+    """The author's card of `view`, read in the caller's transaction (None: not theirs)."""
+    if view is None or view.author.id != user.id:
+        return None
+    changes = await requests_repo.history(session, view.id)
+    comments = await requests_repo.public_comments(session, view.id, CARD_COMMENTS)
     history = [HistoryLine(c.at, c.to_status, name, c.reason) for c, name in changes]
     comment_lines = [
         CommentLine(c.created_at, name, c.text, c.author_id == user.id) for c, name in comments
@@ -376,104 +367,41 @@ async def files_for_author(
         if view is None or view.author.id != user.id:
             return None
         rows = await requests_repo.request_files(session, request_id)
-    return [FileRef(r.kind, r.file_id, r.file_unique_id, r.mime_type, r.file_size) for r in rows]
+    return [FileRef.of(row) for row in rows]
 
 
-async def author_view(session: AsyncSession, request_id: int, user: User) -> RequestView | None:
-    """The request as it is now, if `user` is its author."""
-    async with session.begin():
-        view = await requests_repo.get_view(session, request_id)
-    return view if view is not None and view.author.id == user.id else None
-
-
-async def staff_view(
-    session: AsyncSession, request_id: int, user: User, *, view: RequestView | None = None
-) -> RequestView | None:
-    """The request for someone who may see any request (admins), or its author.
-
-    With `view` (the request as the caller already has it) nothing is read.
-    """
-    if view is None:
-        async with session.begin():
-            view = await requests_repo.get_view(session, request_id)
-    if view is None:
-        return None
-    if view.author.id == user.id or user.role is Role.ADMIN:
-        return view
-    if user.role is Role.EXECUTOR and view.assignee is not None and view.assignee.id == user.id:
-        return view
-    return None
-
-
-_DENIALS = {
-    Denial.FORBIDDEN: Outcome.FORBIDDEN,
-    Denial.WRONG_STATUS: Outcome.WRONG_STATUS,
-    Denial.REASON_REQUIRED: Outcome.REASON_REQUIRED,
-}
-
-
+# ------------------------------------------------------------- the card, acting
 @dataclass(frozen=True, slots=True)
-class Preview:
-    outcome: Outcome
-    view: RequestView | None = None
-    needs_reason: bool = False
+class RequestCard:
+    """A request as one person may see it: the author's card, or (admins) the staff card."""
 
-    @property
-    def ok(self) -> bool:
-        return self.outcome is Outcome.DONE
+    view: RequestView
+    author: AuthorCard | None = None  # None: show the staff card of `view`
 
 
-async def preview_action(
-    session: AsyncSession, request_id: int, user: User, action: Action
-) -> Preview:
-    """Whether `user` may do `action` now (before asking them to confirm or give a reason).
+def _shows_author_card(user: User, view: RequestView) -> bool:
+    return view.author.id == user.id and user.role is not Role.ADMIN
 
-    The same rules as `transitions.perform`, which checks them again when it acts.
-    """
+
+async def card_for(
+    session: AsyncSession, view: RequestView | None, user: User
+) -> RequestCard | None:
+    """`view` as `user` may see it, read in the caller's transaction."""
+    if view is None or not may_see(subject_of(view), viewer_of(user)):
+        return None
+    if _shows_author_card(user, view):
+        return RequestCard(view, await _author_card_of(session, view, user))
+    return RequestCard(view)
+
+
+async def open_card(
+    session: AsyncSession, request_id: int, user: User, *, view: RequestView | None = None
+) -> RequestCard | None:
+    """The request as `user` may see it now; None when they may not (or it does not exist)."""
     async with session.begin():
-        view = await requests_repo.get_view(session, request_id)
         if view is None:
-            return Preview(Outcome.NOT_FOUND)
-        actor = actor_for(user, view.author.id, view.assignee.id if view.assignee else None)
-        if user.role is Role.USER and not actor.is_author:
-            return Preview(Outcome.NOT_FOUND)
-        try:
-            target_status(view.status, action, actor)
-        except TransitionError as exc:
-            return Preview(_DENIALS[exc.denial], view)
-    return Preview(Outcome.DONE, view, needs_reason=reason_required(action, actor))
-
-
-# ----------------------------------------------------------------------- rating
-class RateOutcome(StrEnum):
-    DONE = "done"
-    NOT_FOUND = "not_found"
-    NOT_ALLOWED = "not_allowed"  # not closed yet, or already rated
-
-
-async def rate(session: AsyncSession, request_id: int, user: User, stars: int) -> RateOutcome:
-    if not 1 <= stars <= 5:
-        return RateOutcome.NOT_ALLOWED
-    async with session.begin():
-        view = await requests_repo.get_view(session, request_id)
-        if view is None or view.author.id != user.id:
-            return RateOutcome.NOT_FOUND
-        if not await requests_repo.set_rating(session, request_id, user.id, stars):
-            return RateOutcome.NOT_ALLOWED
-    log.info("request_rated", request_id=request_id, stars=stars)
-    return RateOutcome.DONE
-
-
-async def rate_comment(
-    session: AsyncSession, request_id: int, user: User, text: str
-) -> RateOutcome:
-    async with session.begin():
-        if not await requests_repo.set_rating_comment(session, request_id, user.id, text):
             view = await requests_repo.get_view(session, request_id)
-            if view is None or view.author.id != user.id:
-                return RateOutcome.NOT_FOUND
-            return RateOutcome.NOT_ALLOWED
-    return RateOutcome.DONE
+        return await card_for(session, view, user)
 
 
 __all__ = [
@@ -482,13 +410,14 @@ __all__ = [
     "CreateResult",
     "CreationRules",
     "Draft",
-    "Page",
-    "RateOutcome",
+    "DraftOptions",
+    "MyRequestsPage",
+    "RequestCard",
     "create_request",
+    "draft_options",
     "files_for_author",
     "get_for_author",
     "list_my_requests",
-    "media_methods",
-    "rate",
-    "rate_comment",
+    "open_card",
+    "request_by_token",
 ]

@@ -1,16 +1,19 @@
-"""The staff's work on a request: checks before a dialog, the full card, finishing with a
-report, internal notes and deleting comments, queues and search.
+"""The staff's work on a request: checks before a dialog, one action from a card, the
+full card, finishing with a report, deleting comments, queues and search.
 
-Every status change goes through `transitions.perform` (compare-and-set, history, the
-notifications). Functions here own their transaction and return plain results.
+Every status change goes through `transitions.apply` (compare-and-set, history, the
+notifications); who may see or do what is `models.workflow`'s. One user action is one
+function here: it owns its transaction and returns a typed result the caller renders (a
+chat handler, the web panel or a scheduled job alike).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Unpack
 
 import structlog
 from aiogram.methods import SendMediaGroup, SendMessage, SendPhoto
@@ -18,28 +21,101 @@ from aiogram.types import InputMediaPhoto
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.comments import FileRef
-from bot.services.notifications import Notifier, viewer_actor
+from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
-from bot.services.transitions import Outcome, TransitionResult, actor_for, perform
+from bot.services.transitions import (
+    Change,
+    Outcome,
+    TransitionResult,
+    apply,
+    check_action,
+    perform,
+    subject_of,
+    viewer_of,
+)
 from database.repositories import categories as categories_repo
 from database.repositories import details as details_repo
 from database.repositories import queues as queues_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
-from database.repositories.details import CommentRow, HistoryRow, StaffCard
-from database.repositories.queues import Page, QueueFilter, RequestRow, StaffRow
-from database.repositories.requests import RequestView
-from models import Attachment, Comment, Role, User, utcnow
-from models.enums import FINAL_STATUSES, Action
-from models.queues import Queue
-from models.workflow import TransitionError, allowed_actions, target_status
-from utils.keyboards.staff import STAFF_ACTIONS
+from models import Attachment, Comment, User, utcnow
+from models.enums import Action
+from models.queues import Queue, QueueFilter
+from models.views import (
+    CommentRow,
+    HistoryRow,
+    QueuePage,
+    RequestRow,
+    RequestView,
+    StaffCard,
+    StaffRow,
+)
+from models.workflow import (
+    STAFF_ACTIONS,
+    Viewer,
+    actions_for,
+    may_comment,
+    may_delete_comments,
+    may_see,
+)
+from utils.validation import REASON_MAX as REASON_MAX  # one limit for every reason
 
 log = structlog.get_logger(__name__)
 
-REASON_MAX = 500
 RESULT_COMMENT_MAX = 900  # it goes into a photo caption (Telegram allows 1024)
 RESULT_PHOTOS_MAX = 10  # one album
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """The message a button was pressed on (or a card shown earlier), to redraw."""
+
+    chat_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PressedCard:
+    """The request behind a pressed button, and its full card unless that message is a
+    remembered copy: a copy is redrawn from the view alone, the way the outbox draws it."""
+
+    view: RequestView
+    card: StaffCard | None  # None: the message is a remembered copy
+
+    @property
+    def is_copy(self) -> bool:
+        return self.card is None
+
+
+@dataclass(frozen=True, slots=True)
+class ActResult:
+    """One staff action on a card: what happened, and what to redraw."""
+
+    outcome: Outcome
+    view: RequestView | None = None  # the request after the change (or as it is now)
+    pressed: PressedCard | None = None  # the message to redraw, when the action was done
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.DONE
+
+
+@dataclass(frozen=True, slots=True)
+class AssignOptions:
+    """May the user assign this request, and a page of the people to pick from."""
+
+    outcome: Outcome
+    view: RequestView | None = None
+    staff: list[StaffRow] = field(default_factory=list)
+    has_more: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.DONE
+
+
+def _visible(view: RequestView | None, user: User) -> RequestView | None:
+    return view if view is not None and may_see(subject_of(view), viewer_of(user)) else None
 
 
 # ------------------------------------------------------------------ before a dialog
@@ -53,30 +129,66 @@ async def preflight(
     """
     async with session.begin():
         view = await requests_repo.get_view(session, request_id)
+    return check_action(view, user, Action(action))
+
+
+async def assign_options(
+    session: AsyncSession, *, request_id: int, user: User, after_id: int = 0
+) -> AssignOptions:
+    """The assignee picker: may `user` assign the request, and a keyset page of staff."""
+    async with session.begin():
+        check = check_action(await requests_repo.get_view(session, request_id), user, Action.ASSIGN)
+        if not check.ok:
+            return AssignOptions(check.outcome, check.view)
+        staff, more = await queues_repo.staff_page(session, after_id=after_id)
+    return AssignOptions(Outcome.DONE, check.view, staff, more)
+
+
+# ------------------------------------------------------------------ one action
+async def act(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    on: MessageRef | None = None,
+    **change: Unpack[Change],
+) -> ActResult:
+    """A staff action from a card (take, assign, resume; reject and hold with the reason),
+    in one transaction: the change, and what to redraw on the message `on`."""
+    user = change["user"]
+    async with session.begin():
+        result = await apply(session, notifier, **change)
+        if not result.ok or result.view is None or on is None or user is None:
+            return ActResult(result.outcome, result.view)
+        pressed = await _pressed(session, result.view, user, on)
+    return ActResult(result.outcome, result.view, pressed)
+
+
+async def _pressed(
+    session: AsyncSession, view: RequestView, user: User, on: MessageRef
+) -> PressedCard:
+    if await details_repo.is_card_copy(session, on.chat_id, on.message_id):
+        return PressedCard(view, None)
+    return PressedCard(view, await _full_card(session, view, user))
+
+
+async def pressed_card(
+    session: AsyncSession, *, request_id: int, user: User, chat_id: int, message_id: int
+) -> PressedCard | None:
+    """What to redraw on the message (chat_id, message_id); None when there is no request
+    this user may see."""
+    async with session.begin():
+        view = _visible(await requests_repo.get_view(session, request_id), user)
         if view is None:
-            return TransitionResult(Outcome.NOT_FOUND)
-        actor = actor_for(user, view.author.id, view.assignee.id if view.assignee else None)
-        if user.role is Role.USER and not actor.is_author:
-            return TransitionResult(Outcome.NOT_FOUND)
-        try:
-            target_status(view.status, action, actor)
-        except TransitionError as exc:
-            return TransitionResult(Outcome(exc.denial.value), view)
-    return TransitionResult(Outcome.DONE, view)
+            return None
+        return await _pressed(session, view, user, MessageRef(chat_id, message_id))
 
 
 # ------------------------------------------------------------------------ the cards
-def _may_comment(user: User, view: RequestView) -> bool:
-    if view.status in FINAL_STATUSES:
-        return False
-    is_assignee = view.assignee is not None and view.assignee.id == user.id
-    return user.role is Role.ADMIN or (user.role is Role.EXECUTOR and is_assignee)
-
-
 async def staff_card(session: AsyncSession, *, request_id: int, user: User) -> StaffCard | None:
-    """The full card for a staff member, or None when there is no such request."""
+    """The full card for a staff member, or None when there is no such request (or none
+    this user may see)."""
     async with session.begin():
-        view = await requests_repo.get_view(session, request_id)
+        view = _visible(await requests_repo.get_view(session, request_id), user)
         if view is None:
             return None
         return await _full_card(session, view, user)
@@ -89,17 +201,17 @@ async def _full_card(session: AsyncSession, view: RequestView, user: User) -> St
         for c, name in await requests_repo.history(session, view.id)
     ]
     comments = await details_repo.comments(session, view.id)
-    actor = viewer_actor(user.id, user.role, view)
-    may_comment = _may_comment(user, view)
+    subject, viewer = subject_of(view), Viewer(user.id, user.role)
+    may_write = may_comment(subject, viewer, internal=True)
     return StaffCard(
         view=view,
         history=history,
         comments=comments,
         file_count=_file_count(view, comments),
-        actions=[a for a in allowed_actions(view.status, actor) if a in STAFF_ACTIONS],
-        can_comment=may_comment,
-        can_note=may_comment,
-        can_delete_comments=user.role is Role.ADMIN and any(not c.deleted for c in comments),
+        actions=[a for a in actions_for(subject, viewer) if a in STAFF_ACTIONS],
+        can_comment=may_write,
+        can_note=may_write,
+        can_delete_comments=may_delete_comments(viewer) and any(not c.deleted for c in comments),
     )
 
 
@@ -109,8 +221,11 @@ def _file_count(view: RequestView, comments: Sequence[CommentRow]) -> int:
     return view.photo_count + sum(c.files for c in comments if not c.deleted)
 
 
-async def request_files(session: AsyncSession, *, request_id: int) -> list[Attachment]:
+async def request_files(session: AsyncSession, *, request_id: int, user: User) -> list[Attachment]:
+    """The request's files, for someone who may see it (nothing otherwise)."""
     async with session.begin():
+        if _visible(await requests_repo.get_view(session, request_id), user) is None:
+            return []
         return await details_repo.files(session, request_id)
 
 
@@ -188,38 +303,54 @@ class DeleteOutcome(StrEnum):
 class DeleteResult:
     outcome: DeleteOutcome
     request_id: int | None = None
+    pressed: PressedCard | None = None  # the message to redraw, when `on` was given
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in (DeleteOutcome.DONE, DeleteOutcome.ALREADY)
 
 
-async def delete_comment(session: AsyncSession, *, comment_id: int, user: User) -> DeleteResult:
-    """Soft delete: the comment stays in the table and shows as "deleted by an admin"."""
-    if user.role is not Role.ADMIN:
+async def delete_comment(
+    session: AsyncSession, *, comment_id: int, user: User, on: MessageRef | None = None
+) -> DeleteResult:
+    """Soft delete: the comment stays in the table and shows as "deleted by an admin".
+
+    With `on`, the card on that message is read again in the same transaction."""
+    if not may_delete_comments(Viewer(user.id, user.role)):
         return DeleteResult(DeleteOutcome.FORBIDDEN)
     async with session.begin():
         comment = await details_repo.comment(session, comment_id)
         if comment is None:
             return DeleteResult(DeleteOutcome.NOT_FOUND)
-        if comment.deleted_at is not None:
-            return DeleteResult(DeleteOutcome.ALREADY, comment.request_id)
-        comment.deleted_at = utcnow()
-        comment.deleted_by_id = user.id
         request_id = comment.request_id
-    log.info("comment_deleted", comment_id=comment_id, request_id=request_id)
-    return DeleteResult(DeleteOutcome.DONE, request_id)
+        outcome = DeleteOutcome.DONE if comment.deleted_at is None else DeleteOutcome.ALREADY
+        if outcome is DeleteOutcome.DONE:
+            comment.deleted_at = utcnow()
+            comment.deleted_by_id = user.id
+            await session.flush()
+        view = await requests_repo.get_view(session, request_id) if on is not None else None
+        pressed = await _pressed(session, view, user, on) if view and on else None
+    if outcome is DeleteOutcome.DONE:
+        log.info("comment_deleted", comment_id=comment_id, request_id=request_id)
+    return DeleteResult(outcome, request_id, pressed)
 
 
 # ------------------------------------------------------------------ lists
 @dataclass(frozen=True, slots=True)
 class QueueView:
     flt: QueueFilter
-    page: Page
+    page: QueuePage
     total: int
     category: tuple[str, str] | None = None  # (ru, en) of the category filter
     assignee_name: str | None = None  # of the assignee filter
 
 
-async def panel_counts(session: AsyncSession, *, now: datetime | None = None) -> dict[Queue, int]:
+async def panel_counts(
+    session: AsyncSession, *, now: datetime | None = None, user: User | None = None
+) -> dict[Queue, int]:
+    """Every queue's size; with `user`, of the requests they may see."""
     async with session.begin():
-        return await queues_repo.queue_counts(session, now=now or utcnow())
+        return await queues_repo.queue_counts(session, now=now or utcnow(), viewer=viewer_of(user))
 
 
 async def queue(
@@ -243,7 +374,7 @@ async def queue(
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     number: int | None = None  # the query was a #number and that request exists
-    page: Page | None = None
+    page: QueuePage | None = None
     card: StaffCard | None = None  # that request's full card, when asked for a user
 
 
@@ -251,16 +382,18 @@ async def search(
     session: AsyncSession, text: str, *, user: User | None = None, after_id: int = 0
 ) -> SearchResult:
     """A #number finds that request (with its full card for `user`, when given); other
-    text searches the descriptions and locations."""
+    text searches the descriptions and locations. With `user`, only among the requests
+    they may see."""
     number = queues_repo.parse_number(text)
     async with session.begin():
         if number is not None:
             view = await requests_repo.get_view(session, number)
-            if view is None:
-                return SearchResult(page=Page([], False))
+            if view is None or (user is not None and _visible(view, user) is None):
+                return SearchResult(page=QueuePage([], False))
             card = await _full_card(session, view, user) if user is not None else None
             return SearchResult(number=number, card=card)
-        return SearchResult(page=await queues_repo.search(session, text, after_id=after_id))
+        page = await queues_repo.search(session, text, after_id=after_id, viewer=viewer_of(user))
+        return SearchResult(page=page)
 
 
 async def tasks(session: AsyncSession, *, user: User) -> list[RequestRow]:
@@ -283,43 +416,6 @@ async def categories_and_staff(
         ]
         staff, more = await queues_repo.staff_page(session, after_id=after_id)
     return cats, staff, more
-
-
-@dataclass(frozen=True, slots=True)
-class PressedCard:
-    """The request behind a pressed button, and its full card unless that message is a
-    remembered copy: a copy is redrawn from the view alone, the way the outbox draws it."""
-
-    view: RequestView
-    card: StaffCard | None  # None: the message is a remembered copy
-
-    @property
-    def is_copy(self) -> bool:
-        return self.card is None
-
-
-async def pressed_card(
-    session: AsyncSession,
-    *,
-    request_id: int,
-    user: User,
-    chat_id: int,
-    message_id: int,
-    view: RequestView | None = None,
-) -> PressedCard | None:
-    """What to redraw on the message (chat_id, message_id); None when there is no request.
-
-    `view` is the request as the caller already has it (just changed by `perform`), so it
-    is not read again.
-    """
-    async with session.begin():
-        if view is None:
-            view = await requests_repo.get_view(session, request_id)
-            if view is None:
-                return None
-        if await details_repo.is_card_copy(session, chat_id, message_id):
-            return PressedCard(view, None)
-        return PressedCard(view, await _full_card(session, view, user))
 
 
 def has_words(text: str) -> bool:

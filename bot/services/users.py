@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.repositories import users as users_repo
 from models import Role, User
+from models.admin_ids import apply_admin_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,8 @@ async def register_or_refresh(
     """Load the user, creating them on first contact; keep name, username and role fresh.
 
     One SELECT on the common path; a write only when something changed. Ids listed in
-    ADMIN_IDS are admins whatever the table says. A user writing to the bot in private has
+    ADMIN_IDS are admins whatever the table says; removed from the list, they return to the
+    role they had (models/admin_ids.py). A user writing to the bot in private has
     evidently unblocked it.
     """
     async with session.begin():
@@ -43,13 +45,13 @@ async def register_or_refresh(
                 full_name=profile.full_name,
                 language=language,
                 role=Role.ADMIN if forced_admin else Role.USER,
+                role_before_admin_ids=Role.USER if forced_admin else None,
             )
         if user.username != profile.username:
             user.username = profile.username
         if user.full_name != profile.full_name:
             user.full_name = profile.full_name
-        if forced_admin and user.role is not Role.ADMIN:
-            user.role = Role.ADMIN
+        apply_admin_ids(user, listed=forced_admin)  # and back, once the id leaves the list
         if private_chat and user.bot_blocked:
             user.bot_blocked = False
     return user

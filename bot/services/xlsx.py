@@ -18,9 +18,36 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from bot.services.export import COLUMNS, DATE_FORMAT, MAX_CELL_TEXT, person_label, was_late
 from models import Priority, RequestStatus
+from models.sla import was_late
+from models.views import person_label
 from utils.i18n import Translator
+
+DATE_FORMAT = "DD.MM.YYYY HH:MM"
+MAX_CELL_TEXT = 32_000  # Excel holds at most 32,767 characters in a cell
+
+# (catalogue key of the header, column width); the order of the export query's columns
+COLUMNS: tuple[tuple[str, float], ...] = (
+    ("export-col-number", 8),
+    ("export-col-created", 17),
+    ("export-col-author", 24),
+    ("export-col-phone", 16),
+    ("export-col-category", 18),
+    ("export-col-location", 20),
+    ("export-col-description", 50),
+    ("export-col-priority", 12),
+    ("export-col-status", 15),
+    ("export-col-assignee", 24),
+    ("export-col-due", 17),
+    ("export-col-first-response", 17),
+    ("export-col-done", 17),
+    ("export-col-closed", 17),
+    ("export-col-hours-to-done", 10),
+    ("export-col-overdue", 11),
+    ("export-col-rating", 8),
+    ("export-col-photos", 8),
+    ("export-col-comments", 11),
+)
 
 
 class Builder:

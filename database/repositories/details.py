@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from database.repositories.requests import RequestView
-from models import Action, Attachment, AttachmentKind, CardMessage, Comment, RequestStatus, User
-
-
-@dataclass(frozen=True, slots=True)
-class CommentRow:
-    id: int
-    author_id: int | None
-    author_name: str | None
-    text: str
-    is_internal: bool
-    created_at: datetime
-    deleted: bool
-    files: int
-    is_result: bool  # the executor's "done" report
+from models import Attachment, CardMessage, Comment, User
+from models.views import CommentRow
 
 
 async def comments(session: AsyncSession, request_id: int) -> list[CommentRow]:
@@ -85,19 +69,6 @@ async def files(session: AsyncSession, request_id: int) -> list[Attachment]:
     return list((await session.scalars(stmt)).all())
 
 
-async def result_photos(session: AsyncSession, request_id: int) -> list[Attachment]:
-    stmt = (
-        select(Attachment)
-        .where(
-            Attachment.request_id == request_id,
-            Attachment.is_result.is_(True),
-            Attachment.kind == AttachmentKind.PHOTO,
-        )
-        .order_by(Attachment.id)
-    )
-    return list((await session.scalars(stmt)).all())
-
-
 async def is_card_copy(session: AsyncSession, chat_id: int, message_id: int) -> bool:
     """Is this message a remembered copy of a card (edited by the outbox on every change)?"""
     found = await session.scalar(
@@ -106,26 +77,3 @@ async def is_card_copy(session: AsyncSession, chat_id: int, message_id: int) -> 
         )
     )
     return found is not None
-
-
-@dataclass(frozen=True, slots=True)
-class StaffCard:
-    """The full card as staff see it: the request, its history, comments and files."""
-
-    view: RequestView
-    history: list[HistoryRow]
-    comments: list[CommentRow]
-    file_count: int
-    actions: list[Action]  # what this viewer may do now
-    can_comment: bool
-    can_note: bool
-    can_delete_comments: bool
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryRow:
-    at: datetime
-    from_status: RequestStatus | None
-    to_status: RequestStatus
-    actor_name: str | None
-    reason: str | None

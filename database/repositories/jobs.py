@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
-from models import OPEN_STATUSES, JobRun, Request, RequestStatus, User
+from database.conditions import overdue
+from models import JobRun, Request, RequestStatus, User
 
 
 async def claim_run(session: AsyncSession, job: str, key: str, now: datetime) -> bool:
@@ -34,42 +36,44 @@ async def claim_run(session: AsyncSession, job: str, key: str, now: datetime) ->
 
 async def claim_overdue(session: AsyncSession, now: datetime, limit: int) -> Sequence[int]:
     """Open requests past their deadline not yet reminded: mark them reminded, return ids."""
-    candidates = (
-        select(Request.id)
-        .where(
-            Request.status.in_(OPEN_STATUSES),
-            Request.due_at < now,
-            Request.overdue_reminded_at.is_(None),
-        )
-        .order_by(Request.due_at, Request.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    return await _claim(
+        session,
+        Request.overdue_reminded_at,
+        [overdue(now), Request.overdue_reminded_at.is_(None)],
+        now,
+        limit,
     )
-    ids = (await session.scalars(candidates)).all()
-    if not ids:
-        return []
-    claimed = await session.scalars(
-        update(Request)
-        .where(Request.id.in_(ids), Request.overdue_reminded_at.is_(None))
-        .values(overdue_reminded_at=now)
-        .returning(Request.id)
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(claimed.all())
 
 
 async def claim_escalations(
     session: AsyncSession, now: datetime, reminded_before: datetime, limit: int
 ) -> Sequence[int]:
     """Still-overdue requests reminded before `reminded_before` and not yet escalated."""
-    candidates = (
-        select(Request.id)
-        .where(
-            Request.status.in_(OPEN_STATUSES),
-            Request.due_at < now,
+    return await _claim(
+        session,
+        Request.overdue_escalated_at,
+        [
+            overdue(now),
             Request.overdue_reminded_at <= reminded_before,
             Request.overdue_escalated_at.is_(None),
-        )
+        ],
+        now,
+        limit,
+    )
+
+
+async def _claim(
+    session: AsyncSession,
+    mark: InstrumentedAttribute[datetime | None],
+    conditions: Sequence[ColumnElement[bool]],
+    now: datetime,
+    limit: int,
+) -> Sequence[int]:
+    """Lock up to `limit` matching requests (earliest deadline first), set `mark` on those
+    where it is still empty (compare-and-set), and return their ids."""
+    candidates = (
+        select(Request.id)
+        .where(*conditions)
         .order_by(Request.due_at, Request.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -79,8 +83,8 @@ async def claim_escalations(
         return []
     claimed = await session.scalars(
         update(Request)
-        .where(Request.id.in_(ids), Request.overdue_escalated_at.is_(None))
-        .values(overdue_escalated_at=now)
+        .where(Request.id.in_(ids), mark.is_(None))
+        .values({mark: now})
         .returning(Request.id)
         .execution_options(synchronize_session=False)
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -28,8 +27,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models import OPEN_STATUSES, Category, Priority, Request, RequestStatus, Role, User
-from models.queues import ANY_ASSIGNEE, COUNT_CAP, UNASSIGNED, Queue
+from database.conditions import is_open, overdue
+from models import Category, Request, RequestStatus, Role, User
+from models.queues import ANY_ASSIGNEE, COUNT_CAP, UNASSIGNED, Queue, QueueFilter
+from models.views import QueuePage, RequestRow, StaffRow
+from models.workflow import Viewer
 
 PAGE_SIZE = 10
 MAX_SEARCH_WORDS = 8
@@ -43,47 +45,15 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"^\s*#?\s*(\d{1,9})\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    queue: Queue = Queue.ALL
-    category_id: int = 0  # 0: any
-    priority: Priority | None = None
-    assignee: int = ANY_ASSIGNEE  # 0 any, -1 nobody, else users.id
-    # The web panel's extra filters: the place contains this text; created in [from, to).
-    location: str = ""
-    created_from: datetime | None = None
-    created_to: datetime | None = None
-    # An executor's view (users.id; 0: no limit): their own requests and the new, unassigned.
-    visible_to: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRow:
-    """One line of a list."""
-
-    id: int
-    status: RequestStatus
-    priority: Priority
-    location: str
-    description: str
-    category_ru: str
-    category_en: str
-    assignee_name: str | None
-    created_at: datetime
-    due_at: datetime | None
-
-    def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    rows: list[RequestRow]
-    has_more: bool
-
-    @property
-    def last_id(self) -> int:
-        return self.rows[-1].id if self.rows else 0
+def visible_to(viewer: Viewer | None) -> ColumnElement[bool] | None:
+    """`models.workflow.may_see` as SQL (None: no condition, everything is visible)."""
+    if viewer is None or viewer.is_admin:
+        return None
+    own = Request.author_id == viewer.id
+    if viewer.role is not Role.EXECUTOR:
+        return own
+    to_take = and_(Request.assignee_id.is_(None), Request.status == RequestStatus.NEW)
+    return or_(own, Request.assignee_id == viewer.id, to_take)
 
 
 def queue_condition(queue: Queue, now: datetime) -> ColumnElement[bool]:
@@ -97,7 +67,7 @@ def queue_condition(queue: Queue, now: datetime) -> ColumnElement[bool]:
         case Queue.DONE:
             return Request.status == RequestStatus.DONE
         case Queue.OVERDUE:
-            return and_(Request.status.in_(OPEN_STATUSES), Request.due_at < now)
+            return overdue(now)
         case Queue.ALL:
             return true()
     return false()  # pragma: no cover - exhaustive
@@ -105,6 +75,9 @@ def queue_condition(queue: Queue, now: datetime) -> ColumnElement[bool]:
 
 def _filter_conditions(flt: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
     conditions = [queue_condition(flt.queue, now)]
+    visible = visible_to(flt.viewer)
+    if visible is not None:
+        conditions.append(visible)
     if flt.category_id:
         conditions.append(Request.category_id == flt.category_id)
     if flt.priority is not None:
@@ -119,13 +92,6 @@ def _filter_conditions(flt: QueueFilter, now: datetime) -> list[ColumnElement[bo
         conditions.append(Request.created_at >= flt.created_from)
     if flt.created_to is not None:
         conditions.append(Request.created_at < flt.created_to)
-    if flt.visible_to:
-        conditions.append(
-            or_(
-                Request.assignee_id == flt.visible_to,
-                and_(Request.status == RequestStatus.NEW, Request.assignee_id.is_(None)),
-            )
-        )
     return conditions
 
 
@@ -155,7 +121,8 @@ def _rows_query() -> Select[Any]:  # the columns of RequestRow, in order
 async def _after(
     session: AsyncSession, after_id: int, *, oldest_first: bool = False
 ) -> ColumnElement[bool] | None:
-    """The keyset condition: rows past the cursor row (older ones, newest first)."""
+    """The keyset condition: rows past the cursor row (older when newest first, newer when
+    `oldest_first`)."""
     if not after_id:
         return None
     created = await session.scalar(select(Request.created_at).where(Request.id == after_id))
@@ -175,7 +142,7 @@ async def _page(
     limit: int,
     *,
     oldest_first: bool = False,
-) -> Page:
+) -> QueuePage:
     where = list(conditions)
     keyset = await _after(session, after_id, oldest_first=oldest_first)
     if keyset is not None:
@@ -187,7 +154,7 @@ async def _page(
     )
     stmt = _rows_query().where(*where).order_by(*order).limit(limit + 1)
     rows = [RequestRow(*r) for r in (await session.execute(stmt)).all()]
-    return Page(rows[:limit], len(rows) > limit)
+    return QueuePage(rows[:limit], len(rows) > limit)
 
 
 async def queue_page(
@@ -198,7 +165,7 @@ async def queue_page(
     after_id: int = 0,
     limit: int = PAGE_SIZE,
     oldest_first: bool = False,
-) -> Page:
+) -> QueuePage:
     return await _page(
         session, _filter_conditions(flt, now), after_id, limit, oldest_first=oldest_first
     )
@@ -217,10 +184,15 @@ async def queue_total(session: AsyncSession, flt: QueueFilter, *, now: datetime)
     return int(await session.scalar(_capped_count(_filter_conditions(flt, now))) or 0)
 
 
-async def queue_counts(session: AsyncSession, *, now: datetime) -> dict[Queue, int]:
+async def queue_counts(
+    session: AsyncSession, *, now: datetime, viewer: Viewer | None = None
+) -> dict[Queue, int]:
     """Every queue's size (each up to COUNT_CAP + 1) in one query of capped subqueries."""
     columns = [
-        _capped_count([queue_condition(q, now)]).scalar_subquery().label(q.value) for q in Queue
+        _capped_count(_filter_conditions(QueueFilter(queue=q, viewer=viewer), now))
+        .scalar_subquery()
+        .label(q.value)
+        for q in Queue
     ]
     row = (await session.execute(select(*columns))).one()
     return {Queue(key): int(value or 0) for key, value in row._mapping.items()}
@@ -263,7 +235,7 @@ def _search_condition(dialect: str, words: list[str]) -> ColumnElement[bool]:
 
 async def _search_page(
     session: AsyncSession, condition: ColumnElement[bool], after_id: int, limit: int
-) -> Page:
+) -> QueuePage:
     """PostgreSQL: one plan for common words, another for rare ones.
 
     Walking the requests newest first and testing each is quick when matches are dense and
@@ -296,30 +268,29 @@ async def _search_page(
         hits = select(Request.id).where(condition, *where).cte("hits").prefix_with("MATERIALIZED")
         stmt = _rows_query().join(hits, hits.c.id == Request.id).order_by(*order).limit(limit + 1)
         rows = [RequestRow(*r) for r in (await session.execute(stmt)).all()]
-    return Page(rows[:limit], len(rows) > limit)
+    return QueuePage(rows[:limit], len(rows) > limit)
 
 
 async def search(
-    session: AsyncSession, text: str, *, after_id: int = 0, limit: int = PAGE_SIZE
-) -> Page:
+    session: AsyncSession,
+    text: str,
+    *,
+    after_id: int = 0,
+    limit: int = PAGE_SIZE,
+    viewer: Viewer | None = None,
+) -> QueuePage:
+    """Requests whose description or location has every word (of those `viewer` may see)."""
     words = search_words(text)
     if not words:
-        return Page([], False)
+        return QueuePage([], False)
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
     condition = _search_condition(dialect, words)
+    visible = visible_to(viewer)
+    if visible is not None:
+        condition = and_(condition, visible)
     if dialect == "postgresql":
         return await _search_page(session, condition, after_id, limit)
     return await _page(session, [condition], after_id, limit)
-
-
-async def assignee_ids(session: AsyncSession, request_ids: Sequence[int]) -> dict[int, int | None]:
-    """Who each of these requests is assigned to (for visibility checks on a list)."""
-    if not request_ids:
-        return {}
-    rows = await session.execute(
-        select(Request.id, Request.assignee_id).where(Request.id.in_(list(request_ids)))
-    )
-    return {row[0]: row[1] for row in rows.all()}
 
 
 # ------------------------------------------------------------------------------- tasks
@@ -341,14 +312,6 @@ async def tasks_of(
 
 
 # --------------------------------------------------------------------- staff picker
-@dataclass(frozen=True, slots=True)
-class StaffRow:
-    id: int
-    full_name: str
-    role: Role
-    open_tasks: int
-
-
 async def staff_page(
     session: AsyncSession, *, after_id: int = 0, limit: int = 8
 ) -> tuple[list[StaffRow], bool]:
@@ -356,7 +319,7 @@ async def staff_page(
     open_tasks = func.count(Request.id)
     stmt = (
         select(User.id, User.full_name, User.role, open_tasks)
-        .outerjoin(Request, and_(Request.assignee_id == User.id, Request.status.in_(OPEN_STATUSES)))
+        .outerjoin(Request, and_(Request.assignee_id == User.id, is_open()))
         .where(
             User.role.in_((Role.EXECUTOR, Role.ADMIN)),
             User.is_blocked.is_(False),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,56 +15,12 @@ from models import (
     CardMessage,
     Category,
     Comment,
-    Priority,
     Request,
     RequestStatus,
     StatusChange,
     User,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    id: int
-    telegram_id: int
-    full_name: str
-    username: str | None
-    language: str | None
-
-    @classmethod
-    def of(cls, user: User) -> Person:
-        return cls(user.id, user.telegram_id, user.full_name, user.username, user.language)
-
-    @property
-    def display(self) -> str:
-        return f"{self.full_name} (@{self.username})" if self.username else self.full_name
-
-
-@dataclass(frozen=True, slots=True)
-class RequestView:
-    """Everything a card shows, read in one query."""
-
-    id: int
-    status: RequestStatus
-    priority: Priority
-    location: str
-    description: str
-    category_ru: str
-    category_en: str
-    author: Person
-    assignee: Person | None
-    created_at: datetime
-    updated_at: datetime
-    due_at: datetime | None
-    first_response_at: datetime | None
-    done_at: datetime | None
-    closed_at: datetime | None
-    rating: int | None
-    photo_count: int
-
-    def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
-
+from models.views import ListItem, Person, RequestView
 
 _author = aliased(User, name="author")
 _assignee = aliased(User, name="assignee")
@@ -217,19 +172,6 @@ async def insert_if_new_token(session: AsyncSession, values: dict[str, Any]) -> 
         .returning(Request.id)
     )
     return await session.scalar(stmt)
-
-
-@dataclass(frozen=True, slots=True)
-class ListItem:
-    id: int
-    status: RequestStatus
-    category_ru: str
-    category_en: str
-    location: str
-    created_at: datetime
-
-    def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
 
 
 async def count_by_author(session: AsyncSession, author_id: int) -> int:

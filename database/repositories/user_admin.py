@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Select, false, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OPEN_STATUSES, Request, Role, User
+from database.conditions import is_open
+from models import Request, User
+from models.views import UserRow
 
 PAGE_SIZE = 10
-
-
-@dataclass(frozen=True, slots=True)
-class UserRow:
-    id: int
-    telegram_id: int
-    full_name: str
-    username: str | None
-    role: Role
-    is_blocked: bool
-    requests: int  # created by them
-    open_tasks: int  # open requests assigned to them
+# A typed number is compared as BIGINT: Telegram ids pass 2**31 (an INTEGER parameter
+# would overflow against users.id), and nothing beyond BIGINT can match any column.
+BIGINT_MAX = 2**63 - 1
 
 
 def _authored() -> ColumnElement[int]:
@@ -31,7 +24,7 @@ def _authored() -> ColumnElement[int]:
 def _open_tasks() -> ColumnElement[int]:
     return (
         select(func.count(Request.id))
-        .where(Request.assignee_id == User.id, Request.status.in_(OPEN_STATUSES))
+        .where(Request.assignee_id == User.id, is_open())
         .scalar_subquery()
     )
 
@@ -41,7 +34,11 @@ def search_condition(query: str) -> ColumnElement[bool]:
     query = query.strip()
     if query.lstrip("-").isdigit():
         number = int(query)
-        return or_(User.telegram_id == number, User.id == number)
+        if abs(number) > BIGINT_MAX:
+            return false()
+        # PostgreSQL compares INTEGER with BIGINT natively (and still uses the key).
+        as_bigint = literal(number, BigInteger)
+        return or_(User.telegram_id == as_bigint, User.id == as_bigint)
     if query.startswith("@"):
         return func.lower(User.username) == query[1:].lower()
     like = query.lower()
@@ -51,10 +48,8 @@ def search_condition(query: str) -> ColumnElement[bool]:
     )
 
 
-async def page(
-    session: AsyncSession, *, after_id: int = 0, query: str | None = None, limit: int = PAGE_SIZE
-) -> tuple[list[UserRow], bool]:
-    stmt = select(
+def _rows_query() -> Select[*tuple[Any, ...]]:  # the columns of UserRow, in order
+    return select(
         User.id,
         User.telegram_id,
         User.full_name,
@@ -63,7 +58,13 @@ async def page(
         User.is_blocked,
         _authored(),
         _open_tasks(),
-    ).where(User.id > after_id)
+    )
+
+
+async def page(
+    session: AsyncSession, *, after_id: int = 0, query: str | None = None, limit: int = PAGE_SIZE
+) -> tuple[list[UserRow], bool]:
+    stmt = _rows_query().where(User.id > after_id)
     if query:
         stmt = stmt.where(search_condition(query))
     stmt = stmt.order_by(User.id).limit(limit + 1)
@@ -72,15 +73,6 @@ async def page(
 
 
 async def row(session: AsyncSession, user_id: int) -> UserRow | None:
-    stmt = select(
-        User.id,
-        User.telegram_id,
-        User.full_name,
-        User.username,
-        User.role,
-        User.is_blocked,
-        _authored(),
-        _open_tasks(),
-    ).where(User.id == user_id)
+    stmt = _rows_query().where(User.id == user_id)
     found = (await session.execute(stmt)).first()
     return UserRow(*found) if found is not None else None

@@ -27,6 +27,7 @@ async def insert_if_absent(
     full_name: str,
     language: str,
     role: Role,
+    role_before_admin_ids: Role | None = None,
 ) -> User:
     """Create the user; when another update created it meanwhile, return that one."""
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
@@ -39,6 +40,7 @@ async def insert_if_absent(
             full_name=full_name,
             language=language,
             role=role,
+            role_before_admin_ids=role_before_admin_ids,
         )
         .on_conflict_do_nothing(index_elements=[User.telegram_id])
         .returning(User)

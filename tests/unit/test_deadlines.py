@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.settings import Settings
 from models.enums import Priority, RequestStatus
-from models.sla import deadline_fields, is_overdue
+from models.sla import deadline_fields, is_overdue, was_late
 
 CREATED = datetime(2026, 3, 18, 6, 0, tzinfo=UTC)
 
@@ -28,3 +28,13 @@ def test_only_open_requests_past_their_deadline_are_overdue() -> None:
     assert not is_overdue(due, RequestStatus.IN_PROGRESS, due)
     assert not is_overdue(due, RequestStatus.DONE, after)
     assert not is_overdue(None, RequestStatus.NEW, after)
+
+
+def test_the_export_calls_late_what_was_finished_after_or_is_still_open_past_its_deadline() -> None:
+    due = CREATED + timedelta(hours=4)
+    before, after = due - timedelta(minutes=1), due + timedelta(minutes=1)
+    assert was_late(due, after, RequestStatus.CLOSED, before)
+    assert not was_late(due, before, RequestStatus.CLOSED, after)
+    assert was_late(due, None, RequestStatus.ON_HOLD, after)
+    assert not was_late(due, None, RequestStatus.CANCELLED, after)
+    assert not was_late(None, after, RequestStatus.DONE, after)

@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.http import build_http_app, start_http_server
 from bot.metrics import Metrics
+from bot.settings import Settings
 
 Client = TestClient[web.Request, web.Application]
 
@@ -186,3 +187,22 @@ async def test_start_http_server_serves_until_cleanup() -> None:
     async with aiohttp.ClientSession() as session:
         with pytest.raises(aiohttp.ClientConnectionError):
             await session.get(f"http://{host}:{port}/healthz")
+
+
+async def test_with_a_token_both_endpoints_refuse_a_request_without_it() -> None:
+    app = build_http_app(Metrics(), {"database": ok}, token="s3cret-scrape")
+    async with client_for(app) as client:
+        for path in ("/metrics", "/healthz"):
+            bare = await client.get(path)
+            assert bare.status == 401, path
+            assert bare.headers["WWW-Authenticate"] == "Bearer"
+            wrong = await client.get(path, headers={"Authorization": "Bearer guess"})
+            assert wrong.status == 401, path
+            good = await client.get(path, headers={"Authorization": "Bearer s3cret-scrape"})
+            assert good.status == 200, path
+
+
+def test_the_endpoints_listen_on_the_loopback_unless_told_otherwise() -> None:
+    settings = Settings(_env_file=None, bot_token="123:abc")  # type: ignore[call-arg]
+    assert settings.metrics_host == "127.0.0.1"
+    assert settings.metrics_token is None

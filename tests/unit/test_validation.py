@@ -8,8 +8,9 @@ import pytest
 
 from utils.callbacks import DraftSubmitCb, MyListCb
 from utils.i18n import Catalogue
-from utils.requester_cards import age, fit, shorten
+from utils.requester_cards import age, fit, input_hint, shorten
 from utils.validation import (
+    LIMITS,
     MAX_FILE_BYTES,
     FileProblem,
     TextProblem,
@@ -19,6 +20,7 @@ from utils.validation import (
     clean_description,
     clean_location,
     clean_reason,
+    normalize_mime_type,
 )
 
 
@@ -53,6 +55,45 @@ def test_description_length(raw: str, problem: TextProblem | None) -> None:
     assert clean_description(raw)[1] is problem
 
 
+@pytest.mark.parametrize(
+    ("raw", "value", "problem"),
+    [
+        ("\u200b\u200b\u200b", "", TextProblem.EMPTY),  # zero-width spaces only
+        ("\ufeff\u2060 \u00ad\u200e\u202e", "", TextProblem.EMPTY),  # BOM, joiner, bidi
+        ("\u200d\u200c\u200d", "", TextProblem.EMPTY),  # joiners joining nothing
+        ("\u200b1\u200b", "1", TextProblem.TOO_SHORT),
+        ("Каб.\u200b 214\u200b", "Каб. 214", None),
+        ("👩\u200d🔧 Каб. 5", "👩\u200d🔧 Каб. 5", None),  # an emoji keeps its joiner
+    ],
+)
+def test_invisible_characters_do_not_count(
+    raw: str, value: str, problem: TextProblem | None
+) -> None:
+    assert clean_location(raw) == (value, problem)
+
+
+def test_invisible_description_and_reason_are_empty() -> None:
+    assert clean_description("\u200b" * 50)[1] is TextProblem.EMPTY
+    assert clean_description("\u200b\nок\u200b\n\u200b")[1] is TextProblem.TOO_SHORT
+    assert clean_reason("\u2060\u2060\u2060\u2060")[1] is TextProblem.EMPTY
+    assert clean_comment("\u200b \u200b") == ("", None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("image/JPEG", "image/jpeg"),
+        ("application/pdf; name=act.pdf", "application/pdf"),
+        ("image/" + "x" * 300, ("image/" + "x" * 300)[:128]),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_mime_type_is_stored_normalized(raw: str | None, stored: str | None) -> None:
+    assert normalize_mime_type(raw) == stored
+    assert stored is None or len(stored) <= 128
+
+
 def test_description_keeps_lines_but_not_blank_runs() -> None:
     value, problem = clean_description("  Первая   строка \n\n\n\n вторая  ")
     assert (value, problem) == ("Первая строка\n\nвторая", None)
@@ -76,6 +117,8 @@ def test_comment_and_reason() -> None:
         ("application/zip", 10, FileProblem.UNSUPPORTED),
         ("video/mp4", 10, FileProblem.UNSUPPORTED),
         (None, 10, FileProblem.UNSUPPORTED),
+        ("application/pdf; charset=binary", 10, None),
+        ("image/" + "x" * 300, 10, None),
     ],
 )
 def test_documents(mime: str | None, size: int | None, problem: FileProblem | None) -> None:
@@ -118,3 +161,24 @@ def test_requester_texts_exist_in_both_languages() -> None:
     catalogue = Catalogue("ru")
     ru, en = catalogue.keys("ru"), catalogue.keys("en")
     assert ru == en
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+@pytest.mark.parametrize(
+    ("field", "problem", "limit"),
+    [
+        ("location", "too_short", "min"),
+        ("location", "too_long", "max"),
+        ("description", "too_short", "min"),
+        ("description", "too_long", "max"),
+        ("comment", "too_long", "max"),
+        ("reason", "too_short", "min"),
+        ("reason", "too_long", "max"),
+    ],
+)
+def test_hints_state_the_limits_the_checks_use(
+    language: str, field: str, problem: str, limit: str
+) -> None:
+    """The number in a hint comes from utils.validation, so text and check cannot drift."""
+    t = Catalogue("ru").translator(language)
+    assert f" {LIMITS[field][limit]} " in input_hint(t, field, problem, length=1)

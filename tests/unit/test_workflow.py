@@ -11,10 +11,16 @@ from models.workflow import (
     SYSTEM,
     Actor,
     Denial,
+    Subject,
     TransitionError,
+    Viewer,
+    actions_for,
     allowed_actions,
     check,
+    decide,
     is_allowed,
+    may_comment,
+    may_see,
     reason_required,
     target_status,
 )
@@ -108,3 +114,100 @@ def test_executor_cannot_touch_someone_elses_task() -> None:
     stranger = Actor(role=Role.EXECUTOR, is_assignee=False)
     assert allowed_actions(S.IN_PROGRESS, stranger) == []
     assert allowed_actions(S.NEW, stranger) == [A.TAKE]
+
+
+# ----------------------------------------------------------- decide() and may_see()
+ME = 1
+OTHER = 2
+
+# How the viewer stands to the request: (is author, is assignee, assigned to someone else).
+RELATIONS = {
+    "stranger-unassigned": (False, False, False),
+    "stranger-assigned-elsewhere": (False, False, True),
+    "author-unassigned": (True, False, False),
+    "author-assigned-elsewhere": (True, False, True),
+    "assignee": (False, True, False),
+    "author-and-assignee": (True, True, False),
+}
+
+
+def subject_for(status: S, relation: str) -> Subject:
+    author, assignee, elsewhere = RELATIONS[relation]
+    assignee_id = ME if assignee else OTHER + 1 if elsewhere else None
+    return Subject(status=status, author_id=ME if author else OTHER, assignee_id=assignee_id)
+
+
+def expected_visible(status: S, role: Role, relation: str) -> bool:
+    """The visibility rule written once more, as a table."""
+    author, assignee, elsewhere = RELATIONS[relation]
+    if role is Role.ADMIN or author:
+        return True
+    if role is Role.EXECUTOR:
+        return assignee or (status is S.NEW and not elsewhere)
+    return False
+
+
+@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("action", list(A))
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("relation", list(RELATIONS))
+def test_decide_every_role_status_action_relation(
+    status: S, action: A, role: Role, relation: str
+) -> None:
+    author, assignee, _ = RELATIONS[relation]
+    decision = decide(subject_for(status, relation), Viewer(ME, role), action)
+    actor = Actor(role=role, is_author=author, is_assignee=assignee)
+    want = expected(status, action, actor)
+    if not expected_visible(status, role, relation):
+        assert decision.denial is Denial.NOT_FOUND
+        assert not decision.allowed and decision.target is None
+    elif want is None:
+        assert decision.denial in (Denial.WRONG_STATUS, Denial.FORBIDDEN)
+        assert not decision.allowed and decision.target is None
+    else:
+        assert decision.allowed and decision.denial is None
+        assert decision.target is want
+        assert decision.needs_reason is reason_required(action, actor)
+    allowed = actions_for(subject_for(status, relation), Viewer(ME, role))
+    assert (action in allowed) is decision.allowed
+
+
+@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("relation", list(RELATIONS))
+def test_may_see_every_role_status_relation(status: S, role: Role, relation: str) -> None:
+    subject = subject_for(status, relation)
+    assert may_see(subject, Viewer(ME, role)) is expected_visible(status, role, relation)
+    assert may_see(subject, None)  # the system sees everything
+
+
+@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("relation", list(RELATIONS))
+@pytest.mark.parametrize("internal", [False, True])
+def test_may_comment_every_role_status_relation(
+    status: S, role: Role, relation: str, internal: bool
+) -> None:
+    author, assignee, _ = RELATIONS[relation]
+    staff = role is Role.ADMIN or (role is Role.EXECUTOR and assignee)
+    want = status not in (S.CLOSED, S.REJECTED, S.CANCELLED) and (
+        staff or (author and not internal)
+    )
+    subject = subject_for(status, relation)
+    assert may_comment(subject, Viewer(ME, role), internal=internal) is want
+
+
+@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("action", list(A))
+def test_the_system_decides_like_the_state_machine(status: S, action: A) -> None:
+    decision = decide(Subject(status, author_id=OTHER), None, action)
+    assert decision.target is expected(status, action, SYSTEM)
+
+
+def test_an_executor_sees_a_new_request_to_take_it_and_loses_it_once_taken() -> None:
+    me = Viewer(ME, Role.EXECUTOR)
+    new = Subject(S.NEW, author_id=OTHER)
+    assert decide(new, me, A.TAKE).target is S.IN_PROGRESS
+    taken = Subject(S.IN_PROGRESS, author_id=OTHER, assignee_id=OTHER + 1)
+    assert decide(taken, me, A.TAKE).denial is Denial.NOT_FOUND
+    assert decide(taken, me, A.HOLD).denial is Denial.NOT_FOUND

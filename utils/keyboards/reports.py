@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from aiogram.types import InlineKeyboardMarkup
 
 from models.enums import RequestStatus
 from models.queues import Queue
+from models.reports import DigestQueue, ExportPeriod
 from utils.callbacks import ExportCb, QueueCb
 from utils.cards import status_label
 from utils.i18n import Translator
 from utils.keyboards.builder import InlineKeyboardBuilder
 
-EXPORT_PERIODS: tuple[str, ...] = ("month", "prev", "90d", "all")
+EXPORT_PERIODS: tuple[ExportPeriod, ...] = tuple(ExportPeriod)
 # Digest line -> the admin panel's queue its button opens.
-DIGEST_QUEUES: dict[str, Queue] = {
-    "new": Queue.NEW,
-    "overdue": Queue.OVERDUE,
-    "in_progress": Queue.IN_PROGRESS,
-    "done": Queue.DONE,
+DIGEST_QUEUES: dict[DigestQueue, Queue] = {
+    DigestQueue.NEW: Queue.NEW,
+    DigestQueue.OVERDUE: Queue.OVERDUE,
+    DigestQueue.IN_PROGRESS: Queue.IN_PROGRESS,
+    DigestQueue.DONE: Queue.DONE,
 }
 
 
@@ -52,7 +53,7 @@ def export_back_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def digest_keyboard(t: Translator, counts: dict[str, int]) -> InlineKeyboardMarkup:
+def digest_keyboard(t: Translator, counts: Mapping[str, int]) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for name, queue in DIGEST_QUEUES.items():
         kb.button(

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 
 from aiogram.types import InlineKeyboardMarkup
 
-from database.repositories.requests import ListItem
 from models import Category
 from models.enums import Action, Priority
+from models.views import ListItem
 from utils.callbacks import (
     CancelConfirmCb,
     DraftCategoryCb,

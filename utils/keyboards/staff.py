@@ -14,6 +14,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from models.enums import Action, Priority, Role
 from models.queues import ANY_ASSIGNEE, COUNT_CAP, UNASSIGNED, FilterField, Queue
+from models.workflow import STAFF_ACTIONS
 from utils.callbacks import (
     AdminMenuCb,
     AssignPageCb,
@@ -48,9 +49,6 @@ from utils.keyboards.builder import InlineKeyboardBuilder
 from utils.keyboards.cards import CARD_ACTIONS
 
 # The card actions the staff side handles (the author's ones belong to the requester side).
-STAFF_ACTIONS: frozenset[Action] = frozenset(
-    {Action.TAKE, Action.ASSIGN, Action.REJECT, Action.HOLD, Action.RESUME, Action.FINISH}
-)
 ROLE_MARK: dict[Role, str] = {Role.USER: "👤", Role.EXECUTOR: "🛠", Role.ADMIN: "⚙️"}
 STATUS_QUEUES: tuple[Queue, ...] = tuple(Queue)
 BUTTON_TEXT_MAX = 40

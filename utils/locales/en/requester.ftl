@@ -10,7 +10,7 @@ draft-step-location =
 draft-step-location-recent = Or tap one of your recent places below.
 draft-step-description =
     <b>Step 3/5 · What happened</b>
-    Describe the problem in a few words (5–2000 characters). You can send a photo with a caption instead.
+    Describe the problem in a few words ({ $min }–{ $max } characters). You can send a photo with a caption instead.
 draft-step-photos =
     <b>Step 4/5 · Photos</b>
     Send up to { $max } photos, images or PDF files — one by one or as an album. This step is optional.
@@ -66,14 +66,26 @@ draft-gone = This request form is closed. Start a new one with /new.
 
 # --- hints: wrong input at a step
 req-hint-location-not-text = Please write the place as text, e.g. “Room 214”.
-req-hint-location-too_short = The place is too short — at least 2 characters, e.g. “214”.
-req-hint-location-too_long = The place is too long — at most 100 characters. Just the room and floor, please.
+req-hint-location-too_short = The place is too short — at least { $min } { $min ->
+        [one] character
+       *[other] characters
+    }, e.g. “214”.
+req-hint-location-too_long = The place is too long — at most { $max } { $max ->
+        [one] character
+       *[other] characters
+    }. Just the room and floor, please.
 req-hint-location-empty = Please write the place as text, e.g. “Room 214”.
 req-hint-description-not-text = Please describe the problem in words, or send a photo with a caption.
-req-hint-description-too_short = Too short — describe the problem in at least 5 characters.
-req-hint-description-too_long = Too long — at most 2000 characters ({ $length } now). Please shorten it.
+req-hint-description-too_short = Too short — describe the problem in at least { $min } { $min ->
+        [one] character
+       *[other] characters
+    }.
+req-hint-description-too_long = Too long — at most { $max } { $max ->
+        [one] character
+       *[other] characters
+    } ({ $length } now). Please shorten it.
 req-hint-description-empty = Please describe the problem in words, or send a photo with a caption.
-req-hint-description-file-saved = 📎 The file is attached. Now describe the problem in words (5–2000 characters).
+req-hint-description-file-saved = 📎 The file is attached. Now describe the problem in words ({ $min }–{ $max } characters).
 req-hint-file-unsupported = This file type is not accepted. Send a photo, an image or a PDF.
 req-hint-file-too_big = The file is larger than 20 MB — the bot cannot download it. Send a smaller file or a photo.
 req-hint-photos-limit = At most { $max } files per request. This one was not attached.
@@ -121,7 +133,10 @@ my-action-denied-reason_required = Please give a reason.
 my-comment-prompt = Write your comment to request #{ $number }. You can attach a photo.
 my-comment-sent = 💬 The comment is sent to request #{ $number }.
 my-comment-closed = Request #{ $number } is closed; comments are no longer accepted.
-req-hint-comment-too_long = The comment is too long — at most 2000 characters.
+req-hint-comment-too_long = The comment is too long — at most { $max } { $max ->
+        [one] character
+       *[other] characters
+    }.
 req-hint-comment-empty = Send text or a photo, or tap “Back”.
 
 my-confirm-done = ✅ Thank you! Request #{ $number } is closed.
@@ -133,8 +148,14 @@ my-rate-not-allowed = This request cannot be rated (it is not closed, or it is a
 
 my-reopen-prompt = What is still wrong with request #{ $number }? Write briefly — it goes back to the executor.
 my-reopen-done = ↩ Request #{ $number } is back in progress. The executor has been told.
-req-hint-reason-too_short = Too short — please describe what is wrong (at least 3 characters).
-req-hint-reason-too_long = Too long — at most 1000 characters.
+req-hint-reason-too_short = Too short — please describe what is wrong (at least { $min } { $min ->
+        [one] character
+       *[other] characters
+    }).
+req-hint-reason-too_long = Too long — at most { $max } { $max ->
+        [one] character
+       *[other] characters
+    }.
 req-hint-reason-empty = Please write what is wrong, in words.
 
 draft-staff-files = 📷 Request #{ $number }

@@ -1,18 +1,25 @@
-"""Helpers shared by the requester's handlers (no router here)."""
+"""The Telegram edge's small helpers: showing a screen in place, reading a sent file.
+
+`show` is the one edit-in-place policy: "message is not modified" is success; a message
+that cannot be edited (too old, deleted, a photo) gets the screen as a new message.
+"""
 
 from __future__ import annotations
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.sender import is_not_modified
-from bot.services.comments import FileRef
 from models import AttachmentKind
-from utils.validation import FileProblem, check_document, check_size
+from models.files import FileRef
+from utils.validation import FileProblem, check_document, check_size, normalize_mime_type
+
+
+def is_not_modified(exc: TelegramBadRequest) -> bool:
+    return "message is not modified" in exc.message
 
 
 async def show(
-    query_or_message: CallbackQuery | Message,
+    target: CallbackQuery | Message,
     text: str,
     markup: InlineKeyboardMarkup | None,
     *,
@@ -20,12 +27,12 @@ async def show(
 ) -> None:
     """Edit the message the button was on (or send a new one); "not modified" is fine.
 
-    A message that cannot be edited (too old, a photo) gets the text as a new message.
+    A message is answered with a new message; so is a button with `edit=False`.
     """
-    if isinstance(query_or_message, Message):
-        await query_or_message.answer(text, reply_markup=markup)
+    if isinstance(target, Message):
+        await target.answer(text, reply_markup=markup)
         return
-    message = query_or_message.message
+    message = target.message
     if edit and isinstance(message, Message):
         try:
             await message.edit_text(text, reply_markup=markup)
@@ -34,12 +41,16 @@ async def show(
             if is_not_modified(exc):
                 return
             # Too old to edit, or a media message: say it in a new message instead.
-    if message is not None:
-        await query_or_message.bot.send_message(message.chat.id, text, reply_markup=markup)  # type: ignore[union-attr]
+    if message is not None and target.bot is not None:
+        await target.bot.send_message(message.chat.id, text, reply_markup=markup)
 
 
 def incoming_file(message: Message) -> FileRef | FileProblem | None:
-    """The photo or document of a message, or why it is refused (None: no file at all)."""
+    """The photo or document of a message, or why it is refused (None: no file at all).
+
+    What is kept is normalized here, where the file is accepted: the MIME type the sender
+    claims is stored lower case, without parameters, within its column.
+    """
     if message.photo:
         best = message.photo[-1]
         return check_size(best.file_size) or FileRef(
@@ -50,6 +61,10 @@ def incoming_file(message: Message) -> FileRef | FileProblem | None:
     if message.document:
         doc = message.document
         return check_document(doc.mime_type, doc.file_size) or FileRef(
-            AttachmentKind.DOCUMENT, doc.file_id, doc.file_unique_id, doc.mime_type, doc.file_size
+            AttachmentKind.DOCUMENT,
+            doc.file_id,
+            doc.file_unique_id,
+            normalize_mime_type(doc.mime_type),
+            doc.file_size,
         )
     return None

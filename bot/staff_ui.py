@@ -1,0 +1,208 @@
+"""What the staff handlers share: answering, editing in place, drawing cards, refusing.
+
+Not a router and not a handler module (handlers never import each other): the staff
+handler modules register the refusal handlers below on their own routers.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
+
+from bot.context import UpdateContext
+from bot.sender import is_not_modified
+from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
+from bot.services.transitions import Outcome, TransitionResult
+from bot.services.triage import AssignOptions, PressedCard
+from models import Action, RequestStatus, Role, User, utcnow
+from models.views import Person, RequestView, StaffCard
+from utils.callbacks import AdminMenuCb, TasksCb
+from utils.cards import status_label
+from utils.i18n import Translator
+from utils.keyboards.staff import cancel_keyboard, full_card_keyboard
+from utils.staff_cards import render_full_card
+
+
+# ------------------------------------------------------------------ answering
+async def alert(query: CallbackQuery, text: str) -> None:
+    """An alert is plain text: the catalogue's HTML escaping is undone."""
+    await query.answer(html.unescape(text)[:200], show_alert=True)
+
+
+async def toast(query: CallbackQuery, text: str) -> None:
+    await query.answer(html.unescape(text)[:200])
+
+
+async def edit_text(
+    bot: Bot, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    try:
+        await bot.edit_message_text(
+            chat_id=chat_id, message_id=message_id, text=text, reply_markup=markup
+        )
+    except TelegramBadRequest as exc:
+        if not is_not_modified(exc):
+            raise
+
+
+async def edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> None:
+    try:
+        await message.edit_reply_markup(reply_markup=markup)
+    except TelegramBadRequest as exc:
+        if not is_not_modified(exc):
+            raise
+
+
+def prompt_markup(t: Translator, message: Message) -> InlineKeyboardMarkup | ForceReply:
+    """In a group the bot sees only replies to it, so the client is asked to reply."""
+    if message.chat.type == "private":
+        return cancel_keyboard(t)
+    return ForceReply(selective=True)
+
+
+async def ask(
+    query: CallbackQuery,
+    state: FSMContext,
+    step: State,
+    text: str,
+    markup: InlineKeyboardMarkup | ForceReply,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Open a dialog step from a button: a fresh dialog, the prompt sent below the card."""
+    await state.clear()
+    await state.set_state(step)
+    if data:
+        await state.set_data(data)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(text, reply_markup=markup)
+
+
+# ------------------------------------------------------------------ refusing
+def denial_text(
+    t: Translator, action: Action | None, outcome: Outcome, view: RequestView | None
+) -> str:
+    match outcome:
+        case Outcome.NOT_FOUND:
+            return t("triage-not-found")
+        case Outcome.FORBIDDEN:
+            return t("triage-forbidden")
+        case Outcome.BAD_ASSIGNEE:
+            return t("triage-bad-assignee")
+        case Outcome.REASON_REQUIRED:
+            return t("reason-empty")
+    if view is None:
+        return t("triage-not-found")
+    if (
+        action in (Action.TAKE, Action.ASSIGN)
+        and view.assignee is not None
+        and view.status is not RequestStatus.NEW
+    ):
+        return t("triage-taken-by", number=view.id, name=view.assignee.display)
+    return t("triage-stale", number=view.id, status=status_label(t, view.status))
+
+
+async def allowed_on(
+    query: CallbackQuery,
+    t: Translator,
+    action: Action,
+    check: TransitionResult | AssignOptions,
+) -> Message | None:
+    """The card a button was pressed on when the pre-check allows `action`; otherwise
+    the refusal is alerted and None returned."""
+    if check.ok and isinstance(query.message, Message):
+        return query.message
+    await alert(query, denial_text(t, action, check.outcome, check.view))
+    return None
+
+
+async def not_allowed(message: Message, t: Translator) -> None:
+    """A command of a role this person does not have (any more)."""
+    await message.answer(t("not-allowed"))
+
+
+async def not_allowed_alert(query: CallbackQuery, t: Translator) -> None:
+    await alert(query, t("not-allowed"))
+
+
+async def dialog_revoked(message: Message, state: FSMContext, t: Translator) -> None:
+    """A step of a staff dialog from someone whose role no longer allows it (demoted
+    while the prompt was open): the dialog is dropped, nothing is shown."""
+    await state.clear()
+    await message.answer(t("not-allowed"))
+
+
+async def drop_dialog(storage: BaseStorage, bot: Bot, telegram_id: int) -> None:
+    """Clear the dialog of this person in their private chat (e.g. when blocked)."""
+    key = StorageKey(bot_id=bot.id, chat_id=telegram_id, user_id=telegram_id)
+    await storage.set_state(key, None)
+    await storage.set_data(key, {})
+
+
+# ------------------------------------------------------------------ the cards
+def card_back(user: User) -> AdminMenuCb | TasksCb:
+    return AdminMenuCb() if user.role is Role.ADMIN else TasksCb()
+
+
+def full_card_view(ctx: UpdateContext, card: StaffCard) -> tuple[str, InlineKeyboardMarkup]:
+    text = render_full_card(ctx.t, card, tz=ctx.settings.tz, now=utcnow())
+    keyboard = full_card_keyboard(
+        ctx.t,
+        card.view.id,
+        actions=card.actions,
+        file_count=card.file_count,
+        can_comment=card.can_comment,
+        can_note=card.can_note,
+        can_delete_comments=card.can_delete_comments,
+        back=card_back(ctx.user),
+    )
+    return text, keyboard
+
+
+def copy_view(
+    ctx: UpdateContext,
+    notifier: Notifier,
+    view: RequestView,
+    *,
+    private_chat: bool,
+    action: Action | None = None,
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A remembered copy is rendered the way the outbox renders it for that chat."""
+    user = ctx.user
+    if private_chat:
+        t = notifier.catalogue.translator(user.language)
+        viewer = viewer_actor(user.id, user.role, view)
+    else:
+        t = notifier.catalogue.translator(None)
+        viewer = STAFF_VIEWER
+    actor = Person.of(user) if action is not None else None
+    return notifier.staff_card(t, view, utcnow(), viewer=viewer, actor=actor, action=action)
+
+
+async def show_pressed(
+    bot: Bot,
+    message: Message,
+    pressed: PressedCard,
+    ctx: UpdateContext,
+    notifier: Notifier,
+    *,
+    action: Action | None = None,
+    keyboard_only: bool = False,
+) -> None:
+    """Redraw the message a button was pressed on: a card copy or a full card."""
+    if pressed.card is None:
+        private = message.chat.type == "private"
+        text, markup = copy_view(ctx, notifier, pressed.view, private_chat=private, action=action)
+    else:
+        text, markup = full_card_view(ctx, pressed.card)
+    if keyboard_only:
+        await edit_markup(message, markup)
+    else:
+        await edit_text(bot, message.chat.id, message.message_id, text, markup)

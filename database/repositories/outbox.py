@@ -1,0 +1,200 @@
+"""Queries on the outbox: the sender's claims and outcomes, the admin's view, housekeeping.
+Takes a session, never commits (the sender and the services own the transactions)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from models import CardMessage, OutboxMessage, OutboxStatus, User
+
+
+# ---------------------------------------------------------------------- the sender
+def _heads(now: datetime) -> Any:
+    """Pending, not leased, and the oldest pending row of its chat."""
+    older = aliased(OutboxMessage)
+    return (
+        OutboxMessage.status == OutboxStatus.PENDING,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+        ~exists().where(
+            older.chat_id == OutboxMessage.chat_id,
+            older.status == OutboxStatus.PENDING,
+            older.id < OutboxMessage.id,
+        ),
+    )
+
+
+def _eligible(now: datetime) -> Any:
+    """Due, not leased, and the oldest pending row of its chat."""
+    return (OutboxMessage.available_at <= now, *_heads(now))
+
+
+async def next_due(session: AsyncSession, now: datetime) -> datetime | None:
+    """When the next row that nobody holds becomes due (a retry), or None."""
+    return await session.scalar(select(func.min(OutboxMessage.available_at)).where(*_heads(now)))
+
+
+async def lock_due(
+    session: AsyncSession, now: datetime, *, exclude: Collection[int], limit: int
+) -> Sequence[tuple[OutboxMessage, bool]]:
+    """Lock (SKIP LOCKED) the next due rows with whether their chat's user blocked the bot."""
+    blocked = (
+        exists()
+        .where(User.telegram_id == OutboxMessage.chat_id, User.bot_blocked.is_(True))
+        .label("blocked")
+    )
+    stmt = select(OutboxMessage, blocked).where(*_eligible(now))
+    if exclude:
+        stmt = stmt.where(OutboxMessage.chat_id.not_in(list(exclude)))
+    stmt = (
+        stmt.order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
+    )
+    return [(row, bool(chat_blocked)) for row, chat_blocked in (await session.execute(stmt)).all()]
+
+
+async def due_chats(session: AsyncSession, now: datetime, chat_ids: Collection[int]) -> set[int]:
+    """Which of these chats have a row due now."""
+    result = await session.scalars(
+        select(OutboxMessage.chat_id)
+        .where(*_eligible(now), OutboxMessage.chat_id.in_(list(chat_ids)))
+        .distinct()
+    )
+    return set(result)
+
+
+async def card_copies(session: AsyncSession, request_id: int | None, chat_id: int) -> list[int]:
+    """Message ids of the copies of a request's card in a chat, oldest first."""
+    return list(
+        await session.scalars(
+            select(CardMessage.message_id)
+            .where(CardMessage.request_id == request_id, CardMessage.chat_id == chat_id)
+            .order_by(CardMessage.id)
+        )
+    )
+
+
+async def mark_sent(
+    session: AsyncSession, claims: Sequence[tuple[int, str]], sent_at: datetime
+) -> set[int]:
+    """Mark rows (id, claim token) sent where the lease is still that token's; their ids."""
+    ids = [row_id for row_id, _ in claims]
+    tokens = {token for _, token in claims}
+    return set(
+        await session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token.in_(tokens))
+            .values(
+                status=OutboxStatus.SENT,
+                sent_at=sent_at,
+                last_error=None,
+                claimed_until=None,
+                claim_token=None,
+            )
+            .returning(OutboxMessage.id),
+            execution_options={"synchronize_session": False},
+        )
+    )
+
+
+async def settle(session: AsyncSession, row_id: int, token: str, values: dict[str, Any]) -> bool:
+    """Record an outcome on a row whose lease is still `token`'s (the lease is released)."""
+    updated = await session.scalar(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token)
+        .values(claimed_until=None, claim_token=None, **values)
+        .returning(OutboxMessage.id),
+        execution_options={"synchronize_session": False},
+    )
+    return updated is not None
+
+
+async def remember_copy(
+    session: AsyncSession, request_id: int, chat_id: int, message_id: int
+) -> None:
+    """A sent card's message id, so later edits reach it (each send is a new message)."""
+    session.add(CardMessage(request_id=request_id, chat_id=chat_id, message_id=message_id))
+
+
+async def forget_copies(session: AsyncSession, chat_id: int, message_ids: list[int]) -> None:
+    await session.execute(
+        delete(CardMessage).where(
+            CardMessage.chat_id == chat_id, CardMessage.message_id.in_(message_ids)
+        )
+    )
+
+
+# ------------------------------------------------------------------- the admin's view
+@dataclass(frozen=True, slots=True)
+class FailedRow:
+    id: int
+    chat_id: int
+    method: str
+    attempts: int
+    created_at: datetime
+    last_error: str | None
+
+
+async def counts(session: AsyncSession) -> dict[OutboxStatus, int]:
+    """Rows per status (the pending / failed gauges, the admin's /outbox)."""
+    result = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    found: dict[OutboxStatus, int] = dict.fromkeys(OutboxStatus, 0)
+    for status, count in result:
+        found[status] = count
+    return found
+
+
+async def recent_failures(session: AsyncSession, limit: int) -> list[FailedRow]:
+    rows = await session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.chat_id,
+            OutboxMessage.method,
+            OutboxMessage.attempts,
+            OutboxMessage.created_at,
+            OutboxMessage.last_error,
+        )
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return [FailedRow(*row) for row in rows.all()]
+
+
+async def requeue_failed(session: AsyncSession, now: datetime) -> int:
+    """Every failed row back to pending, due now, with a fresh retry window."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .values(
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            available_at=now,
+            claimed_until=None,
+            claim_token=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------- housekeeping
+async def purge_delivered(session: AsyncSession, *, before: datetime, limit: int = 5000) -> int:
+    """Delete up to `limit` rows delivered before `before`; failed rows stay for a look."""
+    old = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < before)
+        .limit(limit)
+        .scalar_subquery()
+    )
+    result = await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(old)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

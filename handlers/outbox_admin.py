@@ -1,0 +1,82 @@
+"""/outbox: the admin sees the notification queue and the failures, and re-queues them."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.filters import is_admin
+from bot.services import outbox
+from models import OutboxStatus
+from utils.callbacks import OutboxCb
+from utils.i18n import Translator
+from utils.keyboards.outbox import outbox_keyboard
+
+ERROR_SHOWN = 200  # characters of a failure's error shown
+
+
+def render(t: Translator, view: outbox.OutboxOverview) -> str:
+    lines = [
+        t("outbox-title"),
+        t(
+            "outbox-counts",
+            pending=view.counts[OutboxStatus.PENDING],
+            sent=view.counts[OutboxStatus.SENT],
+            failed=view.counts[OutboxStatus.FAILED],
+        ),
+        "",
+    ]
+    if not view.failures:
+        lines.append(t("outbox-no-failures"))
+    else:
+        lines.append(t("outbox-failures"))
+        for row in view.failures:
+            lines.append(
+                t(
+                    "outbox-failure-line",
+                    id=row.id,
+                    chat=row.chat_id,
+                    method=row.method,
+                    attempts=row.attempts,
+                    error=(row.last_error or "")[:ERROR_SHOWN],
+                )
+            )
+    return "\n".join(lines)
+
+
+async def show(message: Message, session: AsyncSession, t: Translator) -> None:
+    view = await outbox.overview(session)
+    failed = view.counts[OutboxStatus.FAILED]
+    await message.answer(render(t, view), reply_markup=outbox_keyboard(t, failed=failed))
+
+
+async def press(
+    query: CallbackQuery, callback_data: OutboxCb, session: AsyncSession, t: Translator
+) -> None:
+    if callback_data.requeue:
+        count = await outbox.requeue_failed(session)
+        await query.answer(t("outbox-requeued", count=count))
+    else:
+        await query.answer()
+    view = await outbox.overview(session)
+    failed = view.counts[OutboxStatus.FAILED]
+    message = query.message
+    if message is None or isinstance(message, InaccessibleMessage):
+        return
+    try:
+        await message.edit_text(render(t, view), reply_markup=outbox_keyboard(t, failed=failed))
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in exc.message:
+            raise
+
+
+def get_router() -> Router:
+    router = Router(name="outbox_admin")
+    router.message.filter(is_admin())
+    router.callback_query.filter(is_admin())
+    router.message.register(show, Command("outbox"), F.chat.type == "private")
+    router.callback_query.register(press, OutboxCb.filter())
+    return router

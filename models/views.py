@@ -1,0 +1,173 @@
+"""What the queries return and the screens show: plain frozen rows, no ORM objects.
+
+They cross the layers (the repositories build them, the services pass them on, the
+renderers in `utils/` draw them), so they live at the bottom, beside the models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from models.entities import User
+from models.enums import Action, Priority, RequestStatus, Role
+
+
+def person_label(full_name: str | None, username: str | None) -> str | None:
+    """'Name (@username)', or just the name; None when there is nobody."""
+    return None if full_name is None else _label(full_name, username)
+
+
+def _label(full_name: str, username: str | None) -> str:
+    return f"{full_name} (@{username})" if username else full_name
+
+
+class _Categorised:
+    """A row that carries its category's name in both languages."""
+
+    __slots__ = ()
+    category_ru: str
+    category_en: str
+
+    def category(self, language: str) -> str:
+        return self.category_en if language == "en" else self.category_ru
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    telegram_id: int
+    full_name: str
+    username: str | None
+    language: str | None
+
+    @classmethod
+    def of(cls, user: User) -> Person:
+        return cls(user.id, user.telegram_id, user.full_name, user.username, user.language)
+
+    @property
+    def display(self) -> str:
+        return _label(self.full_name, self.username)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView(_Categorised):
+    """Everything a card shows, read in one query."""
+
+    id: int
+    status: RequestStatus
+    priority: Priority
+    location: str
+    description: str
+    category_ru: str
+    category_en: str
+    author: Person
+    assignee: Person | None
+    created_at: datetime
+    updated_at: datetime
+    due_at: datetime | None
+    first_response_at: datetime | None
+    done_at: datetime | None
+    closed_at: datetime | None
+    rating: int | None
+    photo_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem(_Categorised):
+    """One line of the author's own list."""
+
+    id: int
+    status: RequestStatus
+    category_ru: str
+    category_en: str
+    location: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRow(_Categorised):
+    """One line of a staff list (a queue, a search, someone's tasks)."""
+
+    id: int
+    status: RequestStatus
+    priority: Priority
+    location: str
+    description: str
+    category_ru: str
+    category_en: str
+    assignee_name: str | None
+    created_at: datetime
+    due_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    """A keyset page of a staff list."""
+
+    rows: list[RequestRow]
+    has_more: bool
+
+    @property
+    def last_id(self) -> int:
+        return self.rows[-1].id if self.rows else 0
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRow:
+    """Somebody who may be assigned, with their open task count."""
+
+    id: int
+    full_name: str
+    role: Role
+    open_tasks: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRow:
+    id: int
+    author_id: int | None
+    author_name: str | None
+    text: str
+    is_internal: bool
+    created_at: datetime
+    deleted: bool
+    files: int
+    is_result: bool  # the executor's "done" report
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    at: datetime
+    from_status: RequestStatus | None
+    to_status: RequestStatus
+    actor_name: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffCard:
+    """The full card as staff see it: the request, its history, comments and files."""
+
+    view: RequestView
+    history: list[HistoryRow]
+    comments: list[CommentRow]
+    file_count: int
+    actions: list[Action]  # what this viewer may do now
+    can_comment: bool
+    can_note: bool
+    can_delete_comments: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    """One line of the admin's user list."""
+
+    id: int
+    telegram_id: int
+    full_name: str
+    username: str | None
+    role: Role
+    is_blocked: bool
+    requests: int  # created by them
+    open_tasks: int  # open requests assigned to them
