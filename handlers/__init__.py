@@ -17,6 +17,7 @@ from handlers import (
     new_request,
     onboarding,
     panel,
+    place_step,
     places,
     reports,
     staff_comments,
@@ -28,7 +29,9 @@ from handlers import (
 def get_routers() -> list[Router]:
     return [
         onboarding.get_router(),  # before common: /start setup-... is claimed here
+        place_step.get_link_router(),  # before common: /start p-... opens a new request
         common.get_router(),
+        place_step.get_router(),  # before new_request: the place step's input
         new_request.get_router(),
         my_requests.get_router(),
         admin.get_router(),

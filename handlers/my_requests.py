@@ -78,10 +78,8 @@ async def list_screen(ctx: UpdateContext, *, cursor: int, older: bool, page: int
     result = await service.list_my_requests(
         ctx.session, ctx.user, cursor=cursor, older=older, page=page
     )
-    markup = (
-        list_keyboard(ctx.t, result.items, page=result.page, pages=result.pages)
-        if result.items
-        else None
+    markup = list_keyboard(
+        ctx.t, result.items, page=result.page, pages=result.pages, followed=result.followed
     )
     return list_text(ctx.t, result, utcnow()), markup
 

@@ -9,7 +9,6 @@ entered is lost. Every step has Back; /cancel works anywhere.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 import structlog
 from aiogram import F, Router
@@ -18,11 +17,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
+from bot import draft_ui
 from bot.context import UpdateContext
 from bot.filters import FreeInput, TextKey
 from bot.fsm import load_form, save_form
 from bot.services import requests as service
-from bot.settings import Settings
 from models import utcnow
 from models.files import FileRef
 from utils.callbacks import (
@@ -30,22 +29,26 @@ from utils.callbacks import (
     DraftEditCb,
     DraftField,
     DraftLocationCb,
+    DraftMeTooCb,
     DraftNav,
     DraftNavCb,
+    DraftPlaceCb,
     DraftPriorityCb,
     DraftSubmitCb,
 )
 from utils.dialogs import DraftFile, DraftForm, NewRequest, step_of
 from utils.i18n import Translator
 from utils.keyboards.requester import edit_fields_keyboard, photos_keyboard
-from utils.requester_cards import author_card_screen, draft_step_screen, input_hint
+from utils.requester_cards import (
+    author_card_screen,
+    input_hint,
+)
 from utils.telegram import incoming_file, show
 from utils.validation import (
     MAX_PHOTOS,
     FileProblem,
     TextProblem,
     clean_description,
-    clean_location,
 )
 
 log = structlog.get_logger(__name__)
@@ -69,65 +72,16 @@ WRONG_INPUT_HINT: dict[str, str] = {
         (NewRequest.confirm, "req-hint-use-buttons"),
     )
 }
-DRAFT_CALLBACKS = (DraftNavCb, DraftCategoryCb, DraftLocationCb, DraftPriorityCb, DraftEditCb)
+DRAFT_CALLBACKS = (
+    DraftNavCb,
+    DraftCategoryCb,
+    DraftLocationCb,
+    DraftPlaceCb,
+    DraftMeTooCb,
+    DraftPriorityCb,
+    DraftEditCb,
+)
 MEDIA = F.photo | F.document | F.video | F.animation | F.audio | F.voice | F.video_note
-
-
-# ----------------------------------------------------------------------- screens
-async def present(
-    target: CallbackQuery | Message,
-    state: FSMContext,
-    form: DraftForm,
-    step: State,
-    ctx: UpdateContext,
-    *,
-    hint: str | None = None,
-    edit: bool = True,
-    options: service.DraftOptions | None = None,
-) -> None:
-    """Move the dialog to `step`, keep the form (once), and show the step's screen.
-
-    The summary needs every field; if one is missing (it should not be), that step is
-    asked instead. `options`: the step's choices when the caller has them already.
-    """
-    if step == NewRequest.confirm:
-        step = form.missing_step() or step
-    if options is None:
-        options = await _options(ctx, step)
-    if step == NewRequest.location:
-        form.offered = options.recent_locations
-    await state.set_state(step)
-    await save_form(state, form)
-    text, markup = draft_step_screen(
-        ctx.t, step, form, categories=options.categories, sla_hours=ctx.settings.sla_hours()
-    )
-    await show(target, f"{hint}\n\n{text}" if hint else text, markup, edit=edit)
-
-
-async def _options(ctx: UpdateContext, step: State) -> service.DraftOptions:
-    if step not in (NewRequest.category, NewRequest.location):
-        return service.DraftOptions()
-    return await service.draft_options(
-        ctx.session,
-        ctx.user,
-        categories=step == NewRequest.category,
-        locations=step == NewRequest.location,
-    )
-
-
-async def _current(state: FSMContext) -> tuple[DraftForm, State]:
-    """The form and the step it is at (handlers filtered by NewRequest only)."""
-    form = await load_form(state, DraftForm)
-    return form, step_of(await state.get_state()) or NewRequest.category
-
-
-def _creation_rules(settings: Settings) -> service.CreationRules:
-    return service.CreationRules(
-        sla_hours=settings.sla_hours(),
-        limit=settings.creation_limit,
-        window=timedelta(minutes=settings.creation_window_minutes),
-        staff_chat_id=settings.admin_chat_id,
-    )
 
 
 # ------------------------------------------------------------------ start, navigation
@@ -136,10 +90,12 @@ async def start(message: Message, state: FSMContext, ctx: UpdateContext) -> None
     if current is not None:
         form = await load_form(state, DraftForm)
         hint = ctx.t("draft-in-progress")
-        await present(message, state, form, current, ctx, hint=hint)
+        await draft_ui.present(message, state, form, current, ctx, hint=hint)
         return
     log.info("draft_started")
-    await present(message, state, DraftForm(token=uuid.uuid4().hex), NewRequest.category, ctx)
+    await draft_ui.present(
+        message, state, DraftForm(token=uuid.uuid4().hex), NewRequest.category, ctx
+    )
 
 
 async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
@@ -149,14 +105,18 @@ async def cancel(query: CallbackQuery, state: FSMContext, t: Translator) -> None
 
 
 async def back(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
-    form, current = await _current(state)
+    form, current = await draft_ui.current(state)
     await query.answer()
+    if current == NewRequest.location and form.suggestions:  # "did you mean": type again
+        form.typed, form.suggestions = None, []
+        await draft_ui.present(query, state, form, NewRequest.location, ctx)
+        return
     previous = form.back(current)
     if previous is None:
         await state.clear()
         await show(query, ctx.t("draft-cancelled"), None)
         return
-    await present(query, state, form, previous, ctx)
+    await draft_ui.present(query, state, form, previous, ctx)
 
 
 # ---------------------------------------------------------------- step 1: category
@@ -172,38 +132,13 @@ async def category_chosen(
     category = options.category(callback_data.id)
     if category is None:
         await query.answer(ctx.t("draft-category-gone"), show_alert=True)
-        await present(query, state, form, NewRequest.category, ctx)
+        await draft_ui.present(query, state, form, NewRequest.category, ctx)
         return
     form.category_id = category.id
     form.category_ru, form.category_en = category.name_ru, category.name_en
     await query.answer()
     step = form.advance(NewRequest.category)
-    await present(query, state, form, step, ctx, options=options)
-
-
-# ---------------------------------------------------------------- step 2: location
-async def location_typed(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
-    form = await load_form(state, DraftForm)
-    location, problem = clean_location(message.text)
-    if problem is not None:
-        hint = input_hint(ctx.t, "location", problem)
-        await present(message, state, form, NewRequest.location, ctx, hint=hint)
-        return
-    form.location = location
-    await present(message, state, form, form.advance(NewRequest.location), ctx)
-
-
-async def location_chosen(
-    query: CallbackQuery, callback_data: DraftLocationCb, state: FSMContext, ctx: UpdateContext
-) -> None:
-    form = await load_form(state, DraftForm)
-    if not 0 <= callback_data.index < len(form.offered):
-        await query.answer(ctx.t("draft-old-button"), show_alert=True)
-        await present(query, state, form, NewRequest.location, ctx)
-        return
-    form.location = form.offered[callback_data.index]
-    await query.answer()
-    await present(query, state, form, form.advance(NewRequest.location), ctx)
+    await draft_ui.present(query, state, form, step, ctx, options=options)
 
 
 # ------------------------------------------------------------- step 3: description
@@ -213,10 +148,10 @@ async def description_typed(message: Message, state: FSMContext, ctx: UpdateCont
     step = NewRequest.description
     if problem is not None:
         hint = input_hint(ctx.t, "description", problem, length=len(description))
-        await present(message, state, form, step, ctx, hint=hint)
+        await draft_ui.present(message, state, form, step, ctx, hint=hint)
         return
     form.description = description
-    await present(message, state, form, form.advance(step), ctx)
+    await draft_ui.present(message, state, form, form.advance(step), ctx)
 
 
 # ------------------------------------------- steps 3-4 and an album's tail: files
@@ -226,7 +161,7 @@ async def file_sent(message: Message, state: FSMContext, ctx: UpdateContext) -> 
     Album items arrive as separate updates (one at a time per user: the dispatcher locks
     the user's FSM context); only the first item of an album is answered.
     """
-    form, step = await _current(state)
+    form, step = await draft_ui.current(state)
     group = message.media_group_id
     quiet = group is not None and group in form.albums  # a later item of an answered album
     ref = incoming_file(message)
@@ -237,7 +172,7 @@ async def file_sent(message: Message, state: FSMContext, ctx: UpdateContext) -> 
                 return
             form.remember_warning(group)
         hint = refusal or ctx.t("req-hint-file-unsupported")
-        await present(message, state, form, step, ctx, hint=hint)
+        await draft_ui.present(message, state, form, step, ctx, hint=hint)
         return
     form.files.append(DraftFile.model_validate(ref))
     if group is not None and not quiet:
@@ -282,7 +217,7 @@ async def _file_at_description(
         return
     step = NewRequest.description
     if problem is None:
-        await present(message, state, form, form.advance(step), ctx)
+        await draft_ui.present(message, state, form, form.advance(step), ctx)
         return
     # A file without a caption is kept; the description is still asked for.
     hint = input_hint(
@@ -291,21 +226,21 @@ async def _file_at_description(
         "file-saved" if problem is TextProblem.EMPTY else problem,
         length=len(description),
     )
-    await present(message, state, form, step, ctx, hint=hint)
+    await draft_ui.present(message, state, form, step, ctx, hint=hint)
 
 
 # ------------------------------------------------------------------ step 4: photos
 async def photos_done(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
     form = await load_form(state, DraftForm)
     await query.answer()
-    await present(query, state, form, form.advance(NewRequest.photos), ctx)
+    await draft_ui.present(query, state, form, form.advance(NewRequest.photos), ctx)
 
 
 async def photos_cleared(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
     form = await load_form(state, DraftForm)
     form.files = []
     await query.answer(ctx.t("draft-photos-cleared"))
-    await present(query, state, form, NewRequest.photos, ctx)
+    await draft_ui.present(query, state, form, NewRequest.photos, ctx)
 
 
 # ---------------------------------------------------------------- step 5: priority
@@ -315,7 +250,7 @@ async def priority_chosen(
     form = await load_form(state, DraftForm)
     form.priority = callback_data.priority
     await query.answer()
-    await present(query, state, form, form.advance(NewRequest.priority), ctx)
+    await draft_ui.present(query, state, form, form.advance(NewRequest.priority), ctx)
 
 
 # ---------------------------------------------------------- summary: edit a field
@@ -328,7 +263,7 @@ async def edit_menu(query: CallbackQuery, t: Translator) -> None:
 async def edit_menu_closed(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
     form = await load_form(state, DraftForm)
     await query.answer()
-    await present(query, state, form, NewRequest.confirm, ctx)
+    await draft_ui.present(query, state, form, NewRequest.confirm, ctx)
 
 
 async def edit_field(
@@ -337,7 +272,7 @@ async def edit_field(
     form = await load_form(state, DraftForm)
     form.editing = True
     await query.answer()
-    await present(query, state, form, FIELD_STEP[callback_data.field], ctx)
+    await draft_ui.present(query, state, form, FIELD_STEP[callback_data.field], ctx)
 
 
 # -------------------------------------------------------------- summary: submit
@@ -355,8 +290,9 @@ async def submit(
         description=form.description or "",
         priority=form.priority,
         files=[f.ref() for f in form.files],
+        place_id=form.place_id,
     )
-    rules = _creation_rules(ctx.settings)
+    rules = draft_ui.creation_rules(ctx.settings)
     result = await service.create_request(
         ctx.session, ctx.notifier, user=ctx.user, draft=draft, token=form.token, rules=rules
     )
@@ -373,7 +309,7 @@ async def submit(
     if result.outcome is service.CreateOutcome.BAD_CATEGORY:
         form.editing = True
         await query.answer(ctx.t("draft-category-gone"), show_alert=True)
-        await present(query, state, form, NewRequest.category, ctx)
+        await draft_ui.present(query, state, form, NewRequest.category, ctx)
         return
     await _submitted(query, state, result, ctx)
 
@@ -407,9 +343,13 @@ async def submitted_before(
 
 # ------------------------- anything else: input a step does not take, old buttons
 async def wrong_input(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
-    form, step = await _current(state)
-    hint = ctx.t(WRONG_INPUT_HINT[step.state or ""])
-    await present(message, state, form, step, ctx, hint=hint)
+    form, step = await draft_ui.current(state)
+    hint = ctx.t(WRONG_INPUT_HINT.get(step.state or "", "req-hint-use-buttons"))
+    if await state.get_state() == NewRequest.me_too.state and form.place_id is not None:
+        resume = step_of(form.resume) or NewRequest.category
+        await draft_ui.place_known(message, state, form, resume, ctx, hint=hint)
+        return
+    await draft_ui.present(message, state, form, step, ctx, hint=hint)
 
 
 async def stale(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> None:
@@ -420,7 +360,7 @@ async def stale(query: CallbackQuery, state: FSMContext, ctx: UpdateContext) -> 
         return
     form = await load_form(state, DraftForm)
     await query.answer(ctx.t("draft-old-button"), show_alert=True)
-    await present(query, state, form, step, ctx, edit=False)
+    await draft_ui.present(query, state, form, step, ctx, edit=False)
 
 
 # ------------------------------------------------------------------------ router
@@ -435,8 +375,6 @@ def get_router() -> Router:
     callback(cancel, in_dialog, DraftNavCb.filter(F.action == DraftNav.CANCEL))
     callback(back, in_dialog, DraftNavCb.filter(F.action == DraftNav.BACK))
     callback(category_chosen, NewRequest.category, DraftCategoryCb.filter())
-    message(location_typed, NewRequest.location, F.text, FreeInput())
-    callback(location_chosen, NewRequest.location, DraftLocationCb.filter())
     message(description_typed, NewRequest.description, F.text, FreeInput())
     message(
         file_sent, StateFilter(NewRequest.description, NewRequest.photos, NewRequest.confirm), MEDIA

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.filters import FreeInput, is_admin, role_router
 from bot.services import places as places_service
+from bot.services.place_directory import PlaceDirectory
 from bot.services.places import ImportReport, PlaceCard, PlaceFields, PlaceProblem, RowVerdict
 from bot.staff_ui import alert, dialog_revoked, edit_text, not_allowed, toast
 from models.places import PLACE_NAME_MAX, PlaceInfo
@@ -156,9 +157,15 @@ async def place_card(
 
 
 async def place_hide(
-    query: CallbackQuery, callback_data: PlaceHideCb, session: AsyncSession, t: Translator, bot: Bot
+    query: CallbackQuery,
+    callback_data: PlaceHideCb,
+    session: AsyncSession,
+    t: Translator,
+    bot: Bot,
+    places: PlaceDirectory,
 ) -> None:
     result = await places_service.set_hidden(session, callback_data.id, hidden=callback_data.hide)
+    await places.reload(session)
     card = await places_service.place_card(session, callback_data.id) if result.place else None
     if card is None or not isinstance(query.message, Message):
         await alert(query, t("places-not-found"))
@@ -287,7 +294,12 @@ async def _place_id(state: FSMContext) -> int:
 
 
 async def place_given(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator, bot: Bot
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    bot: Bot,
+    places: PlaceDirectory,
 ) -> None:
     parsed = places_service.parse_place(message.text or "")
     if isinstance(parsed, PlaceProblem):
@@ -301,6 +313,7 @@ async def place_given(
         await message.answer(_problem(t, result.problem), reply_markup=cancel_keyboard(t))
         return
     await state.clear()
+    await places.reload(session)
     card = await places_service.place_card(session, result.place.id) if result.place else None
     if card is None:
         await message.answer(t("places-not-found"))
@@ -324,7 +337,12 @@ async def attach_given(
 
 
 async def table_given(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator, bot: Bot
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    bot: Bot,
+    places: PlaceDirectory,
 ) -> None:
     document = message.document
     if document is None:
@@ -345,6 +363,7 @@ async def table_given(
     ]
     report = await places_service.import_places(session, rows)
     await state.clear()
+    await places.reload(session)
     text, keyboard = await _top(session, t)
     await message.answer(_report(t, report))
     await message.answer(text, reply_markup=keyboard)

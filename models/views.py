@@ -71,6 +71,9 @@ class RequestView(_Categorised):
     closed_at: datetime | None
     rating: int | None
     photo_count: int
+    place_id: int | None = None  # a catalogued place (the location is its name)
+    follower_count: int = 0  # people who pressed "me too"
+    rating_comment: str | None = None  # what the author wrote with the stars
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,3 +174,17 @@ class UserRow:
     is_blocked: bool
     requests: int  # created by them
     open_tasks: int  # open requests assigned to them
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRequestRow(_Categorised):
+    """A request of one place: its history for staff, the "me too" choice for a teacher."""
+
+    id: int
+    status: RequestStatus
+    category_ru: str
+    category_en: str
+    description: str
+    created_at: datetime
+    followers: int
+    author_id: int

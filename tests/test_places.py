@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import places as places_service
+from bot.services.place_directory import PlaceDirectory
 from bot.services.places import (
     CodeLookup,
     FollowOutcome,
@@ -64,10 +65,12 @@ async def test_a_hidden_place_keeps_its_requests_but_its_link_says_so(db: Pool) 
             CodeLookup.UNKNOWN,
             None,
         )
-        assert await places_service.suggest(session, "спортзал") == []
         history = await places_service.place_history(session, place.id)
     assert history is not None
     assert [r.id for r in history.recent] == [request_id]
+    directory = PlaceDirectory()
+    await directory.load(db)
+    assert directory.suggest("спортзал") == []  # hidden: no longer offered
     async with db() as session:
         stored = await session.get(Request, request_id)
         assert stored is not None and stored.location == "Спортзал"

@@ -35,6 +35,9 @@ AssigneeFilter = Annotated[int, Field(ge=-1, le=INT32_MAX)]
 """0: anyone, -1: nobody, else a users.id."""
 BuildingIndex = Annotated[int, Field(ge=-1, le=999)]
 """-1: every building; else a position in the sorted list of buildings."""
+PlaceOffer = Annotated[int, Field(ge=-1, le=99)]
+"""-1: keep the text as typed; else a position in the offered places."""
+KEEP_TYPED = -1
 
 
 class LanguageCb(CallbackData, prefix="lang"):
@@ -65,6 +68,7 @@ class DraftNav(StrEnum):
     CLEAR = "clear"  # photos: remove the photos sent so far
     EDIT = "edit"  # summary: choose a field to change
     SUMMARY = "summary"  # back to the summary without changing anything
+    OTHER = "other"  # the "me too" screen: something else, go on with a new request
 
 
 class DraftField(StrEnum):
@@ -87,6 +91,27 @@ class DraftLocationCb(CallbackData, prefix="nrl"):
     """One of the recent locations offered at the step (index into the offered list)."""
 
     index: Index
+
+
+class DraftPlaceCb(CallbackData, prefix="nrq"):
+    """A catalogue place offered for what was typed (index into the offered list);
+    KEEP_TYPED: keep the text as typed."""
+
+    index: PlaceOffer
+
+
+class DraftMeTooCb(CallbackData, prefix="nrm"):
+    """ "Me too" on an open request of the place: follow it instead of filing a new one."""
+
+    id: Id
+
+
+class FollowedCb(CallbackData, prefix="myf"):
+    """ "My requests": the requests of others this person follows."""
+
+
+class UnfollowCb(CallbackData, prefix="myu"):
+    id: Id
 
 
 class DraftPriorityCb(CallbackData, prefix="nrp"):

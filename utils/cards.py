@@ -70,4 +70,8 @@ def render_card(
         lines.append(t("card-photos", count=view.photo_count))
     if view.rating:
         lines.append(t("card-rating", stars=Markup("⭐" * view.rating)))
+        if view.rating_comment:
+            lines.append(t("card-rating-comment", text=view.rating_comment))
+    if for_staff and view.follower_count:
+        lines.append(t("card-followers", count=view.follower_count))
     return "\n".join(lines)

@@ -29,6 +29,8 @@ class NewRequest(StatesGroup):
     photos = State()
     priority = State()
     confirm = State()
+    #: Not a step: the place has open requests, shown first with "Me too" (then `resume`).
+    me_too = State()
 
 
 STEPS: tuple[State, ...] = (
@@ -61,6 +63,13 @@ class DraftFile(BaseModel):
         return FileRef.of(self)
 
 
+class PlaceChoice(BaseModel):
+    """A catalogued place offered at the place step (its button is its index)."""
+
+    id: int
+    label: str
+
+
 class DraftForm(BaseModel):
     """What the new-request dialog has collected so far."""
 
@@ -77,6 +86,12 @@ class DraftForm(BaseModel):
     editing: bool = False  # changing one field from the summary: back to it afterwards
     offered: list[str] = Field(default_factory=list)  # recent places, as their buttons index
     albums: list[str] = Field(default_factory=list)  # media groups already answered
+    place_id: int | None = None  # the catalogued place, when `location` is one
+    scanned: bool = False  # opened from a place's link (QR): the place step is skipped
+    typed: str | None = None  # what was typed while catalogue places are offered for it
+    suggestions: list[PlaceChoice] = Field(default_factory=list)
+    me_too: list[int] = Field(default_factory=list)  # open requests offered at the place
+    resume: str | None = None  # the step after the "me too" screen
     warned: list[str] = Field(default_factory=list)  # media groups already refused
 
     def category_name(self, language: str) -> str:
@@ -96,7 +111,10 @@ class DraftForm(BaseModel):
             self.editing = False
             return NewRequest.confirm
         index = STEPS.index(current)
-        return STEPS[min(index + 1, len(STEPS) - 1)]
+        following = STEPS[min(index + 1, len(STEPS) - 1)]
+        if following == NewRequest.location and self.scanned and self.location:
+            return NewRequest.description  # the place came with the link
+        return following
 
     def back(self, current: State) -> State | None:
         """Where Back leads from `current` (None: out of the dialog)."""
@@ -105,6 +123,14 @@ class DraftForm(BaseModel):
             return NewRequest.confirm
         index = STEPS.index(current)
         return STEPS[index - 1] if index else None
+
+    def set_place(self, place_id: int, label: str) -> None:
+        self.place_id, self.location = place_id, label
+        self.typed, self.suggestions = None, []
+
+    def set_free_text(self, location: str) -> None:
+        self.place_id, self.location = None, location
+        self.typed, self.suggestions = None, []
 
     def remember_album(self, group: str) -> None:
         self.albums = [*self.albums, group][-REMEMBERED_ALBUMS:]

@@ -15,6 +15,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from models import Category
 from models.enums import Priority, RequestStatus
+from models.views import ListItem, PlaceRequestRow
 from utils.cards import STATUS_MARK, priority_label, render_card, status_label
 from utils.dialogs import DraftForm, NewRequest
 from utils.i18n import Markup, Translator
@@ -22,7 +23,9 @@ from utils.keyboards.requester import (
     author_card_keyboard,
     back_keyboard,
     categories_keyboard,
+    me_too_keyboard,
     photos_keyboard,
+    place_choice_keyboard,
     priority_keyboard,
     summary_keyboard,
 )
@@ -94,6 +97,10 @@ def draft_step_screen(
             t, categories
         )
     if step == NewRequest.location:
+        if form.suggestions and form.typed:
+            text = t("draft-place-suggest", text=form.typed)
+            labels = [c.label for c in form.suggestions]
+            return text, place_choice_keyboard(t, labels, form.typed)
         parts = [t("draft-step-location")]
         if form.offered:
             parts.append(t("draft-step-location-recent"))
@@ -111,6 +118,28 @@ def draft_step_screen(
         current = t(f"priority-{form.priority}") if form.priority else None
         return _with_current(t, [t("draft-step-priority")], current), priority_keyboard(t)
     return _summary_screen(t, form, sla_hours)
+
+
+def me_too_screen(
+    t: Translator, place: str, rows: Sequence[PlaceRequestRow], *, scanned: bool
+) -> Screen:
+    """The open requests of the place, before a new one: "Me too" instead of a duplicate."""
+    lines = [t("draft-me-too-title", place=place)]
+    for row in rows:
+        lines.append(
+            t(
+                "draft-me-too-line",
+                number=row.id,
+                status=Markup(status_label(t, row.status)),
+                category=row.category(t.language),
+                description=shorten(" ".join(row.description.split()), 70),
+                followers=row.followers,
+            )
+        )
+    lines.append(t("draft-me-too-ask"))
+    if scanned:
+        lines.append(t("draft-place-from-link", place=place))
+    return "\n\n".join(lines), me_too_keyboard(t, [row.id for row in rows])
 
 
 def _with_current(t: Translator, parts: list[str], current: str | None) -> str:
@@ -152,6 +181,25 @@ def action_denied_text(t: Translator, outcome: str, status: RequestStatus | None
     return t(
         f"my-action-denied-{outcome}", status=Markup(status_label(t, status)) if status else ""
     )
+
+
+def followed_text(t: Translator, items: Sequence[ListItem]) -> str:
+    """The requests of others this person follows ("me too")."""
+    if not items:
+        return t("my-followed-empty")
+    lines = [t("my-followed-title"), ""]
+    lines.extend(
+        t(
+            "my-followed-line",
+            mark=Markup(STATUS_MARK[i.status]),
+            number=i.id,
+            status=Markup(status_label(t, i.status)),
+            category=i.category(t.language),
+            location=i.location,
+        )
+        for i in items
+    )
+    return "\n".join(lines)
 
 
 def list_text(t: Translator, page: MyRequestsPage, now: datetime) -> str:

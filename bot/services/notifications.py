@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.outbox import enqueue
 from bot.services.staff_chat import StaffChat, StaffChatRoute
+from database.repositories import places as places_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
 from models import OutboxKind, Role
@@ -107,6 +108,36 @@ class Notifier:
             author_actor = Actor(role=Role.USER, is_author=True)
             keyboard = card_actions_keyboard(t, view.id, allowed_actions(view.status, author_actor))
         enqueue(session, SendMessage(chat_id=author.telegram_id, text=text, reply_markup=keyboard))
+
+    async def followers_told(
+        self,
+        session: AsyncSession,
+        view: RequestView,
+        *,
+        actor: Person | None,
+        reason: str | None,
+    ) -> None:
+        """Everyone who pressed "me too" hears of every status change, as the author does.
+
+        Looked up only when the request has followers (its `follower_count`), so a status
+        change of a request nobody follows costs no statement more.
+        """
+        if not view.follower_count:
+            return
+        for chat_id, language in await places_repo.follower_chats(session, view.id):
+            if actor is not None and chat_id == actor.telegram_id:
+                continue
+            t = self.catalogue.translator(language)
+            text = t(
+                "notify-followed-status",
+                number=view.id,
+                status=Markup(status_label(t, view.status)),
+                category=view.category(t.language),
+                location=view.location,
+            )
+            if reason:
+                text += "\n" + t("notify-reason", reason=reason)
+            enqueue(session, SendMessage(chat_id=chat_id, text=text), request_id=view.id)
 
     def _author_acted(
         self, session: AsyncSession, view: RequestView, *, reason: str | None

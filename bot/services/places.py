@@ -17,9 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.repositories import places as places_repo
 from database.repositories import requests as requests_repo
-from database.repositories.places import PlaceRequestRow
 from models import OPEN_STATUSES, Place
-from models.place_match import Candidate, match, normalize, place_key
+from models.place_match import normalize, place_key
 from models.places import (
     BUILDING_NAME_MAX,
     FLOOR_MAX,
@@ -27,6 +26,7 @@ from models.places import (
     PLACE_NAME_MAX,
     PlaceInfo,
 )
+from models.views import ListItem, PlaceRequestRow
 from utils.validation import normalize as clean
 
 log = structlog.get_logger(__name__)
@@ -199,14 +199,6 @@ async def resolve_code(session: AsyncSession, code: str) -> tuple[CodeLookup, Pl
         return CodeLookup.FOUND, PlaceInfo.of(place)
 
 
-async def suggest(session: AsyncSession, text: str, limit: int = 5) -> list[PlaceInfo]:
-    """Visible places that match what was typed, best first."""
-    async with session.begin():
-        places = await places_repo.visible(session)
-    candidates = [Candidate(PlaceInfo.of(p), f"{p.building or ''} {p.name}") for p in places]
-    return list(match(text, candidates, limit))
-
-
 async def open_requests(session: AsyncSession, place_id: int) -> list[PlaceRequestRow]:
     """The place's open requests, shown before a new one is filed ("me too")."""
     async with session.begin():
@@ -284,6 +276,12 @@ async def follow(session: AsyncSession, request_id: int, user_id: int) -> Follow
         log.info("request_followed", request_id=request_id, followers=count)
     outcome = FollowOutcome.FOLLOWING if added else FollowOutcome.ALREADY
     return FollowResult(outcome, request_id, count)
+
+
+async def followed(session: AsyncSession, user_id: int) -> list[ListItem]:
+    """What this person follows, for "My requests"."""
+    async with session.begin():
+        return await places_repo.followed_by(session, user_id)
 
 
 async def unfollow(session: AsyncSession, request_id: int, user_id: int) -> bool:

@@ -60,6 +60,7 @@ class Draft:
     description: str
     priority: Priority
     files: Sequence[FileRef] = ()
+    place_id: int | None = None  # the catalogued place (the location is its name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ async def create_request(
                 "author_id": user.id,
                 "category_id": draft.category_id,
                 "location": draft.location,
+                "place_id": draft.place_id,
                 "description": draft.description,
                 "priority": draft.priority,
                 "status": RequestStatus.NEW,
@@ -247,6 +249,7 @@ class MyRequestsPage:
     page: int
     pages: int
     total: int
+    followed: int = 0  # requests of others this person follows ("me too")
 
     @property
     def has_newer(self) -> bool:
@@ -268,7 +271,7 @@ async def list_my_requests(
 ) -> MyRequestsPage:
     """One keyset page of the user's own requests, newest first."""
     async with session.begin():
-        total = await requests_repo.count_by_author(session, user.id)
+        total, followed = await requests_repo.count_by_author(session, user.id)
         items = await requests_repo.author_page(
             session, user.id, cursor=cursor, older=older, limit=limit
         )
@@ -280,7 +283,9 @@ async def list_my_requests(
             )
             page = 1
     pages = max(1, math.ceil(total / limit))
-    return MyRequestsPage(items=items, page=min(max(page, 1), pages), pages=pages, total=total)
+    return MyRequestsPage(
+        items=items, page=min(max(page, 1), pages), pages=pages, total=total, followed=followed
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OPEN_STATUSES, Category, Place, Request, RequestFollower, RequestStatus, User
+from models import OPEN_STATUSES, Category, Place, Request, RequestFollower, User
+from models.views import ListItem, PlaceRequestRow
 
 
 async def visible(session: AsyncSession) -> Sequence[Place]:
@@ -57,20 +56,6 @@ async def key_taken(session: AsyncSession, key: str, except_id: int | None = Non
     return await session.scalar(query.limit(1)) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class PlaceRequestRow:
-    id: int
-    status: RequestStatus
-    category_ru: str
-    category_en: str
-    description: str
-    created_at: datetime
-    followers: int
-
-    def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
-
-
 async def requests_of_place(
     session: AsyncSession, place_id: int, *, open_only: bool, limit: int
 ) -> list[PlaceRequestRow]:
@@ -84,6 +69,7 @@ async def requests_of_place(
             Request.description,
             Request.created_at,
             Request.follower_count,
+            Request.author_id,
         )
         .join(Category, Category.id == Request.category_id)
         .where(Request.place_id == place_id)
@@ -195,3 +181,26 @@ async def open_count(session: AsyncSession, place_id: int) -> int:
         )
         or 0
     )
+
+
+FOLLOWED_SHOWN = 20
+
+
+async def followed_by(session: AsyncSession, user_id: int) -> list[ListItem]:
+    """The requests this person follows ("me too"), newest first."""
+    rows = await session.execute(
+        select(
+            Request.id,
+            Request.status,
+            Category.name_ru,
+            Category.name_en,
+            Request.location,
+            Request.created_at,
+        )
+        .join(RequestFollower, RequestFollower.request_id == Request.id)
+        .join(Category, Category.id == Request.category_id)
+        .where(RequestFollower.user_id == user_id)
+        .order_by(Request.created_at.desc(), Request.id.desc())
+        .limit(FOLLOWED_SHOWN)
+    )
+    return [ListItem(*row) for row in rows.all()]

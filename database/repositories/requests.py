@@ -16,6 +16,7 @@ from models import (
     Category,
     Comment,
     Request,
+    RequestFollower,
     RequestStatus,
     StatusChange,
     User,
@@ -66,6 +67,9 @@ def _to_view(row: Any) -> RequestView:
         closed_at=req.closed_at,
         rating=req.rating,
         photo_count=photo_count or 0,
+        place_id=req.place_id,
+        follower_count=req.follower_count,
+        rating_comment=req.rating_comment,
     )
 
 
@@ -174,11 +178,20 @@ async def insert_if_new_token(session: AsyncSession, values: dict[str, Any]) -> 
     return await session.scalar(stmt)
 
 
-async def count_by_author(session: AsyncSession, author_id: int) -> int:
-    count = await session.scalar(
-        select(func.count(Request.id)).where(Request.author_id == author_id)
+async def count_by_author(session: AsyncSession, author_id: int) -> tuple[int, int]:
+    """How many requests the person filed, and how many others they follow ("me too")."""
+    followed = (
+        select(func.count())
+        .select_from(RequestFollower)
+        .where(RequestFollower.user_id == author_id)
+        .scalar_subquery()
     )
-    return int(count or 0)
+    row = (
+        await session.execute(
+            select(func.count(Request.id), followed).where(Request.author_id == author_id)
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 async def author_page(

@@ -10,15 +10,19 @@ from models import Category
 from models.enums import Action, Priority
 from models.views import ListItem
 from utils.callbacks import (
+    KEEP_TYPED,
     CancelConfirmCb,
     DraftCategoryCb,
     DraftEditCb,
     DraftField,
     DraftLocationCb,
+    DraftMeTooCb,
     DraftNav,
     DraftNavCb,
+    DraftPlaceCb,
     DraftPriorityCb,
     DraftSubmitCb,
+    FollowedCb,
     MyCommentCb,
     MyListCb,
     MyOpenCb,
@@ -26,6 +30,7 @@ from utils.callbacks import (
     RateCb,
     RateSkipCb,
     RequestActionCb,
+    UnfollowCb,
 )
 from utils.cards import STATUS_MARK
 from utils.i18n import Translator
@@ -58,6 +63,31 @@ def back_keyboard(t: Translator, extra: Sequence[str] = ()) -> InlineKeyboardMar
     for index, location in enumerate(extra):
         kb.button(text=location, callback_data=DraftLocationCb(index=index))
     _back(kb, t)
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def place_choice_keyboard(t: Translator, labels: Sequence[str], typed: str) -> InlineKeyboardMarkup:
+    """The catalogue places matching what was typed, "keep as typed", and Back."""
+    kb = InlineKeyboardBuilder()
+    for index, label in enumerate(labels):
+        kb.button(text=f"📍 {label}", callback_data=DraftPlaceCb(index=index))
+    keep = typed if len(typed) <= 40 else typed[:39] + "…"
+    kb.button(text=t("draft-place-keep", text=keep), callback_data=DraftPlaceCb(index=KEEP_TYPED))
+    _back(kb, t)
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def me_too_keyboard(t: Translator, request_ids: Sequence[int]) -> InlineKeyboardMarkup:
+    """ "Me too" on each open request of the place, or something else; Cancel."""
+    kb = InlineKeyboardBuilder()
+    for request_id in request_ids:
+        kb.button(
+            text=t("draft-me-too", number=request_id), callback_data=DraftMeTooCb(id=request_id)
+        )
+    kb.button(text=t("draft-me-too-other"), callback_data=DraftNavCb(action=DraftNav.OTHER))
+    kb.button(text=t("btn-cancel"), callback_data=DraftNavCb(action=DraftNav.CANCEL))
     kb.adjust(1)
     return kb.as_markup()
 
@@ -106,8 +136,9 @@ def edit_fields_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 # ------------------------------------------------------------------ my requests
 def list_keyboard(
-    t: Translator, items: Sequence[ListItem], *, page: int, pages: int
+    t: Translator, items: Sequence[ListItem], *, page: int, pages: int, followed: int = 0
 ) -> InlineKeyboardMarkup | None:
+    """The requests of the page, its paging, and the ones followed with "me too"."""
     kb = InlineKeyboardBuilder()
     for item in items:
         kb.button(text=f"{STATUS_MARK[item.status]} #{item.id}", callback_data=MyOpenCb(id=item.id))
@@ -126,9 +157,22 @@ def list_keyboard(
             kb.button(text="▶", callback_data=MyListCb(page=page + 1, cursor=last, older=True))
             nav += 1
         sizes.append(nav)
+    if followed:
+        kb.button(text=t("my-followed-button", count=followed), callback_data=FollowedCb())
+        sizes.append(1)
     kb.adjust(*sizes)
     markup = kb.as_markup()
     return markup if markup.inline_keyboard else None
+
+
+def followed_keyboard(t: Translator, request_ids: Sequence[int]) -> InlineKeyboardMarkup:
+    """An "unfollow" button per followed request, and back to the list."""
+    kb = InlineKeyboardBuilder()
+    for request_id in request_ids:
+        kb.button(text=t("my-unfollow", number=request_id), callback_data=UnfollowCb(id=request_id))
+    kb.button(text=t("btn-back"), callback_data=MyListCb(page=1, cursor=0))
+    kb.adjust(1)
+    return kb.as_markup()
 
 
 def author_card_keyboard(

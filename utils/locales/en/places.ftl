@@ -58,3 +58,35 @@ places-qr-caption = 🖨 QR codes to print: { $count }. Print on A4 and stick th
 places-qr-label = Scan it and describe what is broken
 places-qr-none = There are no places to print here.
 places-not-found = This place is gone.
+
+# the new-request dialog: catalogue places and "me too"
+draft-place-suggest =
+    <b>Step 2/5 · Place</b>
+    You wrote “{ $text }”. Is it one of these places?
+draft-place-keep = ✏️ Keep “{ $text }”
+draft-place-from-link = 📍 Place: <b>{ $place }</b> (from the link on the door)
+draft-place-link-unknown = This link leads to no place of the school. Fill in the request as usual.
+draft-place-link-hidden = This place is no longer on the school's list. Fill in the request as usual.
+draft-me-too-title = <b>📍 { $place }</b>: open requests are already here.
+draft-me-too-line = #{ $number } · { $status } · { $category }
+    { $description } · 👥 { $followers }
+draft-me-too-ask = If it is the same fault, press “👍 Me too” and you will get every update on it. No new request is needed.
+draft-me-too = 👍 Me too — #{ $number }
+draft-me-too-other = ➕ Something else
+draft-me-too-done = 👍 You follow request #{ $number } ({ $followers } following). Every change will be sent to you. You can unfollow in “📋 My requests”.
+draft-me-too-own = Request #{ $number } is yours: you get every change anyway.
+draft-me-too-closed = Request #{ $number } is already closed: please file a new one.
+
+# notifications and cards
+notify-followed-status = 👀 Request #{ $number } you follow ({ $category } · { $location }): { $status }
+card-followers = 👥 Following: { $count }
+card-rating-comment = 💬 Feedback: { $text }
+
+# "My requests": followed with "me too"
+my-followed-button = 👀 Following ({ $count })
+my-followed-title = <b>👀 Requests you follow</b> (you pressed “Me too”)
+my-followed-line = { $mark } #{ $number } · { $status } · { $category } · { $location }
+my-followed-empty = You follow no request.
+my-unfollow = 🔕 Unfollow #{ $number }
+my-unfollowed = You no longer follow request #{ $number }
+my-unfollow-not-followed = You did not follow request #{ $number }

@@ -58,3 +58,35 @@ places-qr-caption = 🖨 QR-коды для печати: { $count } шт. Ра�
 places-qr-label = Сканируйте — и опишите, что сломалось
 places-qr-none = Здесь нет мест для печати.
 places-not-found = Этого места больше нет.
+
+# the new-request dialog: catalogue places and "me too"
+draft-place-suggest =
+    <b>Шаг 2/5 · Место</b>
+    Вы написали «{ $text }». Это одно из этих мест?
+draft-place-keep = ✏️ Оставить «{ $text }»
+draft-place-from-link = 📍 Место: <b>{ $place }</b> (по ссылке на двери)
+draft-place-link-unknown = Эта ссылка не ведёт ни к одному месту школы. Заполните заявку как обычно.
+draft-place-link-hidden = Этого места больше нет в списке школы. Заполните заявку как обычно.
+draft-me-too-title = <b>📍 { $place }</b>: здесь уже есть открытые заявки.
+draft-me-too-line = #{ $number } · { $status } · { $category }
+    { $description } · 👥 { $followers }
+draft-me-too-ask = Если это та же поломка — нажмите «👍 И у меня», и вам придут все новости по ней. Новая заявка не нужна.
+draft-me-too = 👍 И у меня — #{ $number }
+draft-me-too-other = ➕ У меня другое
+draft-me-too-done = 👍 Вы следите за заявкой #{ $number } (следят: { $followers }). О каждом изменении придёт сообщение. Отписаться можно в «📋 Мои заявки».
+draft-me-too-own = Заявка #{ $number } — ваша: о каждом изменении вам и так придёт сообщение.
+draft-me-too-closed = Заявка #{ $number } уже закрыта — подайте новую.
+
+# notifications and cards
+notify-followed-status = 👀 Заявка #{ $number }, за которой вы следите ({ $category } · { $location }): { $status }
+card-followers = 👥 Следят: { $count }
+card-rating-comment = 💬 Отзыв: { $text }
+
+# "My requests": followed with "me too"
+my-followed-button = 👀 Я слежу ({ $count })
+my-followed-title = <b>👀 Заявки, за которыми вы следите</b> (вы нажали «И у меня»)
+my-followed-line = { $mark } #{ $number } · { $status } · { $category } · { $location }
+my-followed-empty = Вы ни за одной заявкой не следите.
+my-unfollow = 🔕 Не следить за #{ $number }
+my-unfollowed = Вы больше не следите за заявкой #{ $number }
+my-unfollow-not-followed = Вы и так не следите за заявкой #{ $number }
