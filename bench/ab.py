@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import os
 import random
 import statistics
@@ -229,12 +230,17 @@ def _ready(variant: Variant) -> None:
     assert json.loads(line).get("ready")
 
 
+def geometric_mean(ratios: list[float]) -> float:
+    """The typical ratio: a segment twice as slow and one twice as fast cancel out."""
+    return math.exp(statistics.fmean(math.log(r) for r in ratios))
+
+
 def bootstrap_ci(
     ratios: list[float], rng: random.Random, rounds: int = 10_000
 ) -> tuple[float, float]:
-    """95 % interval of the mean ratio, by resampling the pairs."""
+    """95 % interval of the geometric mean ratio, by resampling the pairs."""
     n = len(ratios)
-    means = sorted(statistics.fmean(rng.choices(ratios, k=n)) for _ in range(rounds))
+    means = sorted(geometric_mean(rng.choices(ratios, k=n)) for _ in range(rounds))
     return means[int(rounds * 0.025)], means[int(rounds * 0.975) - 1]
 
 
@@ -264,7 +270,7 @@ def compare(args: argparse.Namespace) -> dict[str, Any]:
                 file=sys.stderr,
             )
         low, high = bootstrap_ci(ratios, rng)
-    mean = statistics.fmean(ratios)
+    mean = geometric_mean(ratios)
     return {
         "a": {"label": a.label, "ms_per_update": statistics.fmean(a.per_update_ms)},
         "b": {"label": b.label, "ms_per_update": statistics.fmean(b.per_update_ms)},

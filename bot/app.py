@@ -42,7 +42,8 @@ from bot.logging import configure_logging
 from bot.metrics import Metrics, TelegramErrorCounter, count_created_requests, run_gauge_refresher
 from bot.middlewares.log_context import LogContextMiddleware
 from bot.scheduler import Scheduler
-from bot.sender import OutboxSender, wake_on_commit
+from bot.sender.loop import OutboxSender
+from bot.sender.wakeup import wake_on_commit
 from bot.sentry import init_sentry
 from bot.services.admin_ids import Revoked, sync_admin_ids
 from bot.settings import Settings

@@ -17,7 +17,6 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 
 from bot.context import UpdateContext
-from bot.sender import is_not_modified
 from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
 from bot.services.transitions import Outcome, TransitionResult
 from bot.services.triage import AssignOptions, PressedCard
@@ -28,6 +27,7 @@ from utils.cards import status_label
 from utils.i18n import Translator
 from utils.keyboards.staff import cancel_keyboard, full_card_keyboard
 from utils.staff_cards import render_full_card
+from utils.telegram import is_not_modified
 
 
 # ------------------------------------------------------------------ answering
@@ -162,6 +162,8 @@ def full_card_view(ctx: UpdateContext, card: StaffCard) -> tuple[str, InlineKeyb
         can_note=card.can_note,
         can_delete_comments=card.can_delete_comments,
         back=card_back(ctx.user),
+        # The place's other requests: admins only (an executor sees only their own).
+        place_id=card.view.place_id if ctx.user.role is Role.ADMIN else None,
     )
     return text, keyboard
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.dispatcher import build_dispatcher
-from bot.sender import OutboxSender
+from bot.sender.loop import OutboxSender
 from bot.settings import Settings
 from database import migrate
 from database.engine import create_engine, create_session_pool

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_redis
 from bot.dispatcher import build_dispatcher
-from bot.sender import OutboxSender
+from bot.sender.loop import OutboxSender
 from bot.services.outbox import enqueue
 from database.engine import create_engine, create_session_pool
 from tests.conftest import TEACHER, TEST_REDIS_URL, make_settings

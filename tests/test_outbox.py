@@ -28,7 +28,8 @@ from aiogram.methods.base import TelegramType
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.sender import OutboxSender, wake_on_commit
+from bot.sender.loop import OutboxSender
+from bot.sender.wakeup import wake_on_commit
 from bot.services import outbox
 from bot.services.notifications import Notifier
 from bot.services.transitions import perform

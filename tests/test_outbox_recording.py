@@ -17,7 +17,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.sender import OutboxSender
+from bot.sender.loop import OutboxSender
 from bot.services import outbox
 from database.engine import create_engine, create_session_pool
 from models import CardMessage, OutboxKind, OutboxMessage, OutboxStatus, Request, Role, User

@@ -19,7 +19,8 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.sender import OutboxSender, SharedLimits
+from bot.sender.limits import SharedLimits
+from bot.sender.loop import OutboxSender
 from bot.services import outbox
 from models import OutboxMessage, OutboxStatus
 from tests.recording_session import RecordingSession, make_bot

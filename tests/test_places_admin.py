@@ -12,11 +12,20 @@ from aiogram.types import BufferedInputFile
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from bot.services import places as places_service
 from models import Place, Role
 from tests.conftest import ADMIN, EXECUTOR, Harness
-from tests.staff import add_person, button_data, on_card
+from tests.staff import add_person, add_request, button_data, on_card
 from tests.updates import document, message, press
-from utils.callbacks import PlaceAddCb, PlaceCardCb, PlaceHideCb, PlaceImportCb, PlaceQrCb
+from utils.callbacks import (
+    OpenRequestCb,
+    PlaceAddCb,
+    PlaceCardCb,
+    PlaceHideCb,
+    PlaceHistoryCb,
+    PlaceImportCb,
+    PlaceQrCb,
+)
 
 CARD = 910
 LINK = re.compile(r"https://t\.me/zavhoz_bot\?start=(p-[A-Za-z0-9_-]{12})")
@@ -145,3 +154,27 @@ async def test_people_who_are_not_admins_change_nothing(harness: Harness) -> Non
     async with harness.session_pool() as session:
         again = await session.get(Place, place.id)
     assert again is not None and again.is_hidden is False
+
+
+async def test_the_staff_card_leads_an_admin_to_the_places_other_requests(
+    harness: Harness,
+) -> None:
+    admin = await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    saved = await add_place(harness, "Спортзал")
+    assert LINK.search(saved.text)
+    async with harness.session_pool() as session:
+        place = await session.scalar(select(Place))
+    assert place is not None
+    first = await add_request(harness.session_pool, admin, location="Спортзал")
+    second = await add_request(harness.session_pool, admin, location="спортзал")
+    async with harness.session_pool() as session:
+        await places_service.attach_location(session, place.id, "Спортзал")
+
+    await harness.feed(press(ADMIN, OpenRequestCb(id=second), on_card(ADMIN, CARD)))
+    harness.pop(AnswerCallbackQuery)
+    card = harness.pop(SendMessage)  # the full card comes as a new message
+    assert PlaceHistoryCb(id=place.id).pack() in button_data(card.reply_markup)
+    await harness.feed(press(ADMIN, PlaceHistoryCb(id=place.id), on_card(ADMIN, CARD)))
+    harness.pop(AnswerCallbackQuery)
+    history = harness.pop(EditMessageText).text
+    assert f"#{first}" in history and f"#{second}" in history

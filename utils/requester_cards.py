@@ -5,6 +5,7 @@ Pure functions; every user-supplied value is escaped by the Translator.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -29,12 +30,12 @@ from utils.keyboards.requester import (
     priority_keyboard,
     summary_keyboard,
 )
+from utils.render import TEXT_LIMIT, Section, fit_sections
 from utils.validation import LIMITS, MAX_PHOTOS
 
 if TYPE_CHECKING:
     from bot.services.requests import AuthorCard, MyRequestsPage
 
-TELEGRAM_TEXT_LIMIT = 4096
 COMMENT_PREVIEW = 300
 CURRENT_PREVIEW = 300  # a long description, as "Now: ..." above its step
 Screen = tuple[str, InlineKeyboardMarkup]
@@ -220,47 +221,41 @@ def list_text(t: Translator, page: MyRequestsPage, now: datetime) -> str:
     return "\n".join(lines)
 
 
+def _hidden(t: Translator, key: str, count: int) -> str:
+    return t(key, count=count)
+
+
 def author_card_text(t: Translator, card: AuthorCard, *, tz: ZoneInfo, now: datetime) -> str:
-    """The full card for its author: fields, status, assignee, due date, history, comments."""
-    parts = [render_card(t, card.view, tz=tz, now=now)]
-    if card.history:
-        lines = [t("my-card-history-title")]
-        for h in card.history[-10:]:
-            line = t(
-                "my-card-history-line",
-                at=t.datetime(h.at, tz),
-                status=Markup(status_label(t, h.status)),
-                actor=Markup(t("my-card-history-actor", name=h.actor) if h.actor else ""),
-            )
-            if h.reason:
-                line += " " + t("my-card-history-reason", reason=shorten(h.reason, 200))
-            lines.append(line)
-        parts.append("\n".join(lines))
-    if card.comments:
-        lines = [t("my-card-comments-title")]
-        for c in card.comments:
-            lines.append(
-                t(
-                    "my-card-comment-line",
-                    at=t.datetime(c.at, tz),
-                    author=t("my-card-you") if c.mine else (c.author or "—"),
-                    text=shorten(c.text, COMMENT_PREVIEW) or "📎",
-                )
-            )
-        parts.append("\n".join(lines))
-    return fit(parts)
+    """The full card for its author: fields, status, assignee, due date, history, comments.
 
-
-def fit(parts: Sequence[str], limit: int = TELEGRAM_TEXT_LIMIT) -> str:
-    """Join the parts, dropping whole trailing parts that would not fit in one message.
-
-    The first part (the card itself) is always kept: its fields are bounded by the
-    validation limits, so it fits.
+    Within one message (utils.render): the oldest history, then the older comments, give
+    way first, each with a count of what is hidden.
     """
-    text = parts[0]
-    for part in parts[1:]:
-        candidate = f"{text}\n\n{part}"
-        if len(candidate) > limit:
-            break
-        text = candidate
-    return text
+    history = [
+        t(
+            "my-card-history-line",
+            at=t.datetime(h.at, tz),
+            status=Markup(status_label(t, h.status)),
+            actor=Markup(t("my-card-history-actor", name=h.actor) if h.actor else ""),
+        )
+        + (" " + t("my-card-history-reason", reason=shorten(h.reason, 200)) if h.reason else "")
+        for h in card.history
+    ]
+    comments = [
+        t(
+            "my-card-comment-line",
+            at=t.datetime(c.at, tz),
+            author=t("my-card-you") if c.mine else (c.author or "—"),
+            text=shorten(c.text, COMMENT_PREVIEW) or "📎",
+        )
+        for c in card.comments
+    ]
+    sections = [
+        Section(lines, hidden=functools.partial(_hidden, t, key), title=title, keep=2)
+        for lines, title, key in (
+            (history, t("my-card-history-title"), "card-history-hidden"),
+            (comments, t("my-card-comments-title"), "card-comments-hidden"),
+        )
+        if lines
+    ]
+    return fit_sections(render_card(t, card.view, tz=tz, now=now), sections, TEXT_LIMIT)

@@ -16,8 +16,8 @@ from models.views import CommentRow, HistoryRow, RequestRow, StaffCard, UserRow
 from utils.cards import OVERDUE_MARK, PRIORITY_MARK, STATUS_MARK, priority_label, render_card
 from utils.i18n import Markup, Translator
 from utils.keyboards.staff import ROLE_MARK, queue_count
+from utils.render import TEXT_LIMIT, Section, fit_sections
 
-MESSAGE_MAX = 4096
 COMMENT_SHOWN_MAX = 300
 DESCRIPTION_IN_LINE = 60
 
@@ -61,30 +61,27 @@ def comment_line(t: Translator, row: CommentRow, tz: ZoneInfo) -> str:
 def render_full_card(t: Translator, card: StaffCard, *, tz: ZoneInfo, now: datetime) -> str:
     """The card, its history in order, and the comments (internal notes marked).
 
-    Fits one message: when too long, the oldest comments give way first.
+    Fits one message (utils.render): when too long, the oldest history lines give way
+    first (the newest, with the current hold reason, stay), then the older comments,
+    each with a count of what is hidden; markup is never cut.
     """
     head = render_card(t, card.view, tz=tz, now=now, for_staff=True)
-    history = [t("card-history-title"), *(history_line(t, h, tz) for h in card.history)]
-    if not card.history:
-        history.append(t("card-history-empty"))
-    comments = [comment_line(t, c, tz) for c in card.comments]
-
-    def assemble(shown: list[str], hidden: int) -> str:
-        parts = [head, "\n".join(history)]
-        if card.comments:
-            lines = [t("card-comments-title")]
-            if hidden:
-                lines.append(t("card-comments-hidden", count=hidden))
-            lines.extend(shown)
-            parts.append("\n".join(lines))
-        return "\n\n".join(parts)
-
-    hidden = 0
-    text = assemble(comments, 0)
-    while len(text) > MESSAGE_MAX and hidden < len(comments):
-        hidden += 1
-        text = assemble(comments[hidden:], hidden)
-    return text[:MESSAGE_MAX]
+    history = Section(
+        [history_line(t, h, tz) for h in card.history] or [t("card-history-empty")],
+        hidden=lambda n: t("card-history-hidden", count=n),
+        title=t("card-history-title"),
+        keep=2,
+    )
+    sections = [history]
+    if card.comments:
+        sections.append(
+            Section(
+                [comment_line(t, c, tz) for c in card.comments],
+                hidden=lambda n: t("card-comments-hidden", count=n),
+                title=t("card-comments-title"),
+            )
+        )
+    return fit_sections(head, sections, TEXT_LIMIT)
 
 
 def request_line(t: Translator, row: RequestRow, *, now: datetime) -> str:

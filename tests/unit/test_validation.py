@@ -8,7 +8,7 @@ import pytest
 
 from utils.callbacks import DraftSubmitCb, MyListCb
 from utils.i18n import Catalogue
-from utils.requester_cards import age, fit, input_hint, shorten
+from utils.requester_cards import age, input_hint
 from utils.validation import (
     LIMITS,
     MAX_FILE_BYTES,
@@ -144,12 +144,6 @@ def test_age(ago: timedelta, ru: str, en: str) -> None:
     now = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
     assert age(catalogue.translator("ru"), now - ago, now) == ru
     assert age(catalogue.translator("en"), now - ago, now) == en
-
-
-def test_fit_drops_whole_trailing_parts() -> None:
-    assert fit(["card", "history", "x" * 50], limit=20) == "card\n\nhistory"
-    assert fit(["card"], limit=2) == "card"
-    assert shorten("abcdef", 4) == "abc…"
 
 
 def test_callback_data_fits_telegram() -> None:

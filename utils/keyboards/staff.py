@@ -30,6 +30,7 @@ from utils.callbacks import (
     FinishSubmitCb,
     OpenRequestCb,
     PhotosCb,
+    PlaceHistoryCb,
     QueueCb,
     QueueFilterCb,
     RequestActionCb,
@@ -222,7 +223,9 @@ def full_card_keyboard(
     can_note: bool,
     can_delete_comments: bool,
     back: CallbackData,
+    place_id: int | None = None,
 ) -> InlineKeyboardMarkup:
+    """`place_id`: the catalogued place, for a button to its other requests (admins)."""
     allowed = set(actions)
     kb = InlineKeyboardBuilder()
     for action in CARD_ACTIONS:
@@ -243,6 +246,8 @@ def full_card_keyboard(
     extra.append(notes)
     if can_delete_comments:
         extra.append([_button(t("card-btn-delete-comment"), CommentDeleteListCb(id=request_id))])
+    if place_id is not None:
+        extra.append([_button(t("card-btn-place"), PlaceHistoryCb(id=place_id))])
     extra.append([back_button(t, back)])
     for row in extra:
         if row:

@@ -90,3 +90,5 @@ my-followed-empty = You follow no request.
 my-unfollow = 🔕 Unfollow #{ $number }
 my-unfollowed = You no longer follow request #{ $number }
 my-unfollow-not-followed = You did not follow request #{ $number }
+
+card-btn-place = 📍 Requests of this place

@@ -130,3 +130,5 @@ search-title = 🔎 Found for “{ $query }”:
 search-nothing = Nothing found for “{ $query }”.
 search-again = 🔎 New search
 search-too-long = The query is too long: up to { $limit } characters.
+
+card-history-hidden = … earlier history lines hidden: { $count }

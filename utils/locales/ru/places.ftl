@@ -90,3 +90,5 @@ my-followed-empty = Вы ни за одной заявкой не следите
 my-unfollow = 🔕 Не следить за #{ $number }
 my-unfollowed = Вы больше не следите за заявкой #{ $number }
 my-unfollow-not-followed = Вы и так не следите за заявкой #{ $number }
+
+card-btn-place = 📍 Заявки этого места

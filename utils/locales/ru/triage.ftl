@@ -130,3 +130,5 @@ search-title = 🔎 Найдено по запросу «{ $query }»:
 search-nothing = По запросу «{ $query }» ничего не найдено.
 search-again = 🔎 Новый поиск
 search-too-long = Слишком длинный запрос: до { $limit } символов.
+
+card-history-hidden = … ранних записей истории скрыто: { $count }
