@@ -51,7 +51,7 @@ WORKDIR /app
 COPY alembic.ini ./
 COPY alembic/ alembic/
 
-USER zavhoz:zavhoz
+USER 10001:10001
 
 # 8080: webhook (when WEBHOOK_URL is set); 9090: /metrics and /healthz; 8000: the web panel.
 EXPOSE 8000 8080 9090

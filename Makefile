@@ -59,7 +59,7 @@ test: venv ## ruff, mypy, import contracts, then pytest against PostgreSQL and R
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python tests/check_services.py
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(COV_ARGS) $(PYTEST_ARGS)
 
 lint: venv ## ruff check, ruff format --check, mypy, lint-imports (the import contracts)
 	$(BIN)/ruff check .
@@ -96,3 +96,43 @@ lock: check-python ## Regenerate constraints.txt from a fresh virtualenv
 clean: ## Remove caches and build leftovers (keeps .venv and data/)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .import_linter_cache build dist *.egg-info
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
+
+# ---- CI files, coverage, every Python, git hooks
+# Coverage of the product packages on every `make test` (floor: pyproject.toml,
+# [tool.coverage.report]); not enforced when PYTEST_ARGS runs a part of the suite.
+COV_ARGS ?= --cov --cov-report=term-missing:skip-covered $(if $(strip $(PYTEST_ARGS)),--cov-fail-under=0)
+TEST_PYTHONS ?= 3.11 3.12 3.13
+FORMS := .github/ISSUE_TEMPLATE/bug.yml .github/ISSUE_TEMPLATE/feature.yml
+
+.PHONY: lint-config test-all hooks
+
+lint: lint-config
+test: lint-config
+
+lint-config: venv ## actionlint, hadolint, docker-compose.yml and .github/ against their schemas
+	$(BIN)/actionlint
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/check-jsonschema -q --builtin-schema vendor.compose-spec docker-compose.yml
+	$(BIN)/check-jsonschema -q --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(BIN)/check-jsonschema -q --builtin-schema vendor.github-issue-forms $(FORMS)
+	$(BIN)/check-jsonschema -q --builtin-schema vendor.github-issue-config \
+		.github/ISSUE_TEMPLATE/config.yml
+
+# Each Python gets a virtualenv of its own (.venv-3.12, ...): python3.X on PATH, or pyenv's.
+test-all: ## make test on Python 3.11, 3.12 and 3.13 (TEST_PYTHONS), one .venv-3.X each
+	@for v in $(TEST_PYTHONS); do \
+		py=""; \
+		for c in "$$(command -v python$$v 2>/dev/null)" \
+			$$(ls -d "$(HOME)"/.pyenv/versions/$$v*/bin/python$$v 2>/dev/null | sort -rV); do \
+			if [ -n "$$c" ] && "$$c" -c '' 2>/dev/null; then py=$$c; break; fi; \
+		done; \
+		if [ -z "$$py" ]; then \
+			echo "python$$v not found: install it (pyenv install $$v, or apt-get install python$$v)" >&2; \
+			exit 1; \
+		fi; \
+		echo "==> make test on Python $$v ($$py), in .venv-$$v"; \
+		$(MAKE) --no-print-directory test VENV=.venv-$$v PYTHON="$$py"; \
+	done
+
+hooks: venv ## Install the git pre-commit hooks (.pre-commit-config.yaml)
+	$(BIN)/pre-commit install

@@ -31,10 +31,9 @@ class TcpProxy:
 
     async def cut(self) -> None:
         """Stop listening (new connections are refused) and reset every open connection."""
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
         for writer in list(self._writers):
             writer.transport.abort()
         self._writers.clear()
@@ -42,6 +41,10 @@ class TcpProxy:
             task.cancel()
         if self._tasks:
             await asyncio.wait(self._tasks)
+        if server is not None:
+            # Since Python 3.12.1 this waits for the accepted connections to end too: only
+            # once they are reset above.
+            await server.wait_closed()
 
     async def _accept(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         try:

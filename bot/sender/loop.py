@@ -67,7 +67,10 @@ class OutboxSender:
         self.clock: Clock = clock or SystemClock()
         self.metrics: SenderMetrics = metrics or NoMetrics()
         self.retry = RetryPolicy.for_window(
-            retry_window, backoff_base, backoff_max, rng or random.Random()
+            retry_window,
+            backoff_base,
+            backoff_max,
+            rng or random.Random(),  # noqa: S311 - retry jitter, not a secret
         )
         self.max_attempts = self.retry.max_attempts
         self._stopping = asyncio.Event()
