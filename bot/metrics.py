@@ -43,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from database.repositories import stats as stats_repo
-from models import OutboxStatus, Request
+from models import OutboxStatus, Request, utcnow
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -96,6 +96,7 @@ class Metrics:
     * `errors_total{type}`: exceptions escaping handlers, by exception class;
     * `requests_created_total`: repair requests created;
     * `requests_by_status{status}`: open requests per status (set by a periodic job);
+    * `requests_overdue`: open requests past their deadline, the SLA breaches (likewise);
     * `outbox_pending`, `outbox_failed`: notifications waiting / given up;
     * `telegram_api_errors_total{code}`: Bot API errors by error code (429, 403, ...);
     * `rate_limit_refusals_total`: updates dropped by the flood control.
@@ -136,6 +137,11 @@ class Metrics:
             "requests_by_status",
             "Repair requests currently in each status.",
             ["status"],
+            registry=reg,
+        )
+        self.requests_overdue = Gauge(
+            "requests_overdue",
+            "Open repair requests past their deadline (SLA breached).",
             registry=reg,
         )
         self.outbox_pending = Gauge(
@@ -275,14 +281,16 @@ def count_created_requests(
 
 
 async def refresh_gauges(metrics: Metrics, session_pool: async_sessionmaker[AsyncSession]) -> None:
-    """Set `requests_by_status` and the outbox gauges from the database (two queries)."""
+    """Set `requests_by_status`, `requests_overdue` and the outbox gauges (three queries)."""
     async with session_pool() as session:
         by_status = await stats_repo.requests_by_status(session)
+        overdue = await stats_repo.overdue_count(session, utcnow())
         outbox = await stats_repo.outbox_by_status(
             session, (OutboxStatus.PENDING, OutboxStatus.FAILED)
         )
     for status, count in by_status.items():
         metrics.requests_by_status.labels(status=str(status)).set(count)
+    metrics.requests_overdue.set(overdue)
     metrics.outbox_pending.set(outbox[OutboxStatus.PENDING])
     metrics.outbox_failed.set(outbox[OutboxStatus.FAILED])
 

@@ -467,6 +467,7 @@ def test_dashboard_shows_what_an_operator_watches() -> None:
         "outbox_pending",
         "outbox_failed",
         "requests_by_status",
+        "requests_overdue",  # SLA breaches
         "probe_success",
     ):
         assert needle in exprs, needle

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -27,7 +28,16 @@ from bot.metrics import (
 from bot.sentry import init_sentry
 from bot.settings import LogFormat
 from database.engine import create_session_pool
-from models import OutboxMessage, OutboxStatus, Priority, Request, RequestStatus, Role, User
+from models import (
+    OutboxMessage,
+    OutboxStatus,
+    Priority,
+    Request,
+    RequestStatus,
+    Role,
+    User,
+    utcnow,
+)
 from tests.conftest import OTHER_TEACHER, TEACHER, Harness
 from tests.unit.test_sentry import RecordingTransport
 from tests.updates import Person, command, message, press
@@ -307,6 +317,9 @@ async def test_gauges_are_refreshed_from_the_database(db: async_sessionmaker[Asy
                 a_request(author_id, RequestStatus.IN_PROGRESS),
             ]
         )
+        late = a_request(author_id)
+        late.due_at = utcnow() - timedelta(hours=1)  # past its deadline: an SLA breach
+        session.add(late)
         for status in (OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.SENT):
             session.add(
                 OutboxMessage(chat_id=TEACHER.id, method="sendMessage", payload={}, status=status)
@@ -315,8 +328,9 @@ async def test_gauges_are_refreshed_from_the_database(db: async_sessionmaker[Asy
 
     await refresh_gauges(metrics, db)
 
-    assert value(metrics, "requests_by_status", status="new") == 2
+    assert value(metrics, "requests_by_status", status="new") == 3
     assert value(metrics, "requests_by_status", status="in_progress") == 1
+    assert value(metrics, "requests_overdue") == 1
     assert value(metrics, "requests_by_status", status="closed") == 0
     assert value(metrics, "outbox_pending") == 2
     assert value(metrics, "outbox_failed") == 1

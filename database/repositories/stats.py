@@ -54,6 +54,12 @@ async def requests_by_status(session: AsyncSession) -> dict[RequestStatus, int]:
     return by_status
 
 
+async def overdue_count(session: AsyncSession, now: datetime) -> int:
+    """Open requests past their deadline now (`database.conditions.overdue`)."""
+    count = await session.scalar(select(func.count()).select_from(Request).where(overdue(now)))
+    return int(count or 0)
+
+
 async def snapshot(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> Stats:
     """All the numbers of /stats; the caller's transaction makes them one snapshot."""
     is_overdue = overdue(now)
