@@ -13,9 +13,18 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+def without_coverage(env: dict[str, str]) -> dict[str, str]:
+    """The environment of a process whose start-up a test times (coverage's own start-up
+    would be what it measures)."""
+    return {k: v for k, v in env.items() if not k.startswith("COVERAGE_")}
+
+
 def bot_env(**settings: str) -> dict[str, str]:
     """A clean environment: only what the test gives, plus what Python needs."""
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
+    # COVERAGE_PROCESS_CONFIG: `make test` measures these processes too (coverage's
+    # subprocess patch sets it); `without_coverage` drops it.
+    kept = ("PATH", "HOME", "LANG", "TMPDIR", "COVERAGE_PROCESS_CONFIG")
+    env = {k: v for k, v in os.environ.items() if k in kept}
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     env["PYTHONUNBUFFERED"] = "1"
     env.setdefault("METRICS_PORT", "0")

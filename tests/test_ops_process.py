@@ -24,7 +24,7 @@ from tests.ops_support import (
     running_bot,
     webhook_env,
 )
-from tests.process import bot_env
+from tests.process import bot_env, without_coverage
 from tests.updates import Person, command
 
 NINA = Person(id=555_101, first_name="Нина")
@@ -136,7 +136,7 @@ async def test_stop_request_during_startup_exits_zero(
 
 
 async def test_stop_request_while_python_imports_exits_zero(tmp_path: Path) -> None:
-    env = bot_env(BOT_TOKEN=TOKEN, TELEGRAM_API_URL="http://127.0.0.1:9")
+    env = without_coverage(bot_env(BOT_TOKEN=TOKEN, TELEGRAM_API_URL="http://127.0.0.1:9"))
     async with running_bot(env, tmp_path) as bot:
         await asyncio.sleep(0.3)
         code = await bot.stop(timeout=10)
