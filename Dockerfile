@@ -15,7 +15,7 @@ ENV PATH="/opt/venv/bin:$PATH"
 WORKDIR /src
 # Dependencies first, so a code change does not re-download them.
 COPY pyproject.toml constraints.txt README.md ./
-RUN mkdir -p bot handlers models database utils \
+RUN mkdir -p bot handlers models database utils panel \
  && pip install -c constraints.txt . \
  && pip uninstall -y zavhoz
 COPY bot/ bot/
@@ -23,6 +23,7 @@ COPY handlers/ handlers/
 COPY models/ models/
 COPY database/ database/
 COPY utils/ utils/
+COPY panel/ panel/
 RUN pip install --no-deps -c constraints.txt .
 
 # ---- runtime
@@ -52,8 +53,8 @@ COPY alembic/ alembic/
 
 USER 10001:10001
 
-# 8080: webhook (when WEBHOOK_URL is set); 9090: /metrics and /healthz.
-EXPOSE 8080 9090
+# 8080: webhook (when WEBHOOK_URL is set); 9090: /metrics and /healthz; 8000: the web panel.
+EXPOSE 8000 8080 9090
 
 # Sends METRICS_TOKEN (from the environment or /run/secrets/metrics_token) when it is set.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

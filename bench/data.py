@@ -9,11 +9,14 @@ functions, each call in a fresh session as a handler gets one:
 - the panel's button counts;
 - search by #number and by words (common, rare, none), first and a deep page;
 - an author's "My requests";
+- the web panel's list and request pages, through the app its production factory
+  builds (httpx over ASGI, in process: the server's time, with a logged-in admin);
 - a ~100,000-row .xlsx export, in a fresh subprocess, for its time and RSS growth.
 
 Then EXPLAIN (FORMAT JSON) of every statement those calls sent: a Seq Scan on requests is
 printed as a warning and kept in the JSON. Targets: 20 ms p95 per view, export 20 s,
-RSS growth 100 MB. The JSON (bench/results/data.json) lets two runs be compared.
+RSS growth 100 MB; a panel page 50 ms p95. The JSON (bench/results/data.json) lets two
+runs be compared.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -55,6 +59,7 @@ from utils.i18n import Catalogue
 
 RESULTS = Path(__file__).parent / "results" / "data.json"
 TARGET_MS = 20.0
+TARGET_PANEL_MS = 50.0
 TARGET_EXPORT_S = 20.0
 TARGET_RSS_MB = 100.0
 TZ = ZoneInfo("Europe/Moscow")
@@ -253,6 +258,79 @@ async def measure_my_requests(bench: Bench, engine: AsyncEngine) -> dict[str, An
     return {"author_id": author_id, "requests": count}
 
 
+async def measure_panel(bench: Bench, engine: AsyncEngine, *, requests: int) -> dict[str, Any]:
+    """The panel's pages as an admin opens them: queues, filters, search, a deep page and
+    a request page, each the whole request through the FastAPI app."""
+    import httpx
+    from aiogram import Bot
+
+    from bot.services import panel_auth
+    from bot.settings import Settings
+    from panel.app import create_panel_app
+    from panel.web import COOKIE
+
+    async with engine.connect() as conn:  # the first admin of the seed (set-up)
+        admin_id = (
+            await conn.exec_driver_sql(
+                "SELECT id FROM users WHERE role = 'admin' AND NOT is_blocked ORDER BY id LIMIT 1"
+            )
+        ).scalar_one()
+    async with bench.pool() as session:
+        admin = await users_repo.by_id(session, int(admin_id))
+    assert admin is not None
+    async with bench.pool() as session:
+        token = await panel_auth.issue_login_token(session, user=admin)
+        assert token is not None
+        started = await panel_auth.start_session(session, login_token=token)
+        assert started is not None
+    settings = Settings(_env_file=None, bot_token="123456:BENCHMARK-TOKEN-not-a-real-one")
+    bot = Bot(settings.bot_token.get_secret_value())
+    app = create_panel_app(settings, bench.pool, bot, Catalogue("ru"))
+    pages = {
+        "panel queue New": "/queue?queue=new",
+        "panel queue Overdue": "/queue?queue=late",
+        "panel queue All, category": "/queue?queue=all&category=3",
+        "panel queue All, place": "/queue?queue=all&place=150",
+        "panel queue All, oldest first": "/queue?queue=all&sort=old",
+        "panel search common word": "/queue?q=кран",
+        f"panel request #{requests // 2}": f"/requests/{requests // 2}",
+    }
+    details: dict[str, Any] = {"admin_id": int(admin_id)}
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://bench", cookies={COOKIE: started.token}
+        ) as http:
+            # A deep page of All: follow "Next" --deep times (set-up, not measured).
+            path = "/queue?queue=all"
+            for _ in range(10):
+                page = await http.get(path)
+                found = re.search(r'href="(/queue\?[^"]*after=\d+)" rel="next"', page.text)
+                if found is None:
+                    break
+                path = found.group(1).replace("&amp;", "&")
+            pages["panel queue All page 11"] = path
+            for name, path in pages.items():
+                bench.recorder.label = name
+                bench.recorder.on = True
+                warm = await http.get(path)
+                bench.recorder.on = False
+                assert warm.status_code == 200, (path, warm.status_code)
+                took = []
+                for _ in range(bench.repeat):
+                    began = time.perf_counter()
+                    response = await http.get(path)
+                    took.append(time.perf_counter() - began)
+                    assert response.status_code == 200
+                stats = summary_ms(took)
+                bench.timings[name] = {k: round(v, 3) for k, v in stats.items()}
+                bench.report.add(f"{name} p95", stats["p95"], "ms", at_most=TARGET_PANEL_MS)
+            details["pages"] = pages
+    finally:
+        await bot.session.close()
+    return details
+
+
 # ------------------------------------------------------------------------------ EXPLAIN
 def _walk(plan: dict[str, Any], limited: bool = False) -> Iterator[tuple[dict[str, Any], bool]]:
     """Every node, and whether a Limit above it stops it early."""
@@ -355,6 +433,7 @@ async def run(args: argparse.Namespace) -> Report:
     try:
         details = await measure_views(bench, deep=args.deep, requests=args.requests)
         details["my requests"] = await measure_my_requests(bench, engine)
+        details["panel"] = await measure_panel(bench, engine, requests=args.requests)
         plans = await explain_all(engine, recorder)
     finally:
         await engine.dispose()

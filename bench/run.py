@@ -232,6 +232,7 @@ async def bench(args: argparse.Namespace) -> Report:
         admin_ids=frozenset(u.person.id for u in users if u.role is Role.ADMIN),
         auto_migrate=False,
         metrics_port=0,
+        panel_port=0,
         digest_time=None,
         log_level=args.log_level,
         log_format="json",

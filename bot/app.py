@@ -25,11 +25,6 @@ from typing import Any
 import sentry_sdk
 import structlog
 from aiogram import Bot, Dispatcher
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.session.base import BaseSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ParseMode
 from aiohttp import web
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
@@ -39,6 +34,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.client import build_bot as build_bot  # re-exported: tests build the Bot here
 from bot.commands import set_default_commands, set_user_commands
 from bot.dispatcher import build_dispatcher
 from bot.http import HealthCheck, build_http_app, start_http_server
@@ -57,29 +53,12 @@ from database.engine import create_engine, create_session_pool
 from database.repositories import users as users_repo
 from models import Role
 from utils.i18n import Catalogue
-from utils.render import LimitsMiddleware
 
 log = structlog.get_logger(__name__)
 
 #: Seconds the outbox sender always gets to finish its current message on shutdown,
 #: even when the updates in flight used up SHUTDOWN_TIMEOUT.
 SENDER_MIN_GRACE = 2.0
-
-
-def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
-    """The Bot: HTML by default, every request fitted to Telegram's limits (utils.render)."""
-    if session is None:
-        session = (
-            AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-            if settings.telegram_api_url
-            else AiohttpSession()
-        )
-    session.middleware(LimitsMiddleware())
-    return Bot(
-        token=settings.bot_token.get_secret_value(),
-        session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
 
 
 def build_redis(settings: Settings) -> Redis | None:
@@ -251,6 +230,10 @@ async def start_background(app: App) -> None:
     )
     scheduler = Scheduler(app.session_pool, app.catalogue, settings, on_enqueued=app.sender.wake)
     app.tasks.append(asyncio.create_task(scheduler.run(), name="scheduler"))
+    if settings.panel_port:  # the web panel (FastAPI) is imported only when it is served
+        from panel.server import start_panel
+
+        app.tasks.extend(start_panel(settings, app.session_pool, app.bot, app.catalogue))
 
 
 # ------------------------------------------------------------------------ serving

@@ -48,7 +48,7 @@ async def _prepared(settings: Settings) -> None:
 
 
 async def setup_link(settings: Settings) -> int:
-    from bot.app import build_bot
+    from bot.client import build_bot
     from bot.first_run import announce, bot_link
     from bot.services import onboarding
     from utils.deep_links import start_link

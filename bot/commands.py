@@ -14,7 +14,7 @@ log = structlog.get_logger(__name__)
 
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.USER: ("start", "new", "my", "help", "cancel", "language"),
-    Role.EXECUTOR: ("start", "new", "my", "tasks", "help", "cancel", "language"),
+    Role.EXECUTOR: ("start", "new", "my", "tasks", "panel", "help", "cancel", "language"),
     Role.ADMIN: (
         "start",
         "new",
@@ -28,6 +28,7 @@ ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
         "export",
         "invite",
         "outbox",
+        "panel",
         "help",
         "cancel",
         "language",

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     max_concurrent_updates: int = Field(default=50, ge=1)
     shutdown_timeout: float = Field(default=10.0, gt=0)
 
+    # The web panel (panel/): served beside the bot; PANEL_PORT=0 turns it off.
+    panel_host: str = "127.0.0.1"
+    panel_port: int = Field(default=8000, ge=0, le=65535)
+    panel_url: str = "http://127.0.0.1:8000"
+    panel_telegram_login: bool = False
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -149,6 +155,15 @@ class Settings(BaseSettings):
         value = value.upper()
         if value not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return value
+
+    @field_validator("panel_url", mode="before")
+    @classmethod
+    def _panel_url(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().rstrip("/")
+            if not value.startswith(("http://", "https://")):
+                raise ValueError("must start with http:// or https://")
         return value
 
     @field_validator("telegram_api_url", "webhook_url", mode="before")

@@ -17,6 +17,7 @@ from handlers import (
     my_requests,
     new_request,
     onboarding,
+    panel,
     place_step,
     places,
     planned,
@@ -45,5 +46,6 @@ def get_routers() -> list[Router]:
         finishing.get_router(),
         staff_comments.get_router(),
         reports.get_router(),
+        panel.get_router(),
         fallback.get_router(),
     ]

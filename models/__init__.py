@@ -24,6 +24,7 @@ from models.enums import (
     Role,
 )
 from models.onboarding import STAFF_PURPOSE, ChatBinding, SetupCode
+from models.panel import PanelLoginToken, PanelSession
 from models.places import Place, RequestFollower
 from models.planned import ChecklistItem, ItemState, PlannedJob, PlannedStatus
 
@@ -45,6 +46,8 @@ __all__ = [
     "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
+    "PanelLoginToken",
+    "PanelSession",
     "Place",
     "PlannedJob",
     "PlannedStatus",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from models.enums import Priority
@@ -42,3 +43,7 @@ class QueueFilter:
     priority: Priority | None = None
     assignee: int = ANY_ASSIGNEE  # 0 any, -1 nobody, else users.id
     viewer: Viewer | None = None  # whose list: only what they may see (None: everything)
+    # The web panel's extra filters: the place contains this text; created in [from, to).
+    location: str = ""
+    created_from: datetime | None = None
+    created_to: datetime | None = None

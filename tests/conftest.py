@@ -145,6 +145,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "admin_ids": frozenset({ADMIN.id}),
         "auto_migrate": False,
         "metrics_port": 0,
+        "panel_port": 0,
         "digest_time": None,
         "rate_limit_per_second": 100.0,
         "rate_limit_burst": 100,

@@ -28,6 +28,7 @@ def bot_env(**settings: str) -> dict[str, str]:
     env["PYTHONPATH"] = str(PROJECT_ROOT)
     env["PYTHONUNBUFFERED"] = "1"
     env.setdefault("METRICS_PORT", "0")
+    env.setdefault("PANEL_PORT", "0")
     env.update(settings)
     return env
 

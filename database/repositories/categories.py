@@ -26,6 +26,12 @@ async def visible_one(session: AsyncSession, category_id: int) -> Category | Non
     )
 
 
+async def all_categories(session: AsyncSession) -> Sequence[Category]:
+    """Every category, hidden ones too, without counting their requests (filter options)."""
+    result = await session.scalars(select(Category).order_by(Category.position, Category.id))
+    return result.all()
+
+
 async def all_with_counts(session: AsyncSession) -> list[tuple[Category, int]]:
     """Every category (hidden ones too) with how many requests use it."""
     used = (

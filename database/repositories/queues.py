@@ -86,6 +86,12 @@ def _filter_conditions(flt: QueueFilter, now: datetime) -> list[ColumnElement[bo
         conditions.append(Request.assignee_id.is_(None))
     elif flt.assignee != ANY_ASSIGNEE:
         conditions.append(Request.assignee_id == flt.assignee)
+    if flt.location:
+        conditions.append(Request.location.icontains(flt.location, autoescape=True))
+    if flt.created_from is not None:
+        conditions.append(Request.created_at >= flt.created_from)
+    if flt.created_to is not None:
+        conditions.append(Request.created_at < flt.created_to)
     return conditions
 
 
@@ -114,29 +120,41 @@ def _rows_query() -> Select[Any]:  # the columns of RequestRow, in order
     return cast("Select[Any]", stmt)
 
 
-async def _after(session: AsyncSession, after_id: int) -> ColumnElement[bool] | None:
-    """The keyset condition: rows older than the cursor row (newest first)."""
+async def _after(
+    session: AsyncSession, after_id: int, *, oldest_first: bool = False
+) -> ColumnElement[bool] | None:
+    """The keyset condition: rows past the cursor row (older when newest first, newer when
+    `oldest_first`)."""
     if not after_id:
         return None
     created = await session.scalar(select(Request.created_at).where(Request.id == after_id))
+    if oldest_first:
+        if created is None:
+            return Request.id > after_id
+        return tuple_(Request.created_at, Request.id) > tuple_(created, after_id)
     if created is None:
         return Request.id < after_id
     return tuple_(Request.created_at, Request.id) < tuple_(created, after_id)
 
 
 async def _page(
-    session: AsyncSession, conditions: Sequence[ColumnElement[bool]], after_id: int, limit: int
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    after_id: int,
+    limit: int,
+    *,
+    oldest_first: bool = False,
 ) -> QueuePage:
     where = list(conditions)
-    keyset = await _after(session, after_id)
+    keyset = await _after(session, after_id, oldest_first=oldest_first)
     if keyset is not None:
         where.append(keyset)
-    stmt = (
-        _rows_query()
-        .where(*where)
-        .order_by(Request.created_at.desc(), Request.id.desc())
-        .limit(limit + 1)
+    order = (
+        (Request.created_at.asc(), Request.id.asc())
+        if oldest_first
+        else (Request.created_at.desc(), Request.id.desc())
     )
+    stmt = _rows_query().where(*where).order_by(*order).limit(limit + 1)
     rows = [RequestRow(*r) for r in (await session.execute(stmt)).all()]
     return QueuePage(rows[:limit], len(rows) > limit)
 
@@ -148,8 +166,11 @@ async def queue_page(
     now: datetime,
     after_id: int = 0,
     limit: int = PAGE_SIZE,
+    oldest_first: bool = False,
 ) -> QueuePage:
-    return await _page(session, _filter_conditions(flt, now), after_id, limit)
+    return await _page(
+        session, _filter_conditions(flt, now), after_id, limit, oldest_first=oldest_first
+    )
 
 
 def _capped_count(conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:

@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ("bot", "handlers", "models", "database", "utils")
+PRODUCT = ("bot", "handlers", "models", "database", "utils", "panel")
 MAX_MODULE_LINES = 500
 MAX_HANDLER_FUNCTION_LINES = 60
 

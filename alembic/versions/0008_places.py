@@ -3,8 +3,8 @@
 Every existing request keeps its free-text `location`; `place_id` starts empty and is set
 when a request is filed for a catalogued place (or an admin attaches a text to a place).
 
-Revision ID: 0009_places
-Revises: 0006_setup
+Revision ID: 0008_places
+Revises: 0007_panel
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_places"
-down_revision: str | None = "0006_setup"
+revision: str = "0008_places"
+down_revision: str | None = "0007_panel"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

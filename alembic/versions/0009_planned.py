@@ -1,7 +1,7 @@
 """Planned maintenance: recurring jobs, the checklist items of a request, requests.planned_job_id.
 
-Revision ID: 0008_planned
-Revises: 0009_places
+Revision ID: 0009_planned
+Revises: 0008_places
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_planned"
-down_revision: str | None = "0009_places"
+revision: str = "0009_planned"
+down_revision: str | None = "0008_places"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,47 @@
+"""`python -m panel`: the web panel alone (its own container in docker compose).
+
+The same settings, database and migrations as the bot; notifications it queues are sent
+by the bot's outbox sender.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.client import build_bot
+from bot.logging import configure_logging
+from bot.settings import Settings, load_settings
+from database import migrate
+from database.engine import create_engine, create_session_pool
+from panel.app import create_panel_app
+from panel.server import build_server, serve
+from utils.i18n import Catalogue
+
+
+async def run(settings: Settings) -> None:
+    database_url = settings.database_url.get_secret_value()
+    if settings.auto_migrate:
+        await migrate.upgrade_async(database_url)
+    engine = create_engine(
+        database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
+    bot = build_bot(settings)
+    try:
+        app = create_panel_app(
+            settings, create_session_pool(engine), bot, Catalogue(settings.default_language)
+        )
+        port = settings.panel_port or 8000
+        await serve(build_server(app, settings.panel_host, port, embedded=False))
+    finally:
+        await bot.session.close()
+        await engine.dispose()
+
+
+def main() -> None:
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    asyncio.run(run(settings))
+
+
+if __name__ == "__main__":
+    main()
