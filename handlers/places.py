@@ -148,12 +148,7 @@ async def place_card(
     query: CallbackQuery, callback_data: PlaceCardCb, session: AsyncSession, t: Translator, bot: Bot
 ) -> None:
     card = await places_service.place_card(session, callback_data.id)
-    if card is None or not isinstance(query.message, Message):
-        await alert(query, t("places-not-found"))
-        return
-    await query.answer()
-    text, keyboard = await _card(bot, t, card)
-    await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
+    await _show_card(query, bot, t, card, None)
 
 
 async def place_hide(
@@ -167,10 +162,21 @@ async def place_hide(
     result = await places_service.set_hidden(session, callback_data.id, hidden=callback_data.hide)
     await places.reload(session)
     card = await places_service.place_card(session, callback_data.id) if result.place else None
+    done = t("places-hidden-done" if callback_data.hide else "places-shown-done")
+    await _show_card(query, bot, t, card, done)
+
+
+async def _show_card(
+    query: CallbackQuery, bot: Bot, t: Translator, card: PlaceCard | None, done: str | None
+) -> None:
+    """The place's card in place of the pressed message (with `done` as a toast)."""
     if card is None or not isinstance(query.message, Message):
         await alert(query, t("places-not-found"))
         return
-    await toast(query, t("places-hidden-done" if callback_data.hide else "places-shown-done"))
+    if done is None:
+        await query.answer()
+    else:
+        await toast(query, done)
     text, keyboard = await _card(bot, t, card)
     await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
 
