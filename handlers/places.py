@@ -80,14 +80,25 @@ async def _top(session: AsyncSession, t: Translator) -> tuple[str, InlineKeyboar
     if len(buildings) > 1:
         places = await places_service.list_places(session)
         return t("places-title", count=len(places)), buildings_keyboard(t, buildings)
-    return await _building(session, t, ALL_BUILDINGS, several=False)
+    return await _building(session, t, ALL_BUILDINGS, several=False, buildings=buildings)
+
+
+def _pick(buildings: list[str], index: int) -> str | None:
+    """The building a button's index names (None: every building, or a stale index)."""
+    return buildings[index] if 0 <= index < len(buildings) else None
 
 
 async def _building(
-    session: AsyncSession, t: Translator, index: int, *, several: bool = True
+    session: AsyncSession,
+    t: Translator,
+    index: int,
+    *,
+    several: bool = True,
+    buildings: list[str] | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    buildings = await places_service.buildings(session)
-    name = buildings[index] if 0 <= index < len(buildings) else None
+    if buildings is None:
+        buildings = await places_service.buildings(session)
+    name = _pick(buildings, index)
     places = await places_service.list_places(session, name)
     if name is None:
         text = t("places-title", count=len(places)) if places else t("places-empty")
@@ -224,9 +235,7 @@ async def place_qr(
         one = await places_service.get_place(session, callback_data.id)
         places = [one] if one is not None and not one.is_hidden else []
     else:
-        buildings = await places_service.buildings(session)
-        index = callback_data.building
-        name = buildings[index] if 0 <= index < len(buildings) else None
+        name = _pick(await places_service.buildings(session), callback_data.building)
         places = [p for p in await places_service.list_places(session, name) if not p.is_hidden]
     if not places or not isinstance(query.message, Message):
         await alert(query, t("places-qr-none"))
