@@ -14,6 +14,9 @@ from models.enums import RequestStatus
 
 # /stats draws this many weeks of created vs done.
 WEEKS = 12
+# /stats shows the newest rating comments, this many, each cut to FEEDBACK_CHARS.
+FEEDBACK_SHOWN = 3
+FEEDBACK_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,15 @@ class ExecutorLine:
     open: int
     done: int
     overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """What an author wrote with their stars (the newest few are shown in /stats)."""
+
+    request_id: int
+    rating: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +82,8 @@ class Stats:
     planned_open: int = 0
     # Open requests by the catalogued place's building (places with a building only).
     backlog_by_building: list[tuple[str, int]] = field(default_factory=list)
+    # The newest rating comments, newest first.
+    feedback: list[Feedback] = field(default_factory=list)
 
     @property
     def total(self) -> int:

@@ -25,6 +25,7 @@ from models import (
     Comment,
     PanelLoginToken,
     PanelSession,
+    Request,
     RequestStatus,
     Role,
     User,
@@ -681,10 +682,19 @@ async def test_stats_chart_and_export_download(harness: Harness, client: httpx.A
     author = await add_person(harness.session_pool, TEACHER)
     await add_person(harness.session_pool, ADMIN, Role.ADMIN)
     await add_request(harness.session_pool, author, created_at=utcnow())
+    rated = await add_request(harness.session_pool, author, status=RequestStatus.CLOSED)
+    async with harness.session_pool() as session, session.begin():
+        await session.execute(
+            update(Request)
+            .where(Request.id == rated)
+            .values(rating=4, rating_comment="<script>x</script> спасибо", closed_at=utcnow())
+        )
     await log_in(harness, client, ADMIN)
 
     stats = await client.get("/stats")
     assert stats.status_code == 200 and ru(harness, "web-export") in stats.text
+    assert ru(harness, "web-stats-feedback") in stats.text
+    assert f"#{rated}</a> ⭐⭐⭐⭐ «&lt;script&gt;x&lt;/script&gt; спасибо»" in stats.text
     chart = await client.get("/stats/chart.png")
     assert chart.headers["content-type"] == "image/png" and chart.content[:4] == b"\x89PNG"
     xlsx = await client.get("/export?period=month&status=any")

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiogram.methods import SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.stats import collect
-from models import OPEN_STATUSES, RequestStatus, User, utcnow
+from models import OPEN_STATUSES, Request, RequestStatus, User, utcnow
 from models.reports import Stats
 from tests.conftest import ADMIN, TEACHER, Harness
 from tests.reports_data import seed_people, seed_random_requests
@@ -217,3 +217,39 @@ async def test_non_admin_is_refused(harness: Harness) -> None:
     )
     await harness.feed(message(TEACHER, "/export"))
     assert "только сотрудникам" in harness.pop(SendMessage).text
+
+
+async def test_stats_show_the_newest_rating_comments(harness: Harness) -> None:
+    """What authors wrote with their stars: the three newest, escaped, long ones cut."""
+    people = await seed_people(harness.session_pool)
+    now = utcnow()
+    rows = await seed_random_requests(harness.session_pool, people, now, n=60, seed=11)
+    rated = sorted(
+        (r for r in rows if r["rating"] is not None), key=lambda r: r["closed_at"], reverse=True
+    )
+    assert len(rated) >= 4
+    comments = ["Спасибо, быстро!", '<b>Кран</b> & "ок"', "Долго. " * 60, "старый отзыв"]
+    async with harness.session_pool() as session, session.begin():
+        for row, text in zip(rated, comments, strict=False):
+            await session.execute(
+                update(Request)
+                .where(Request.closed_at == row["closed_at"])
+                .values(rating_comment=text)
+            )
+    await harness.feed(message(ADMIN, "/stats"))
+    text = harness.pop(SendMessage).text
+    ids = {}
+    async with harness.session_pool() as session:
+        for row in rated[:3]:
+            ids[row["closed_at"]] = await session.scalar(
+                select(Request.id).where(Request.closed_at == row["closed_at"])
+            )
+    first, second, third = (ids[r["closed_at"]] for r in rated[:3])
+    stars = ["⭐" * r["rating"] for r in rated[:3]]
+    assert f"💬 {stars[0]} #{first}: «Спасибо, быстро!»" in text
+    assert f'💬 {stars[1]} #{second}: «&lt;b&gt;Кран&lt;/b&gt; &amp; "ок"»' in text
+    long_line = next(line for line in text.splitlines() if f"#{third}:" in line)
+    assert long_line.endswith("…»") and len(long_line) < 230
+    assert text.index(f"#{first}:") < text.index(f"#{second}:") < text.index(f"#{third}:")
+    assert "старый отзыв" not in text
+    harness.pop(SendPhoto)

@@ -14,6 +14,7 @@ from models.planned import ChecklistItem, ItemState, PlannedStatus
 from models.schedule import Freq, Schedule
 from models.views import RequestView
 from utils.i18n import Markup, Translator
+from utils.render import clip
 
 PLANNED_MARK = "🗓"
 ITEM_MARK: dict[ItemState, str] = {
@@ -26,7 +27,6 @@ STATUS_MARK: dict[PlannedStatus, str] = {
     PlannedStatus.PAUSED: "⏸",
     PlannedStatus.DELETED: "🗑",
 }
-BUTTON_TEXT_MAX = 40
 MESSAGE_MAX = 4096
 
 
@@ -45,11 +45,6 @@ class JobLike(Protocol):
     def places(self) -> list[str]: ...
     @property
     def items(self) -> int: ...
-
-
-def clip(text: str, limit: int = BUTTON_TEXT_MAX) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def weekday_name(t: Translator, day: int) -> str:

@@ -49,6 +49,8 @@ CAPTION_LIMIT: Final = 1024
 ALERT_LIMIT: Final = 200
 CALLBACK_DATA_LIMIT: Final = 64
 ELLIPSIS: Final = "…"
+# A button label longer than this is clipped: the keyboard stays readable on a phone.
+BUTTON_TEXT_MAX: Final = 40
 
 _M = TypeVar("_M", bound=TelegramMethod[Any])
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -157,6 +159,13 @@ def fit_html(markup: str, limit: int = TEXT_LIMIT, *, tail: str = ELLIPSIS) -> s
     out.extend(f"</{name}>" for name in reversed(open_tags))
     out.append(html.escape(tail, quote=False))
     return "".join(out)
+
+
+def clip(text: str, limit: int = BUTTON_TEXT_MAX) -> str:
+    """One line of at most `limit` characters: white space folded, "…" where it was cut
+    (a button label, a line of a card or a list)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
 def fit_plain(text: str, limit: int, *, tail: str = ELLIPSIS) -> str:

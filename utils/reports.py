@@ -6,9 +6,10 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from models.enums import RequestStatus
-from models.reports import DigestCounts, Percentiles, Stats
+from models.reports import FEEDBACK_CHARS, DigestCounts, Percentiles, Stats
 from utils.cards import status_label
 from utils.i18n import Markup, Translator
+from utils.render import clip
 
 
 def format_hours(t: Translator, hours: float | None) -> str:
@@ -65,6 +66,15 @@ def render_stats(t: Translator, stats: Stats, tz: ZoneInfo) -> str:
         lines.append(t("stats-rating-none"))
     else:
         lines.append(t("stats-rating", avg=_decimal(t, stats.rating_avg), count=stats.rating_count))
+    lines += [
+        t(
+            "stats-feedback-line",
+            number=f.request_id,
+            stars="⭐" * f.rating,
+            text=clip(f.text, FEEDBACK_CHARS),
+        )
+        for f in stats.feedback
+    ]
     lines += ["", t("stats-section-times")]
     lines.append(_times_line(t, "stats-first-response", stats.first_response))
     lines.append(_times_line(t, "stats-to-done", stats.to_done))

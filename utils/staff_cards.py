@@ -23,15 +23,10 @@ from utils.cards import (
 )
 from utils.i18n import Markup, Translator
 from utils.keyboards.staff import ROLE_MARK, queue_count
-from utils.render import TEXT_LIMIT, Section, fit_sections
+from utils.render import TEXT_LIMIT, Section, clip, fit_sections
 
 COMMENT_SHOWN_MAX = 300
 DESCRIPTION_IN_LINE = 60
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def history_line(t: Translator, row: HistoryRow, tz: ZoneInfo) -> str:
@@ -43,7 +38,7 @@ def history_line(t: Translator, row: HistoryRow, tz: ZoneInfo) -> str:
         actor=row.actor_name or t("actor-system"),
     )
     if row.reason:
-        line += " " + t("history-reason", reason=_clip(row.reason, COMMENT_SHOWN_MAX))
+        line += " " + t("history-reason", reason=clip(row.reason, COMMENT_SHOWN_MAX))
     return line
 
 
@@ -58,7 +53,7 @@ def comment_line(t: Translator, row: CommentRow, tz: ZoneInfo) -> str:
         key = "comment-result"
     else:
         key = "comment-public"
-    text = _clip(row.text, COMMENT_SHOWN_MAX) if row.text else ""
+    text = clip(row.text, COMMENT_SHOWN_MAX) if row.text else ""
     line = t(key, at=at, author=author, text=text)
     if row.files:
         line += " " + t("comment-files", count=row.files)
@@ -106,8 +101,8 @@ def request_line(t: Translator, row: RequestRow, *, now: datetime) -> str:
         marks=Markup(marks),
         number=row.id,
         category=row.category(t.language),
-        location=_clip(row.location, 40),
-        description=_clip(row.description, DESCRIPTION_IN_LINE),
+        location=clip(row.location, 40),
+        description=clip(row.description, DESCRIPTION_IN_LINE),
         assignee=row.assignee_name or "—",
     )
 

@@ -19,9 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from database.conditions import is_open, overdue
 from models import Category, OutboxMessage, OutboxStatus, Place, Request, RequestStatus, User
 from models.reports import (
+    FEEDBACK_CHARS,
+    FEEDBACK_SHOWN,
     WEEKS,
     CategoryCount,
     ExecutorLine,
+    Feedback,
     Percentiles,
     Stats,
     WeekCount,
@@ -66,8 +69,6 @@ async def snapshot(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> Sta
     is_overdue = overdue(now)
     d7, d30 = now - timedelta(days=7), now - timedelta(days=30)
 
-    by_status = await requests_by_status(session)
-
     starts = week_starts(now, tz)
     bounds = [(s, starts[i + 1] if i + 1 < len(starts) else None) for i, s in enumerate(starts)]
     columns = [
@@ -82,11 +83,14 @@ async def snapshot(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> Sta
         *(_count_if(_in(Request.done_at, s, e)) for s, e in bounds),
         _count_if(and_(Request.planned_job_id.is_not(None), Request.created_at >= d30)),
         _count_if(and_(Request.planned_job_id.is_not(None), is_open())),
+        # Per status in the same scan: the counts agree with the rest of the row.
+        *(_count_if(Request.status == status) for status in RequestStatus),
     ]
     row = (await session.execute(select(*columns))).one()
     created_7, created_30, done_7, done_30, overdue_n, rating_avg, rating_count = row[:7]
     weekly = row[7 : 7 + 2 * WEEKS]
-    planned_30, planned_open = row[7 + 2 * WEEKS :]
+    planned_30, planned_open = row[7 + 2 * WEEKS : 9 + 2 * WEEKS]
+    by_status = dict(zip(RequestStatus, row[9 + 2 * WEEKS :], strict=True))
     weeks = [
         WeekCount(start=s.date(), created=weekly[i], done=weekly[WEEKS + i])
         for i, s in enumerate(starts)
@@ -130,6 +134,15 @@ async def snapshot(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> Sta
         .order_by(open_n.desc(), User.full_name)
         .limit(TOP_EXECUTORS)
     )
+    # One character more than shown: the renderer then knows to end the cut with "…".
+    feedback_rows = await session.execute(
+        select(
+            Request.id, Request.rating, func.substr(Request.rating_comment, 1, FEEDBACK_CHARS + 1)
+        )
+        .where(Request.rating_comment.is_not(None), Request.rating.is_not(None))
+        .order_by(Request.closed_at.desc(), Request.id.desc())
+        .limit(FEEDBACK_SHOWN)
+    )
     return Stats(
         now=now,
         by_status=by_status,
@@ -149,6 +162,7 @@ async def snapshot(session: AsyncSession, *, now: datetime, tz: ZoneInfo) -> Sta
         weeks=weeks,
         planned_30=planned_30,
         planned_open=planned_open,
+        feedback=[Feedback(n, stars, text) for n, stars, text in feedback_rows],
     )
 
 

@@ -22,7 +22,8 @@ from utils.callbacks import (
     PlacesCb,
 )
 from utils.i18n import Translator
-from utils.keyboards.staff import back_button, short
+from utils.keyboards.staff import back_button
+from utils.render import clip
 
 #: More places than this in one list: the list is split by building first.
 LIST_MAX = 40
@@ -34,7 +35,7 @@ def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
 
 def buildings_keyboard(t: Translator, buildings: Sequence[str]) -> InlineKeyboardMarkup:
     rows = [
-        [_button(short("🏢 " + (name or t("places-no-building"))), PlacesCb(building=i))]
+        [_button(clip("🏢 " + (name or t("places-no-building"))), PlacesCb(building=i))]
         for i, name in enumerate(buildings)
     ]
     rows.append([_button(t("places-qr-all"), PlaceQrCb(building=ALL_BUILDINGS))])
@@ -49,7 +50,7 @@ def places_keyboard(
     t: Translator, places: Sequence[PlaceInfo], *, building: int, several_buildings: bool
 ) -> InlineKeyboardMarkup:
     rows = [
-        [_button(short(("🙈 " if p.is_hidden else "") + p.name), PlaceCardCb(id=p.id))]
+        [_button(clip(("🙈 " if p.is_hidden else "") + p.name), PlaceCardCb(id=p.id))]
         for p in places[:LIST_MAX]
     ]
     rows.append([_button(t("places-qr-these"), PlaceQrCb(building=building))])

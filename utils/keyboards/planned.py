@@ -22,7 +22,8 @@ from utils.callbacks_planned import (
     WizardNav,
 )
 from utils.i18n import Translator
-from utils.planned_cards import ITEM_MARK, STATUS_MARK, clip, weekday_name
+from utils.planned_cards import ITEM_MARK, STATUS_MARK, weekday_name
+from utils.render import clip
 
 KINDS = ("daily", "weekly", "month_day", "nth_weekday")
 NTHS = (1, 2, 3, 4, -1)

@@ -48,16 +48,11 @@ from utils.callbacks import (
 from utils.i18n import Translator
 from utils.keyboards.builder import InlineKeyboardBuilder
 from utils.keyboards.cards import CARD_ACTIONS
+from utils.render import clip
 
 # The card actions the staff side handles (the author's ones belong to the requester side).
 ROLE_MARK: dict[Role, str] = {Role.USER: "👤", Role.EXECUTOR: "🛠", Role.ADMIN: "⚙️"}
 STATUS_QUEUES: tuple[Queue, ...] = tuple(Queue)
-BUTTON_TEXT_MAX = 40
-
-
-def short(text: str, limit: int = BUTTON_TEXT_MAX) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
@@ -102,7 +97,7 @@ def admin_panel_keyboard(t: Translator, counts: Mapping[Queue, int]) -> InlineKe
 def request_buttons(rows: Iterable[tuple[int, str, str]]) -> list[list[InlineKeyboardButton]]:
     """One button per request: (id, status mark, location)."""
     return [
-        [_button(short(f"{mark} #{rid} · {loc}"), OpenRequestCb(id=rid))] for rid, mark, loc in rows
+        [_button(clip(f"{mark} #{rid} · {loc}"), OpenRequestCb(id=rid))] for rid, mark, loc in rows
     ]
 
 
@@ -147,7 +142,7 @@ def filter_options_keyboard(
     rows: list[list[InlineKeyboardButton]] = []
 
     def option(label: str, chosen: bool, **change: object) -> InlineKeyboardButton:
-        return _button(("✓ " if chosen else "") + short(label), QueueCb(**{**base, **change}))
+        return _button(("✓ " if chosen else "") + clip(label), QueueCb(**{**base, **change}))
 
     match cb.f:
         case FilterField.CATEGORY:
@@ -201,7 +196,7 @@ def assign_picker_keyboard(
     rows = [
         [
             _button(
-                short(f"{ROLE_MARK[role]} {name} · {load}"),
+                clip(f"{ROLE_MARK[role]} {name} · {load}"),
                 AssignToCb(id=request_id, uid=uid),
             )
         ]
@@ -260,7 +255,7 @@ def comment_delete_keyboard(
 ) -> InlineKeyboardMarkup:
     """(comment id, author, text) of the comments that can still be deleted."""
     rows = [
-        [_button(short(f"🗑 {author}: {text or '📷'}"), CommentDeleteCb(id=cid))]
+        [_button(clip(f"🗑 {author}: {text or '📷'}"), CommentDeleteCb(id=cid))]
         for cid, author, text in comments
     ]
     rows.append([back_button(t, CardKeyboardCb(id=request_id))])
@@ -291,11 +286,7 @@ def users_keyboard(
     search: bool,
 ) -> InlineKeyboardMarkup:
     rows = [
-        [
-            _button(
-                short(f"{'⛔' if blocked else ROLE_MARK[role]} {name or uid}"), UserCardCb(id=uid)
-            )
-        ]
+        [_button(clip(f"{'⛔' if blocked else ROLE_MARK[role]} {name or uid}"), UserCardCb(id=uid))]
         for uid, name, role, blocked in users
     ]
     nav = []
@@ -334,7 +325,7 @@ def categories_keyboard(
     t: Translator, categories: Sequence[tuple[int, str, bool]]
 ) -> InlineKeyboardMarkup:
     rows = [
-        [_button(short(("🙈 " if hidden else "") + name), CategoryCardCb(id=cid))]
+        [_button(clip(("🙈 " if hidden else "") + name), CategoryCardCb(id=cid))]
         for cid, name, hidden in categories
     ]
     rows.append([_button(t("categories-add"), CategoryAddCb())])

@@ -118,6 +118,7 @@ web-stats-created-30 = created in 30 days
 web-stats-done-30 = done in 30 days
 web-stats-overdue = overdue
 web-stats-rating = average rating
+web-stats-feedback = Latest feedback
 web-stats-open = open
 web-stats-done = done
 web-stats-chart = Requests per week

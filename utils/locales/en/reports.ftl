@@ -14,6 +14,7 @@ stats-done = ✅ Done: { $d7 } in 7 days · { $d30 } in 30 days
 stats-overdue = ⚠ Overdue now: { $count }
 stats-rating = ⭐ Average rating: { $avg } ({ $count } ratings)
 stats-rating-none = ⭐ No ratings yet
+stats-feedback-line = 💬 { $stars } #{ $number }: “{ $text }”
 stats-section-times = <b>Speed</b> (last 30 days; median · 90% of requests)
 stats-first-response = To first response: { $median } · { $p90 } ({ $count } requests)
 stats-to-done = To done: { $median } · { $p90 } ({ $count } requests)

@@ -118,6 +118,7 @@ web-stats-created-30 = создано за 30 дней
 web-stats-done-30 = выполнено за 30 дней
 web-stats-overdue = просрочено
 web-stats-rating = средняя оценка
+web-stats-feedback = Последние отзывы
 web-stats-open = открыто
 web-stats-done = выполнено
 web-stats-chart = График заявок по неделям

@@ -14,6 +14,7 @@ stats-done = ✅ Выполнено: { $d7 } за 7 дней · { $d30 } за 30
 stats-overdue = ⚠ Просрочено сейчас: { $count }
 stats-rating = ⭐ Средняя оценка: { $avg } (оценок: { $count })
 stats-rating-none = ⭐ Оценок пока нет
+stats-feedback-line = 💬 { $stars } #{ $number }: «{ $text }»
 stats-section-times = <b>Скорость</b> (за 30 дней; медиана · 90% заявок)
 stats-first-response = До первого ответа: { $median } · { $p90 } (заявок: { $count })
 stats-to-done = До выполнения: { $median } · { $p90 } (заявок: { $count })
