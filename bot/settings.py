@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     outbox_group_rate_per_minute: float = Field(default=20.0, gt=0)
     outbox_lease_seconds: float = Field(default=120.0, ge=10)
     outbox_batch_size: int = Field(default=50, ge=1, le=1000)
+    # A comment's notification waits this long, and the comments that follow it in that
+    # time (a burst: "the tap leaks", "and the door", "urgent!") join the same message.
+    comment_coalesce_seconds: float = Field(default=20.0, ge=0, le=600)
 
     # Reports and scheduled work.
     digest_time: Annotated[time | None, NoDecode] = time(8, 0)

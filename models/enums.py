@@ -62,3 +62,4 @@ class OutboxKind(StrEnum):
     MESSAGE = "message"  # a plain API call
     CARD = "card"  # a request card: its message id is remembered for later edits
     CARD_EDIT = "card_edit"  # edits every remembered copy of a card in that chat
+    COMMENT = "comment"  # a comment's notification: later comments of a burst join it

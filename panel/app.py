@@ -9,6 +9,7 @@ reads go through panel/queries.py, changes through panel/actions.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -89,7 +90,11 @@ def create_panel_app(
         session_pool=session_pool,
         bot=bot,
         catalogue=catalogue,
-        notifier=Notifier(catalogue, settings.tz),
+        notifier=Notifier(
+            catalogue,
+            settings.tz,
+            comment_coalesce=timedelta(seconds=settings.comment_coalesce_seconds),
+        ),
         env=Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, trim_blocks=True),
         files=files or FileCache(),
     )

@@ -149,6 +149,8 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "digest_time": None,
         "rate_limit_per_second": 100.0,
         "rate_limit_burst": 100,
+        # Comments are told at once; tests/test_comment_bursts.py runs the waiting window.
+        "comment_coalesce_seconds": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

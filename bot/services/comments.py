@@ -16,11 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.media import file_methods
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
+from database.repositories import outbox as outbox_repo
 from database.repositories import requests as requests_repo
-from database.repositories import users as users_repo
-from models import Comment, Request, Role, User
+from database.repositories.outbox import OpenNotice
+from models import Comment, OutboxKind, Request, Role, User, utcnow
 from models.enums import FINAL_STATUSES
 from models.files import FileRef
+from utils.render import TEXT_LIMIT, utf16_len
 
 __all__ = [
     "CommentOutcome",
@@ -90,17 +92,13 @@ async def add_comment(
 
 async def _recipients(
     session: AsyncSession, request: Request, user: User, internal: bool
-) -> list[User]:
-    if user.id == request.author_id or internal:
-        # To the staff on the request: its assignee, or every admin when nobody is assigned.
-        if request.assignee_id is not None:
-            assignee = await users_repo.by_id(session, request.assignee_id)
-            staff = [assignee] if assignee is not None else []
-        else:
-            staff = list(await users_repo.with_roles(session, [Role.ADMIN]))
-        return [u for u in staff if u.id != user.id]
-    author = await users_repo.by_id(session, request.author_id)
-    return [author] if author is not None and author.id != user.id else []
+) -> list[tuple[User, OpenNotice | None]]:
+    """Who is told, each with their comment notice about this request still waiting."""
+    to_staff = user.id == request.author_id or internal
+    # The staff on the request: its assignee, or (None) every admin when nobody is assigned.
+    told = request.assignee_id if to_staff else request.author_id
+    found = await outbox_repo.people_with_open_notice(session, request.id, user_id=told)
+    return [(person, notice) for person, notice in found if person.id != user.id]
 
 
 async def _notify(
@@ -112,14 +110,28 @@ async def _notify(
     files: list[FileRef],
     internal: bool,
 ) -> None:
-    for recipient in await _recipients(session, request, user, internal):
+    due = utcnow() + notifier.comment_coalesce
+    for recipient, notice in await _recipients(session, request, user, internal):
         t = notifier.catalogue.translator(recipient.language)
         key = "notify-internal-note" if internal else "notify-comment"
         body = t(key, number=request.id, author=user.full_name, text=text or "—")
-        enqueue(
-            session, SendMessage(chat_id=recipient.telegram_id, text=body), request_id=request.id
-        )
+        if notice is None or not await _join(session, notice, body):
+            enqueue(
+                session,
+                SendMessage(chat_id=recipient.telegram_id, text=body),
+                kind=OutboxKind.COMMENT,
+                request_id=request.id,
+                available_at=due,
+            )
         _enqueue_files(session, recipient, request, files)
+
+
+async def _join(session: AsyncSession, notice: OpenNotice, body: str) -> bool:
+    """A comment of a burst joins the notice still waiting, while one message holds both."""
+    text = f"{notice.payload.get('text', '')}\n\n{body}"
+    if utf16_len(text) > TEXT_LIMIT:
+        return False
+    return await outbox_repo.join_notice(session, notice, {**notice.payload, "text": text})
 
 
 def _enqueue_files(
@@ -151,6 +163,6 @@ async def attach_files(
             ref.attachment(request_id=request.id, uploaded_by_id=user.id, comment_id=comment.id)
             for ref in files
         )
-        for recipient in await _recipients(session, request, user, comment.is_internal):
+        for recipient, _ in await _recipients(session, request, user, comment.is_internal):
             _enqueue_files(session, recipient, request, files)
     return CommentResult(CommentOutcome.DONE, comment.id)

@@ -7,7 +7,7 @@ committed one is delivered even if the process dies right after the commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram.methods import EditMessageText, SendMessage
@@ -48,6 +48,8 @@ class Notifier:
     tz: ZoneInfo
     #: The group bound with /here (kept in memory; ADMIN_CHAT_ID wins over it).
     staff_route: StaffChatRoute = field(default_factory=StaffChatRoute)
+    #: How long a comment's notification waits for the rest of a burst to join it.
+    comment_coalesce: timedelta = timedelta(0)
 
     def staff_chat(self, configured_chat_id: int | None) -> StaffChat | None:
         """Where new requests go: ADMIN_CHAT_ID when set, else the bound group, else none."""

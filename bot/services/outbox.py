@@ -76,8 +76,10 @@ def enqueue(
     *,
     kind: OutboxKind = OutboxKind.MESSAGE,
     request_id: int | None = None,
+    available_at: datetime | None = None,
 ) -> OutboxMessage:
-    """Add one outgoing call to the current transaction (the caller commits)."""
+    """Add one outgoing call to the current transaction (the caller commits); it is due
+    at once, or at `available_at`."""
     name = method.__api_method__
     if name not in METHODS:
         raise ValueError(f"{name} cannot go through the outbox")
@@ -87,6 +89,8 @@ def enqueue(
     row = OutboxMessage(
         chat_id=chat_id, method=name, payload=dump_method(method), kind=kind, request_id=request_id
     )
+    if available_at is not None:
+        row.available_at = available_at
     session.add(row)
     return row
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models import CardMessage, OutboxMessage, OutboxStatus, User
+from models import CardMessage, OutboxKind, OutboxMessage, OutboxStatus, Role, User
 
 
 # ---------------------------------------------------------------------- the sender
@@ -129,6 +129,74 @@ async def forget_copies(session: AsyncSession, chat_id: int, message_ids: list[i
             CardMessage.chat_id == chat_id, CardMessage.message_id.in_(message_ids)
         )
     )
+
+
+# ------------------------------------------------------------- comments of a burst
+@dataclass(frozen=True, slots=True)
+class OpenNotice:
+    """A comment's notification still waiting in a chat, which a later comment may join."""
+
+    id: int
+    payload: dict[str, Any]
+
+
+def _open_notice(request_id: int) -> ColumnElement[bool]:
+    """The chat's newest pending row, a comment notice of this request nobody has claimed.
+
+    Newest: a comment joining it cannot overtake anything queued for that chat after it.
+    """
+    newer = aliased(OutboxMessage)
+    return and_(
+        OutboxMessage.chat_id == User.telegram_id,
+        OutboxMessage.request_id == request_id,
+        OutboxMessage.kind == OutboxKind.COMMENT,
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.claim_token.is_(None),
+        ~exists().where(
+            newer.chat_id == OutboxMessage.chat_id,
+            newer.status == OutboxStatus.PENDING,
+            newer.id > OutboxMessage.id,
+        ),
+    )
+
+
+async def people_with_open_notice(
+    session: AsyncSession, request_id: int, *, user_id: int | None
+) -> list[tuple[User, OpenNotice | None]]:
+    """One user (`user_id`), or every admin not blocked when it is None, each with their
+    open comment notice about this request: one statement."""
+    who = (
+        User.id == user_id
+        if user_id is not None
+        else and_(User.role == Role.ADMIN, User.is_blocked.is_(False))
+    )
+    rows = await session.execute(
+        select(User, OutboxMessage.id, OutboxMessage.payload)
+        .outerjoin(OutboxMessage, _open_notice(request_id))
+        .where(who)
+        .order_by(User.id)
+    )
+    return [
+        (user, OpenNotice(row_id, payload) if row_id is not None else None)
+        for user, row_id, payload in rows.all()
+    ]
+
+
+async def join_notice(session: AsyncSession, notice: OpenNotice, payload: dict[str, Any]) -> bool:
+    """Replace an open notice's message, if it is still pending and unclaimed (a sender may
+    have taken it since it was read: then the caller queues a message of its own)."""
+    updated = await session.scalar(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == notice.id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.claim_token.is_(None),
+        )
+        .values(payload=payload)
+        .returning(OutboxMessage.id),
+        execution_options={"synchronize_session": False},
+    )
+    return updated is not None
 
 
 # ------------------------------------------------------------------- the admin's view
