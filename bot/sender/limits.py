@@ -55,6 +55,10 @@ class SlidingWindow:
 # One atomic step over two sliding-window logs (sorted sets of call times): the global
 # one and the chat's. Allowed when both have room (then the call is logged in both), else
 # the moment the fuller one has room. A 429 pause is a key every process honours.
+# A caller whose `now` is behind the newest logged call (its clock lags another
+# process's, or it read the time before an await) is told to come back at that call's
+# time: the logs only grow in time, so a cleanup made at a later `now` never drops
+# calls that an earlier `now` would still count (that let two senders pass the limit).
 # Times come from the caller's clock and travel as exact strings both ways (a Lua number
 # passed to Redis is printed with 14 digits: a tenth of a millisecond off at epoch times,
 # enough to let a call in early; one returned would be cut to an integer). ARGV: the
@@ -63,6 +67,10 @@ _LUA_SHARED_WINDOWS = """
 local now = ARGV[1]
 local pause = redis.call('GET', KEYS[3])
 if pause and tonumber(pause) > tonumber(now) then return pause end
+for i = 1, 2 do
+  local newest = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')[2]
+  if newest and tonumber(newest) > tonumber(now) then return newest end
+end
 local ready = nil
 for i = 1, 2 do
   local key, limit = KEYS[i], tonumber(ARGV[3 * i])
