@@ -74,6 +74,7 @@ async def _worker(args: argparse.Namespace) -> None:
         log_format="json",
         outbox_rate_per_second=1000,
         outbox_private_rate_per_second=100,
+        comment_coalesce_seconds=0,  # as bench.run: each segment's drain delivers comments
     )
     configure_logging(settings.log_level, settings.log_format)
     app = await create_app(settings)

@@ -239,6 +239,8 @@ async def bench(args: argparse.Namespace) -> Report:
         # The sender delivers in-process; Telegram's own limits would only queue them.
         outbox_rate_per_second=1000,
         outbox_private_rate_per_second=100,
+        # Comments are told at once, so each phase's drain delivers them too.
+        comment_coalesce_seconds=0,
     )
     configure_logging(settings.log_level, settings.log_format)
 

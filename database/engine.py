@@ -103,5 +103,14 @@ def _ping_idle_connections(engine: AsyncEngine) -> None:
             raise exc.DisconnectionError(str(error)) from error
 
 
+async def statements_commit_alone(session: AsyncSession) -> None:
+    """The rest of this unit runs without BEGIN and COMMIT: each statement commits by
+    itself. For units that only read, or whose every write is one statement (it saves two
+    round trips and the driver's transaction bookkeeping). Call it first in the unit;
+    PostgreSQL only (elsewhere the unit keeps its transaction)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def create_session_pool(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

@@ -111,8 +111,8 @@ BUDGET: dict[str, tuple[int, int]] = {
     "admin: users list": (2, 2),
     "admin: change a role": (5, 2),
     "admin: /stats": (7, 2),
-    "outbox: deliver 1": (5, 0),
-    "outbox: deliver 20": (5, 0),
+    "outbox: deliver 1": (4, 0),
+    "outbox: deliver 20": (4, 0),
 }
 
 # What this run measured (all tests of the module add to it), for the failure table.

@@ -26,7 +26,8 @@ from bot.sender.policy import RetryPolicy, classify
 from bot.sender.recording import Recorder
 from bot.services.outbox import load_method
 from database.repositories import outbox as outbox_repo
-from models import OutboxKind, OutboxMessage, OutboxStatus
+from database.repositories.outbox import ClaimedRow
+from models import OutboxKind
 from utils.telegram import is_not_modified
 
 if TYPE_CHECKING:
@@ -187,38 +188,39 @@ class OutboxSender:
 
     async def _claim(self, now: float, *, exclude: Collection[int]) -> tuple[list[Claim], int]:
         """Lease the next rows; rows for users who blocked the bot are failed unsent."""
-        moment = as_datetime(now)
         token = uuid.uuid4().hex
         lease_end = now + self.lease_seconds
         claims: list[Claim] = []
-        given_up: list[tuple[OutboxMessage, str]] = []
+        given_up: list[tuple[ClaimedRow, str]] = []
         async with self.session_pool() as session, session.begin():
             # Whether the chat's user blocked the bot is read in the same statement.
-            locked = await outbox_repo.lock_due(
-                session, moment, exclude=exclude, limit=self.batch_size
+            rows = await outbox_repo.claim_due(
+                session,
+                as_datetime(now),
+                exclude=exclude,
+                limit=self.batch_size,
+                token=token,
+                lease_end=as_datetime(lease_end),
             )
-            for row, chat_blocked in locked:
-                if chat_blocked:
+            for row in rows:
+                if row.chat_blocked:
                     given_up.append((row, BOT_BLOCKED))
-                elif row.attempts >= self.max_attempts:  # the window ran out (its sender died)
+                elif row.attempts > self.max_attempts:  # the window ran out (its sender died)
                     given_up.append((row, "attempts"))
                 else:
-                    row.attempts += 1
-                    row.claimed_until = as_datetime(lease_end)
-                    row.claim_token = token
                     claims.append(self._snapshot(row, token, lease_end))
-            for row, reason in given_up:
-                row.status = OutboxStatus.FAILED
-                row.last_error = BOT_BLOCKED if reason == BOT_BLOCKED else "lease expired"
-                row.claimed_until = None
-                row.claim_token = None
+            if given_up:
+                errors = {BOT_BLOCKED: BOT_BLOCKED, "attempts": "lease expired"}
+                await outbox_repo.give_up(
+                    session, [(row.id, errors[why]) for row, why in given_up], token
+                )
         for row, reason in given_up:
             log.warning("outbox_failed", outbox_id=row.id, method=row.method, reason=reason)
             self.metrics.failed(reason)
         return claims, len(given_up)
 
     @staticmethod
-    def _snapshot(row: OutboxMessage, token: str, lease_end: float) -> Claim:
+    def _snapshot(row: ClaimedRow, token: str, lease_end: float) -> Claim:
         return Claim(
             id=row.id,
             chat_id=row.chat_id,

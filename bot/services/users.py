@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from database.engine import statements_commit_alone
 from database.repositories import users as users_repo
 from models import Role, User
 from models.admin_ids import apply_admin_ids
@@ -35,6 +36,8 @@ async def register_or_refresh(
     evidently unblocked it.
     """
     async with session.begin():
+        # One SELECT, and at most one INSERT or one UPDATE: no transaction needed.
+        await statements_commit_alone(session)
         user = await users_repo.by_telegram_id(session, profile.telegram_id)
         forced_admin = profile.telegram_id in admin_ids
         if user is None:

@@ -6,9 +6,20 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -16,7 +27,7 @@ from models import CardMessage, OutboxKind, OutboxMessage, OutboxStatus, Role, U
 
 
 # ---------------------------------------------------------------------- the sender
-def _heads(now: datetime) -> Any:
+def _heads(now: Any) -> Any:
     """Pending, not leased, and the oldest pending row of its chat."""
     older = aliased(OutboxMessage)
     return (
@@ -30,7 +41,7 @@ def _heads(now: datetime) -> Any:
     )
 
 
-def _eligible(now: datetime) -> Any:
+def _eligible(now: Any) -> Any:
     """Due, not leased, and the oldest pending row of its chat."""
     return (OutboxMessage.available_at <= now, *_heads(now))
 
@@ -40,24 +51,94 @@ async def next_due(session: AsyncSession, now: datetime) -> datetime | None:
     return await session.scalar(select(func.min(OutboxMessage.available_at)).where(*_heads(now)))
 
 
-async def lock_due(
-    session: AsyncSession, now: datetime, *, exclude: Collection[int], limit: int
-) -> Sequence[tuple[OutboxMessage, bool]]:
-    """Lock (SKIP LOCKED) the next due rows with whether their chat's user blocked the bot."""
-    blocked = (
-        exists()
-        .where(User.telegram_id == OutboxMessage.chat_id, User.bot_blocked.is_(True))
-        .label("blocked")
+@dataclass(frozen=True, slots=True)
+class ClaimedRow:
+    """A row just leased by `claim_due` (its attempt already counted)."""
+
+    id: int
+    chat_id: int
+    method: str
+    payload: dict[str, Any]
+    kind: OutboxKind
+    request_id: int | None
+    attempts: int
+    chat_blocked: bool  # the chat's user blocked the bot
+
+
+def _build_claim() -> Any:
+    """Lease the next due rows in one statement: UPDATE ... WHERE id IN (SELECT ... FOR
+    UPDATE SKIP LOCKED) RETURNING. Built once, run on every batch with its parameters."""
+    now: Any = bindparam("now")
+    due = (
+        select(OutboxMessage.id)
+        .where(*_eligible(now), OutboxMessage.chat_id.not_in(bindparam("exclude", expanding=True)))
+        .order_by(OutboxMessage.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+        .correlate(None)  # its own scan of the outbox, not the UPDATE's row
     )
-    stmt = select(OutboxMessage, blocked).where(*_eligible(now))
-    if exclude:
-        stmt = stmt.where(OutboxMessage.chat_id.not_in(list(exclude)))
-    stmt = (
-        stmt.order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=OutboxMessage)
+    blocked = exists().where(User.telegram_id == OutboxMessage.chat_id, User.bot_blocked.is_(True))
+    table = cast(Table, OutboxMessage.__table__)
+    return (
+        update(table)
+        .where(table.c.id.in_(due.scalar_subquery()))
+        .values(
+            attempts=table.c.attempts + 1,
+            claimed_until=bindparam("lease_end"),
+            claim_token=bindparam("token"),
+        )
+        .returning(
+            table.c.id,
+            table.c.chat_id,
+            table.c.method,
+            table.c.payload,
+            table.c.kind,
+            table.c.request_id,
+            table.c.attempts,
+            blocked,
+        )
     )
-    return [(row, bool(chat_blocked)) for row, chat_blocked in (await session.execute(stmt)).all()]
+
+
+_CLAIM = _build_claim()
+
+
+async def claim_due(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    exclude: Collection[int],
+    limit: int,
+    token: str,
+    lease_end: datetime,
+) -> list[ClaimedRow]:
+    """Lease (SKIP LOCKED) the next due rows to `token`, oldest first."""
+    result = await session.execute(
+        _CLAIM,
+        {
+            "now": now,
+            "exclude": list(exclude),
+            "limit": limit,
+            "token": token,
+            "lease_end": lease_end,
+        },
+    )
+    return sorted((ClaimedRow(*row) for row in result.all()), key=lambda row: row.id)
+
+
+async def give_up(session: AsyncSession, failed: Sequence[tuple[int, str]], token: str) -> None:
+    """Fail claimed rows unsent (id, error): their attempt did not happen."""
+    for row_id, error in failed:
+        await settle(
+            session,
+            row_id,
+            token,
+            {
+                "status": OutboxStatus.FAILED,
+                "last_error": error,
+                "attempts": OutboxMessage.attempts - 1,
+            },
+        )
 
 
 async def due_chats(session: AsyncSession, now: datetime, chat_ids: Collection[int]) -> set[int]:

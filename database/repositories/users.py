@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Role, User
 
+# Built once: this runs for every update, and building a statement (and its cache key)
+# costs more than running it from SQLAlchemy's compiled cache.
+_BY_TELEGRAM_ID = select(User).where(User.telegram_id == bindparam("telegram_id"))
+
 
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> User | None:
-    return await session.scalar(select(User).where(User.telegram_id == telegram_id))
+    return await session.scalar(_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
 
 
 async def by_id(session: AsyncSession, user_id: int) -> User | None:
