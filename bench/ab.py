@@ -122,15 +122,25 @@ async def _worker(args: argparse.Namespace) -> None:
 
 
 async def _count_loop(driver: Any, phase: Any, concurrency: int, count: int) -> None:
-    """The closed loop of `bench.run`, ending after `count` updates instead of a time."""
+    """The closed loop of `bench.run`, ending after `count` updates instead of a time.
+
+    A worker with nobody free sleeps until the next person is ready instead of polling:
+    polling burns CPU in proportion to wall time, so a loaded machine (a longer segment)
+    would read as a slower version.
+    """
     left = count
+
+    def next_ready() -> float:
+        waiting = [u.ready_at for pool in (driver.staff, driver.active) for u in pool if not u.busy]
+        return min(waiting, default=time.perf_counter() + 0.02)
 
     async def worker() -> None:
         nonlocal left
         while left > 0:
-            user = driver._take(time.perf_counter())
+            now = time.perf_counter()
+            user = driver._take(now)
             if user is None:
-                await asyncio.sleep(0.002)
+                await asyncio.sleep(min(0.02, max(0.001, next_ready() - now)))
                 continue
             left -= 1
             await driver._one(user, phase, time.perf_counter())
