@@ -151,6 +151,16 @@ async def _count_loop(driver: Any, phase: Any, concurrency: int, count: int) -> 
 _OUT: TextIO = sys.stdout
 
 
+def _version_event_loop() -> Any:
+    """The event loop the version's own processes run on (bot.event_loop, uvloop since
+    it exists), else asyncio's: the loop is part of what is compared."""
+    try:
+        from bot.event_loop import run_event_loop
+    except ImportError:
+        return asyncio.run
+    return run_event_loop
+
+
 def _reply(data: dict[str, Any]) -> None:
     _OUT.write(json.dumps(data) + "\n")
     _OUT.flush()
@@ -315,7 +325,7 @@ def main() -> None:
         global _OUT
         _OUT = sys.stdout
         with contextlib.redirect_stdout(sys.stderr):  # only replies go to the coordinator
-            asyncio.run(_worker(args))
+            _version_event_loop()(_worker(args))
         return
     result = compare(args)
     a, b = result["a"], result["b"]

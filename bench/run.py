@@ -36,6 +36,7 @@ from bench.instrument import Counters, InProcessSession, count_redis, count_sql,
 from bench.report import Report, summary_ms
 from bench.workload import Role, Scripts, Stats, VirtualUser
 from bot.app import App, create_app, freeze_startup_objects
+from bot.event_loop import run_event_loop
 from bot.logging import configure_logging
 from bot.metrics import TelegramErrorCounter
 from bot.settings import Settings
@@ -447,7 +448,7 @@ def main() -> None:
         open(os.environ.get("BENCH_LOG", os.devnull), "w") as logs,
         contextlib.redirect_stderr(logs),
     ):
-        rep = asyncio.run(bench(args))
+        rep = run_event_loop(bench(args))
     print(rep.table())
     rep.write_json(args.json)
     print(f"\nJSON: {args.json}")

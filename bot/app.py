@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.client import build_bot as build_bot  # re-exported: tests build the Bot here
 from bot.commands import set_default_commands, set_user_commands
 from bot.dispatcher import build_dispatcher
+from bot.event_loop import run_event_loop
 from bot.http import HealthCheck, build_http_app, start_http_server
 from bot.logging import configure_logging
 from bot.metrics import Metrics, TelegramErrorCounter, count_created_requests, run_gauge_refresher
@@ -403,4 +404,4 @@ async def run(settings: Settings) -> None:
 
 def main(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_format)
-    asyncio.run(run(settings))
+    run_event_loop(run(settings))

@@ -6,9 +6,8 @@ by the bot's outbox sender.
 
 from __future__ import annotations
 
-import asyncio
-
 from bot.client import build_bot
+from bot.event_loop import run_event_loop
 from bot.logging import configure_logging
 from bot.settings import Settings, load_settings
 from database import migrate
@@ -40,7 +39,7 @@ async def run(settings: Settings) -> None:
 def main() -> None:
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
-    asyncio.run(run(settings))
+    run_event_loop(run(settings))
 
 
 if __name__ == "__main__":
