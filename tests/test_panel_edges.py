@@ -13,6 +13,7 @@ import hmac
 from urllib.parse import urlsplit
 
 import httpx
+from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from bot.app import build_bot
@@ -36,7 +37,7 @@ from tests.fake_bot_api import FakeBotAPI
 from tests.panel_support import BASE_URL, client, log_in, login_link
 from tests.recording_session import BOT_TOKEN
 from tests.staff import add_person, add_request, count, history, outbox_rows, request_state
-from tests.updates import Person
+from tests.updates import Person, message
 
 __all__ = ["client"]  # the fixture
 
@@ -120,6 +121,17 @@ async def test_no_login_link_for_a_requester_from_the_service_either(harness: Ha
     teacher = await add_person(harness.session_pool, TEACHER)
     async with harness.session_pool() as session:
         assert await panel_auth.issue_login_token(session, user=teacher) is None
+    assert await count(harness.session_pool, PanelLoginToken) == 0
+
+
+async def test_a_blocked_staff_member_gets_no_link_from_the_bot(harness: Harness) -> None:
+    executor = await add_person(harness.session_pool, EXECUTOR, Role.EXECUTOR)
+    async with harness.session_pool() as session, session.begin():
+        (await session.get(User, executor.id)).is_blocked = True  # type: ignore[union-attr]
+
+    await harness.feed(message(EXECUTOR, "/panel"))
+
+    assert harness.pop(SendMessage).text == ru(harness, "user-blocked")
     assert await count(harness.session_pool, PanelLoginToken) == 0
 
 
