@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -72,6 +75,22 @@ async def add_file(
         session.add(row)
         await session.flush()
         return row.id
+
+
+@asynccontextmanager
+async def admin_panel(api: FakeBotAPI, harness: Harness, cache: FileCache) -> AsyncIterator[Any]:
+    """The panel with this file cache, its Bot on the fake Bot API, the admin logged in."""
+    bot = build_bot(harness.settings.model_copy(update={"telegram_api_url": api.url}))
+    app = create_panel_app(
+        harness.settings, harness.session_pool, bot, harness.catalogue, files=cache
+    )
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+            await log_in(harness, http, ADMIN)
+            yield http
+    finally:
+        await bot.session.close()
 
 
 async def add_comment(harness: Harness, request_id: int, author: User, text: str) -> int:
@@ -339,18 +358,11 @@ async def test_a_file_too_big_for_the_bot_api_is_refused_without_a_download(
         api.add_file("known-big", b"k" * 11, "documents/known.bin")
         api.add_file("told-big", b"t" * 11, "documents/told.bin")
         api.add_file("small", b"s" * 10, "documents/small.bin")
-        bot = build_bot(harness.settings.model_copy(update={"telegram_api_url": api.url}))
-        app = create_panel_app(
-            harness.settings, pool, bot, harness.catalogue, files=FileCache(max_file=10)
-        )
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
-            await log_in(harness, http, ADMIN)
+        async with admin_panel(api, harness, FileCache(max_file=10)) as http:
             statuses = [
                 (await http.get(f"/requests/{rid}/files/{f}")).status_code
                 for f in (known_big, told_big, small)
             ]
-        await bot.session.close()
         # The row's size refuses before asking Telegram; getFile's size before downloading.
         assert [c.params["file_id"] for c in api.calls_to("getFile")] == ["told-big", "small"]
         assert api.downloads == ["documents/small.bin"]
@@ -367,16 +379,9 @@ async def test_the_file_cache_forgets_the_least_recently_used_file(harness: Harn
         api.add_file("a", b"a" * 6, "documents/a")
         api.add_file("b", b"b" * 6, "documents/b")
         api.add_file("c", b"c" * 20, "documents/c")  # bigger than the whole cache
-        bot = build_bot(harness.settings.model_copy(update={"telegram_api_url": api.url}))
-        app = create_panel_app(
-            harness.settings, pool, bot, harness.catalogue, files=FileCache(max_bytes=10)
-        )
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
-            await log_in(harness, http, ADMIN)
+        async with admin_panel(api, harness, FileCache(max_bytes=10)) as http:
             a, b, c = (f"/requests/{rid}/files/{i}" for i in ids)
             bodies = [(await http.get(path)).content for path in (a, b, a, b, c, c)]
-        await bot.session.close()
         # b pushed a out (6 + 6 > 10), a pushed b out; c never fits, so it is fetched twice.
         assert api.downloads == [f"documents/{n}" for n in ("a", "b", "a", "b", "c", "c")]
     assert bodies == [b"a" * 6, b"b" * 6, b"a" * 6, b"b" * 6, b"c" * 20, b"c" * 20]
