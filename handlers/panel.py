@@ -14,9 +14,9 @@ from utils.keyboards.panel import login_url, panel_login_keyboard, telegram_auth
 
 async def panel_link(message: Message, ctx: UpdateContext) -> None:
     token = await panel_auth.issue_login_token(ctx.session, user=ctx.user)
-    if token is None:
-        await message.answer(ctx.t("not-allowed"))
-        return
+    # Only staff reach this handler (is_staff() on the router; the database middleware
+    # answers a blocked person itself): the service's refusal cannot happen here.
+    assert token is not None
     settings = ctx.settings
     minutes = int(panel_auth.LOGIN_TTL.total_seconds() // 60)
     telegram_login = settings.panel_telegram_login and settings.panel_url.startswith("https://")

@@ -13,7 +13,7 @@ from bot.settings import Settings, load_settings
 from database import migrate
 from database.engine import create_engine, create_session_pool
 from panel.app import create_panel_app
-from panel.server import build_server, serve
+from panel.server import build_server, serve, stop_on_signals
 from utils.i18n import Catalogue
 
 
@@ -30,7 +30,9 @@ async def run(settings: Settings) -> None:
             settings, create_session_pool(engine), bot, Catalogue(settings.default_language)
         )
         port = settings.panel_port or 8000
-        await serve(build_server(app, settings.panel_host, port, embedded=False))
+        server = build_server(app, settings.panel_host, port)
+        stop_on_signals(server)
+        await serve(server)
     finally:
         await bot.session.close()
         await engine.dispose()

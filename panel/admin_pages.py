@@ -14,6 +14,7 @@ from panel.web import (
     NAMES_MAX,
     AdminUser,
     NotFound,
+    RowId,
     Session,
     back,
     checked_form,
@@ -45,7 +46,7 @@ async def people_page(request: Request, session: Session, viewer: AdminUser) -> 
 
 
 async def person_role(
-    request: Request, user_id: int, session: Session, viewer: AdminUser
+    request: Request, user_id: RowId, session: Session, viewer: AdminUser
 ) -> Response:
     form = await checked_form(request, viewer)
     ctx = context(request)
@@ -66,7 +67,7 @@ async def person_role(
 
 
 async def person_block(
-    request: Request, user_id: int, session: Session, viewer: AdminUser
+    request: Request, user_id: RowId, session: Session, viewer: AdminUser
 ) -> Response:
     form = await checked_form(request, viewer)
     result = await actions.set_blocked(
@@ -92,7 +93,7 @@ async def category_add(request: Request, session: Session, viewer: AdminUser) ->
 
 
 async def category_change(
-    request: Request, category_id: int, session: Session, viewer: AdminUser
+    request: Request, category_id: RowId, session: Session, viewer: AdminUser
 ) -> Response:
     form = await checked_form(request, viewer)
     if "hidden" in form:

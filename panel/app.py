@@ -14,6 +14,7 @@ from typing import Any
 
 from aiogram import Bot
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
@@ -116,6 +117,7 @@ def create_panel_app(
     app.add_exception_handler(NotLoggedIn, _not_logged_in)
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(RequestValidationError, _not_found)  # an id out of range
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     get, post = ["GET"], ["POST"]

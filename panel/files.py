@@ -91,5 +91,6 @@ class FileCache:
             raise FileNotFoundError(attachment.id)
         buffer = io.BytesIO()
         await bot.download_file(file.file_path, destination=buffer)
-        log.info("panel_file_downloaded", attachment_id=attachment.id, size=buffer.tell())
-        return buffer.getvalue()
+        data = buffer.getvalue()  # the download seeks back to 0: tell() would say 0
+        log.info("panel_file_downloaded", attachment_id=attachment.id, size=len(data))
+        return data

@@ -19,6 +19,7 @@ from panel.web import (
     COOKIE,
     SEARCH_MAX,
     NotFound,
+    RowId,
     Session,
     StaffUser,
     back,
@@ -158,7 +159,7 @@ async def api_counts(request: Request, session: Session, viewer: StaffUser) -> J
 
 # ------------------------------------------------------------------------ request
 async def request_page(
-    request: Request, request_id: int, session: Session, viewer: StaffUser
+    request: Request, request_id: RowId, session: Session, viewer: StaffUser
 ) -> Response:
     page = await queries.request_page(session, viewer.user, request_id)
     if page is None:
@@ -186,7 +187,7 @@ async def request_page(
 
 
 async def request_action(
-    request: Request, request_id: int, session: Session, viewer: StaffUser
+    request: Request, request_id: RowId, session: Session, viewer: StaffUser
 ) -> Response:
     form = await checked_form(request, viewer)
     ctx = context(request)
@@ -209,10 +210,8 @@ async def request_action(
         try:
             action = Action(str(name))
         except ValueError:
-            action = None
-        if action is None or action not in actions.STATUS_ACTIONS:
             result = "forbidden"
-        else:
+        else:  # change_status refuses an action that is not a status change itself
             result = await actions.change_status(
                 session,
                 ctx.notifier,
@@ -226,7 +225,7 @@ async def request_action(
 
 
 async def request_file(
-    request: Request, request_id: int, file_id: int, session: Session, viewer: StaffUser
+    request: Request, request_id: RowId, file_id: RowId, session: Session, viewer: StaffUser
 ) -> Response:
     attachment = await queries.attachment(session, viewer.user, request_id, file_id)
     if attachment is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import Iterator
 
 import structlog
@@ -20,14 +21,16 @@ log = structlog.get_logger(__name__)
 
 
 class EmbeddedServer(uvicorn.Server):
-    """uvicorn inside the bot's event loop: the bot owns SIGTERM/SIGINT, not uvicorn."""
+    """uvicorn that leaves SIGTERM/SIGINT to its process: the bot's own handlers beside the
+    bot, `stop_on_signals` alone. (uvicorn's handling re-raises the signal once it has
+    shut down, which kills the process before it closes the Bot session and the engine.)"""
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
 
 
-def build_server(app: FastAPI, host: str, port: int, *, embedded: bool = True) -> uvicorn.Server:
+def build_server(app: FastAPI, host: str, port: int) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
         host=host,
@@ -38,7 +41,14 @@ def build_server(app: FastAPI, host: str, port: int, *, embedded: bool = True) -
         proxy_headers=True,
         timeout_graceful_shutdown=2,
     )
-    return EmbeddedServer(config) if embedded else uvicorn.Server(config)
+    return EmbeddedServer(config)
+
+
+def stop_on_signals(server: uvicorn.Server) -> None:
+    """`python -m panel`: SIGTERM or SIGINT lets `server` finish its requests and return."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, server.handle_exit, sig, None)
 
 
 async def serve(server: uvicorn.Server) -> None:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from fastapi import Depends, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment
 from markupsafe import Markup
@@ -40,6 +41,11 @@ STATIC_DIR = HERE / "static"
 COOKIE = "zavhoz_panel"
 SEARCH_MAX = 100
 NAMES_MAX = 200
+INT4_MAX = 2**31 - 1
+
+# A row id in the URL. One past PostgreSQL's integer is no row: a 404 (app.py turns the
+# validation error into the not-found page), never a query the database refuses.
+RowId = Annotated[int, PathParam(ge=1, le=INT4_MAX)]
 
 # What a page may say after a POST (?result=...): only these, never text from the URL.
 RESULTS = frozenset(
@@ -158,7 +164,7 @@ def int_param(value: Any, default: int = 0) -> int:
         number = int(str(value).strip())
     except (TypeError, ValueError):
         return default
-    return number if -(2**31) < number < 2**31 else default
+    return number if -INT4_MAX <= number <= INT4_MAX else default
 
 
 def text_param(value: Any, limit: int) -> str:

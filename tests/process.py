@@ -1,4 +1,4 @@
-"""Running a real `python -m bot` process for process-level tests."""
+"""Running a real `python -m bot` (or `python -m panel`) process for process-level tests."""
 
 from __future__ import annotations
 
@@ -34,11 +34,13 @@ def bot_env(**settings: str) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def bot_process(env: dict[str, str], cwd: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+async def bot_process(
+    env: dict[str, str], cwd: Path, module: str = "bot"
+) -> AsyncIterator[asyncio.subprocess.Process]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot",
+        module,
         env=env,
         cwd=cwd,
         stdout=asyncio.subprocess.PIPE,
