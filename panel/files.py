@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import structlog
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 
 from models import Attachment, AttachmentKind
 
@@ -26,6 +27,10 @@ SAFE_INLINE = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "
 
 class FileTooLarge(Exception):
     pass
+
+
+class FileGone(Exception):
+    """Telegram no longer has the file (its file_id is refused, or no path is given)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +89,14 @@ class FileCache:
         return ServedFile(data, media, inline)
 
     async def _download(self, bot: Bot, attachment: Attachment) -> bytes:
-        file = await bot.get_file(attachment.file_id)
+        try:
+            file = await bot.get_file(attachment.file_id)
+        except TelegramBadRequest as exc:  # "invalid file_id", "file is temporarily unavailable"
+            raise FileGone(attachment.id) from exc
         if file.file_size is not None and file.file_size > self.max_file:
             raise FileTooLarge
         if file.file_path is None:
-            raise FileNotFoundError(attachment.id)
+            raise FileGone(attachment.id)
         buffer = io.BytesIO()
         await bot.download_file(file.file_path, destination=buffer)
         data = buffer.getvalue()  # the download seeks back to 0: tell() would say 0

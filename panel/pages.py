@@ -14,7 +14,7 @@ from bot.services import panel_auth
 from models import Action, Priority, utcnow
 from models.queues import ANY_ASSIGNEE, COUNT_CAP, UNASSIGNED, Queue, QueueFilter
 from panel import actions, queries
-from panel.files import FileTooLarge
+from panel.files import FileGone, FileTooLarge
 from panel.web import (
     COOKIE,
     SEARCH_MAX,
@@ -235,6 +235,8 @@ async def request_file(
         served = await ctx.files.fetch(ctx.bot, attachment)
     except FileTooLarge:
         return Response(status_code=413)
+    except FileGone:  # the not-found page, not a server error
+        raise NotFound from None
     disposition = "inline" if served.inline else f'attachment; filename="file-{attachment.id}"'
     return Response(
         served.data,

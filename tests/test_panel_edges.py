@@ -474,3 +474,16 @@ async def test_category_forms_refuse_bad_names_and_unknown_ids(
     assert await count(harness.session_pool, Category) == before
     first = await category(harness, 1)
     assert first.name_ru != second and not first.is_hidden
+
+
+async def test_a_file_telegram_no_longer_has_is_the_not_found_page(harness: Harness) -> None:
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    await add_person(pool, ADMIN, Role.ADMIN)
+    rid = await add_request(pool, author)
+    gone = await add_file(harness, rid, file_id="expired-long-ago")
+    async with FakeBotAPI(BOT_TOKEN) as api, admin_panel(api, harness, FileCache()) as http:
+        response = await http.get(f"/requests/{rid}/files/{gone}")
+        assert [c.params["file_id"] for c in api.calls_to("getFile")] == ["expired-long-ago"]
+    assert response.status_code == 404
+    assert ru(harness, "web-error-404") in response.text
