@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.notifications import Notifier
 from bot.services.requests import RequestCard, card_for, open_card
 from bot.services.transitions import Outcome, TransitionResult, check_action, perform
+from database.engine import reading
 from database.repositories import requests as requests_repo
 from models import Action, User
 from models.views import RequestView
@@ -42,7 +43,7 @@ async def preview_action(
 
     The same rules as `transitions.perform`, which checks them again when it acts.
     """
-    async with session.begin():
+    async with reading(session):
         view = await requests_repo.get_view(session, request_id)
         check = check_action(view, user, action)
         if check.outcome is Outcome.NOT_FOUND or view is None:

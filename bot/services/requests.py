@@ -23,6 +23,7 @@ from bot.services.media import file_methods
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
 from bot.services.transitions import subject_of, viewer_of
+from database.engine import reading
 from database.repositories import categories as categories_repo
 from database.repositories import requests as requests_repo
 from database.repositories import users as users_repo
@@ -106,7 +107,7 @@ async def draft_options(
     limit: int = 5,
 ) -> DraftOptions:
     """The choices a step shows, read in one transaction (only what is asked for)."""
-    async with session.begin():
+    async with reading(session):
         visible = list(await categories_repo.visible(session)) if categories else []
         recent = await requests_repo.recent_locations(session, user.id, limit) if locations else []
     return DraftOptions(visible, recent)
@@ -200,7 +201,7 @@ async def _duplicate(session: AsyncSession, user: User, request_id: int | None) 
 
 async def request_by_token(session: AsyncSession, user: User, token: str) -> int | None:
     """The request a dialog created, if it was submitted already."""
-    async with session.begin():
+    async with reading(session):
         return await requests_repo.id_by_token(session, user.id, token)
 
 
@@ -270,7 +271,7 @@ async def list_my_requests(
     limit: int = PAGE_SIZE,
 ) -> MyRequestsPage:
     """One keyset page of the user's own requests, newest first."""
-    async with session.begin():
+    async with reading(session):
         total, followed = await requests_repo.count_by_author(session, user.id)
         items = await requests_repo.author_page(
             session, user.id, cursor=cursor, older=older, limit=limit
@@ -329,7 +330,7 @@ async def get_for_author(
     `view` is the request as the caller already has it (just changed by `perform`), so it
     is not read again.
     """
-    async with session.begin():
+    async with reading(session):
         if view is None:
             view = await requests_repo.get_view(session, request_id)
         return await _author_card_of(session, view, user)
@@ -367,7 +368,7 @@ async def files_for_author(
     session: AsyncSession, request_id: int, user: User
 ) -> list[FileRef] | None:
     """The request's files for its author; None when the request is not theirs."""
-    async with session.begin():
+    async with reading(session):
         view = await requests_repo.get_view(session, request_id)
         if view is None or view.author.id != user.id:
             return None
@@ -403,7 +404,7 @@ async def open_card(
     session: AsyncSession, request_id: int, user: User, *, view: RequestView | None = None
 ) -> RequestCard | None:
     """The request as `user` may see it now; None when they may not (or it does not exist)."""
-    async with session.begin():
+    async with reading(session):
         if view is None:
             view = await requests_repo.get_view(session, request_id)
         return await card_for(session, view, user)

@@ -33,6 +33,7 @@ from bot.services.transitions import (
     subject_of,
     viewer_of,
 )
+from database.engine import reading
 from database.repositories import categories as categories_repo
 from database.repositories import details as details_repo
 from database.repositories import queues as queues_repo
@@ -127,7 +128,7 @@ async def preflight(
     Decides the same way `perform` will, so a dialog is never opened for an action that
     is certain to be refused; `perform` checks again when the dialog ends.
     """
-    async with session.begin():
+    async with reading(session):
         view = await requests_repo.get_view(session, request_id)
     return check_action(view, user, Action(action))
 
@@ -136,7 +137,7 @@ async def assign_options(
     session: AsyncSession, *, request_id: int, user: User, after_id: int = 0
 ) -> AssignOptions:
     """The assignee picker: may `user` assign the request, and a keyset page of staff."""
-    async with session.begin():
+    async with reading(session):
         check = check_action(await requests_repo.get_view(session, request_id), user, Action.ASSIGN)
         if not check.ok:
             return AssignOptions(check.outcome, check.view)
@@ -176,7 +177,7 @@ async def pressed_card(
 ) -> PressedCard | None:
     """What to redraw on the message (chat_id, message_id); None when there is no request
     this user may see."""
-    async with session.begin():
+    async with reading(session):
         view = _visible(await requests_repo.get_view(session, request_id), user)
         if view is None:
             return None
@@ -187,7 +188,7 @@ async def pressed_card(
 async def staff_card(session: AsyncSession, *, request_id: int, user: User) -> StaffCard | None:
     """The full card for a staff member, or None when there is no such request (or none
     this user may see)."""
-    async with session.begin():
+    async with reading(session):
         view = _visible(await requests_repo.get_view(session, request_id), user)
         if view is None:
             return None
@@ -223,7 +224,7 @@ def _file_count(view: RequestView, comments: Sequence[CommentRow]) -> int:
 
 async def request_files(session: AsyncSession, *, request_id: int, user: User) -> list[Attachment]:
     """The request's files, for someone who may see it (nothing otherwise)."""
-    async with session.begin():
+    async with reading(session):
         if _visible(await requests_repo.get_view(session, request_id), user) is None:
             return []
         return await details_repo.files(session, request_id)
@@ -349,7 +350,7 @@ async def panel_counts(
     session: AsyncSession, *, now: datetime | None = None, user: User | None = None
 ) -> dict[Queue, int]:
     """Every queue's size; with `user`, of the requests they may see."""
-    async with session.begin():
+    async with reading(session):
         return await queues_repo.queue_counts(session, now=now or utcnow(), viewer=viewer_of(user))
 
 
@@ -357,7 +358,7 @@ async def queue(
     session: AsyncSession, flt: QueueFilter, *, after_id: int = 0, now: datetime | None = None
 ) -> QueueView:
     now = now or utcnow()
-    async with session.begin():
+    async with reading(session):
         page = await queues_repo.queue_page(session, flt, now=now, after_id=after_id)
         total = await queues_repo.queue_total(session, flt, now=now)
         category = await categories_repo.get(session, flt.category_id) if flt.category_id else None
@@ -385,7 +386,7 @@ async def search(
     text searches the descriptions and locations. With `user`, only among the requests
     they may see."""
     number = queues_repo.parse_number(text)
-    async with session.begin():
+    async with reading(session):
         if number is not None:
             view = await requests_repo.get_view(session, number)
             if view is None or (user is not None and _visible(view, user) is None):
@@ -397,12 +398,12 @@ async def search(
 
 
 async def tasks(session: AsyncSession, *, user: User) -> list[RequestRow]:
-    async with session.begin():
+    async with reading(session):
         return await queues_repo.tasks_of(session, user.id)
 
 
 async def staff_page(session: AsyncSession, *, after_id: int = 0) -> tuple[list[StaffRow], bool]:
-    async with session.begin():
+    async with reading(session):
         return await queues_repo.staff_page(session, after_id=after_id)
 
 
@@ -410,7 +411,7 @@ async def categories_and_staff(
     session: AsyncSession, *, after_id: int = 0
 ) -> tuple[list[tuple[int, str, str]], list[StaffRow], bool]:
     """Options of the queue filters: categories (id, ru, en) and a page of staff."""
-    async with session.begin():
+    async with reading(session):
         cats = [
             (c.id, c.name_ru, c.name_en) for c, _ in await categories_repo.all_with_counts(session)
         ]
