@@ -1,5 +1,5 @@
 """/categories off the happy path: the card and the list from buttons, stale or forged
-buttons, a sticker for a name, a rename onto another category's name,
+buttons, a sticker or invisible text for a name, a rename onto another category's name,
 a category removed while its rename form was open, Cancel."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from sqlalchemy import delete, select
 
 from bot.services import categories as categories_service
-from bot.services.categories import NAME_MAX, CategoryOutcome
+from bot.services.categories import NAME_MAX, CategoryOutcome, NameProblem, parse_names
 from models import Category, Role
 from tests.conftest import ADMIN, TEACHER, Harness
 from tests.staff import add_person, add_request, button_data, button_texts, on_card
@@ -53,6 +53,12 @@ async def open_form(harness: Harness, data: CategoryAddCb | CategoryRenameCb) ->
     prompt = harness.pop(SendMessage)
     assert button_data(prompt.reply_markup) == [StaffCancelCb().pack()]
     return prompt.text
+
+
+def test_invisible_characters_are_no_name() -> None:
+    assert parse_names("\u200b\u200b") is NameProblem.EMPTY
+    assert parse_names("\u2060 / Cleaning") is NameProblem.EMPTY
+    assert parse_names("Уб\u00adорка\u200b / Clean\u200bing") == ("Уборка", "Cleaning")
 
 
 async def test_the_card_and_the_list_from_their_buttons(harness: Harness) -> None:
@@ -103,14 +109,19 @@ async def test_buttons_of_a_category_that_is_gone_answer_with_an_alert(harness: 
     assert await names(harness) == before
 
 
-async def test_a_sticker_is_asked_again(harness: Harness) -> None:
+async def test_a_sticker_or_invisible_text_is_asked_again(harness: Harness) -> None:
     await add_person(harness.session_pool, ADMIN, Role.ADMIN)
     before = await names(harness)
     await open_form(harness, CategoryAddCb())
-    await harness.feed(sticker(ADMIN))
-    answer = harness.pop(SendMessage)
-    assert answer.text == text(harness, "categories-name-empty", limit=NAME_MAX)
-    assert button_data(answer.reply_markup) == [StaffCancelCb().pack()]
+    empty = text(harness, "categories-name-empty", limit=NAME_MAX)
+    for update in (sticker(ADMIN), message(ADMIN, "\u200b"), message(ADMIN, "Лифты / \u200b")):
+        await harness.feed(update)
+        answer = harness.pop(SendMessage)
+        assert answer.text == empty
+        assert button_data(answer.reply_markup) == [StaffCancelCb().pack()]
+    # A hidden character does not make a second "Электрика" either.
+    await harness.feed(message(ADMIN, "Электрика\u200b / Power"))
+    assert harness.pop(SendMessage).text == text(harness, "categories-duplicate")
     assert await names(harness) == before
     assert await admin_state(harness) is not None  # still asking
 
