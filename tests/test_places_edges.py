@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendDocument, SendMessage
-from aiogram.types import BufferedInputFile
+from aiogram.types import BufferedInputFile, CallbackQuery, InaccessibleMessage, Update
 from sqlalchemy import delete, select
 
 from bot.services import places as places_service
@@ -115,6 +115,23 @@ async def test_a_stale_building_button_shows_every_place(harness: Harness) -> No
     shown = harness.pop(EditMessageText)
     assert shown.text == text(harness, "places-title", count=2)
     assert button_texts(shown.reply_markup)[:2] == ["Столовая", "Спортзал"]
+
+
+async def test_a_list_button_on_a_message_too_old_to_edit_is_only_answered(
+    harness: Harness,
+) -> None:
+    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await rooms(harness, "Главный / Спортзал", "Столовая")
+    old = CallbackQuery(
+        id="cq-old",
+        from_user=ADMIN.tg,
+        chat_instance="ci",
+        message=InaccessibleMessage(chat=ADMIN.chat, message_id=1),
+        data=PlacesCb(building=1).pack(),
+    )
+    await harness.feed(Update(update_id=990_001, callback_query=old))
+    assert harness.pop(AnswerCallbackQuery).callback_query_id == "cq-old"
+    harness.expect_nothing()  # no edit of a message Telegram no longer lets the bot touch
 
 
 async def test_one_building_lists_its_places_with_hidden_ones_marked(harness: Harness) -> None:
