@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from sqlalchemy import delete, select
 
@@ -14,7 +13,15 @@ from bot.services import categories as categories_service
 from bot.services.categories import NAME_MAX, CategoryOutcome, NameProblem, parse_names
 from models import Category, Role
 from tests.conftest import ADMIN, TEACHER, Harness
-from tests.staff import add_person, add_request, button_data, button_texts, on_card
+from tests.staff import (
+    add_person,
+    add_request,
+    button_data,
+    button_texts,
+    dialog_state,
+    on_card,
+    said,
+)
 from tests.updates import message, press, sticker
 from utils.callbacks import (
     AdminMenuCb,
@@ -30,21 +37,12 @@ CARD = 885
 CLEANING = 7  # seeded "Уборка / Cleaning"
 
 
-def text(harness: Harness, key: str, **kwargs: object) -> str:
-    return harness.catalogue.get("ru", key, **kwargs)
-
-
 async def names(harness: Harness) -> list[tuple[str, str, bool]]:
     async with harness.session_pool() as session:
         rows = await session.execute(
             select(Category.name_ru, Category.name_en, Category.is_hidden).order_by(Category.id)
         )
         return [tuple(r) for r in rows.all()]  # type: ignore[misc]
-
-
-async def admin_state(harness: Harness) -> str | None:
-    key = StorageKey(bot_id=harness.bot.id, chat_id=ADMIN.id, user_id=ADMIN.id)
-    return await harness.dp.storage.get_state(key)
 
 
 async def open_form(harness: Harness, data: CategoryAddCb | CategoryRenameCb) -> str:
@@ -71,13 +69,13 @@ async def test_the_card_and_the_list_from_their_buttons(harness: Harness) -> Non
     await harness.feed(press(ADMIN, CategoryCardCb(id=CLEANING), on_card(ADMIN, CARD)))
     assert harness.pop(AnswerCallbackQuery).text is None
     card = harness.pop(EditMessageText)
-    assert card.text == text(
+    assert card.text == said(
         harness,
         "categories-card",
         name_ru="Уборка",
         name_en="Cleaning",
         requests=2,
-        state=text(harness, "categories-visible"),
+        state=said(harness, "categories-visible"),
     )
     assert button_data(card.reply_markup) == [
         CategoryRenameCb(id=CLEANING).pack(),
@@ -88,7 +86,7 @@ async def test_the_card_and_the_list_from_their_buttons(harness: Harness) -> Non
     await harness.feed(press(ADMIN, CategoriesCb(), on_card(ADMIN, CARD)))
     harness.pop(AnswerCallbackQuery)
     listing = harness.pop(EditMessageText)
-    assert listing.text == text(harness, "categories-title")
+    assert listing.text == said(harness, "categories-title")
     assert button_texts(listing.reply_markup)[:8] == [n for n, _, _ in await names(harness)]
     assert button_data(listing.reply_markup)[-2:] == [CategoryAddCb().pack(), AdminMenuCb().pack()]
 
@@ -103,9 +101,9 @@ async def test_buttons_of_a_category_that_is_gone_answer_with_an_alert(harness: 
     ):
         await harness.feed(press(ADMIN, data, on_card(ADMIN, CARD)))
         answer = harness.pop(AnswerCallbackQuery)
-        assert answer.show_alert and answer.text == text(harness, "categories-not-found"), data
+        assert answer.show_alert and answer.text == said(harness, "categories-not-found"), data
         harness.expect_nothing()
-    assert await admin_state(harness) is None  # no rename form was opened
+    assert await dialog_state(harness, ADMIN) is None  # no rename form was opened
     assert await names(harness) == before
 
 
@@ -113,7 +111,7 @@ async def test_a_sticker_or_invisible_text_is_asked_again(harness: Harness) -> N
     await add_person(harness.session_pool, ADMIN, Role.ADMIN)
     before = await names(harness)
     await open_form(harness, CategoryAddCb())
-    empty = text(harness, "categories-name-empty", limit=NAME_MAX)
+    empty = said(harness, "categories-name-empty", limit=NAME_MAX)
     for update in (sticker(ADMIN), message(ADMIN, "\u200b"), message(ADMIN, "Лифты / \u200b")):
         await harness.feed(update)
         answer = harness.pop(SendMessage)
@@ -121,28 +119,28 @@ async def test_a_sticker_or_invisible_text_is_asked_again(harness: Harness) -> N
         assert button_data(answer.reply_markup) == [StaffCancelCb().pack()]
     # A hidden character does not make a second "Электрика" either.
     await harness.feed(message(ADMIN, "Электрика\u200b / Power"))
-    assert harness.pop(SendMessage).text == text(harness, "categories-duplicate")
+    assert harness.pop(SendMessage).text == said(harness, "categories-duplicate")
     assert await names(harness) == before
-    assert await admin_state(harness) is not None  # still asking
+    assert await dialog_state(harness, ADMIN) is not None  # still asking
 
 
 async def test_rename_onto_another_categorys_name_is_refused(harness: Harness) -> None:
     await add_person(harness.session_pool, ADMIN, Role.ADMIN)
     before = await names(harness)
     prompt = await open_form(harness, CategoryRenameCb(id=CLEANING))
-    assert prompt == text(
+    assert prompt == said(
         harness, "categories-ask-rename", name_ru="Уборка", name_en="Cleaning", limit=NAME_MAX
     )
     await harness.feed(message(ADMIN, "Уборка / ELECTRICS"))
-    assert harness.pop(SendMessage).text == text(harness, "categories-duplicate")
+    assert harness.pop(SendMessage).text == said(harness, "categories-duplicate")
     assert await names(harness) == before
     # Its own names, in other letters, are no clash with itself.
     await harness.feed(message(ADMIN, "УБОРКА / cleaning"))
     saved = harness.pop(SendMessage)
-    assert saved.text.startswith(text(harness, "categories-saved"))
+    assert saved.text.startswith(said(harness, "categories-saved"))
     assert "<b>УБОРКА</b> / cleaning" in saved.text
     assert (await names(harness))[CLEANING - 1] == ("УБОРКА", "cleaning", False)
-    assert await admin_state(harness) is None
+    assert await dialog_state(harness, ADMIN) is None
 
 
 async def test_renaming_a_category_removed_meanwhile_says_it_is_gone(harness: Harness) -> None:
@@ -152,9 +150,9 @@ async def test_renaming_a_category_removed_meanwhile_says_it_is_gone(harness: Ha
         await session.execute(delete(Category).where(Category.id == CLEANING))
 
     await harness.feed(message(ADMIN, "Клининг / Cleaning service"))
-    assert harness.pop(SendMessage).text == text(harness, "categories-not-found")
+    assert harness.pop(SendMessage).text == said(harness, "categories-not-found")
     assert "Клининг" not in [ru for ru, _, _ in await names(harness)]
-    assert await admin_state(harness) is None
+    assert await dialog_state(harness, ADMIN) is None
 
 
 async def test_cancel_closes_the_form_and_nothing_is_added(harness: Harness) -> None:
@@ -163,8 +161,8 @@ async def test_cancel_closes_the_form_and_nothing_is_added(harness: Harness) -> 
     await open_form(harness, CategoryAddCb())
     await harness.feed(press(ADMIN, StaffCancelCb(), on_card(ADMIN, CARD + 1)))
     harness.pop(AnswerCallbackQuery)
-    assert harness.pop(EditMessageText).text == text(harness, "dialog-cancelled")
-    assert await admin_state(harness) is None
+    assert harness.pop(EditMessageText).text == said(harness, "dialog-cancelled")
+    assert await dialog_state(harness, ADMIN) is None
     assert await names(harness) == before
 
 

@@ -4,7 +4,6 @@ room link nobody could have printed."""
 
 from __future__ import annotations
 
-from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from sqlalchemy import select
 
@@ -12,7 +11,7 @@ from bot.services import places as places_service
 from bot.services.places import PlaceFields
 from models import Place, Request, RequestFollower, RequestStatus
 from tests.conftest import OTHER_TEACHER, TEACHER, Harness
-from tests.staff import add_person, add_request, button_texts
+from tests.staff import add_person, add_request, button_texts, dialog_state
 from tests.test_new_request import HEATING, shown, step
 from tests.test_places_dialog import finish_request
 from tests.updates import Person, message, press
@@ -38,11 +37,6 @@ async def at_the_place_step(harness: Harness, person: Person) -> None:
     step(harness)
     await harness.feed(press(person, DraftCategoryCb(id=HEATING)))
     step(harness)
-
-
-async def dialog_state(harness: Harness, person: Person) -> str | None:
-    key = StorageKey(bot_id=harness.bot.id, chat_id=person.id, user_id=person.id)
-    return await harness.dp.storage.get_state(key)
 
 
 async def followers(harness: Harness) -> list[tuple[int, int]]:

@@ -3,7 +3,6 @@ at the rename, attach and import steps, and places removed while a form was open
 
 from __future__ import annotations
 
-from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendDocument, SendMessage
 from aiogram.types import BufferedInputFile, CallbackQuery, InaccessibleMessage, Update
 from sqlalchemy import delete, select
@@ -13,7 +12,15 @@ from bot.services.places import PlaceFields, PlaceProblem
 from models import Place, Request, Role
 from models.places import PLACE_NAME_MAX
 from tests.conftest import ADMIN, Harness
-from tests.staff import add_person, add_request, button_data, button_texts, on_card
+from tests.staff import (
+    add_person,
+    add_request,
+    button_data,
+    button_texts,
+    dialog_state,
+    on_card,
+    said,
+)
 from tests.test_places_admin import LINK, qr_codes, spreadsheet
 from tests.updates import document, message, press, sticker
 from utils.callbacks import (
@@ -33,10 +40,6 @@ from utils.callbacks import (
 CARD = 930
 
 
-def text(harness: Harness, key: str, **kwargs: object) -> str:
-    return harness.catalogue.get("ru", key, **kwargs)
-
-
 async def rooms(harness: Harness, *lines: str) -> dict[str, Place]:
     """Places added as an admin types them ("Корпус / Помещение / Этаж"), by name."""
     async with harness.session_pool() as session:
@@ -50,12 +53,6 @@ async def rooms(harness: Harness, *lines: str) -> dict[str, Place]:
 async def stored(harness: Harness) -> dict[str, Place]:
     async with harness.session_pool() as session:
         return {p.name: p for p in (await session.scalars(select(Place))).all()}
-
-
-async def admin_state(harness: Harness) -> str | None:
-    """The form the admin's chat is in (None: no form open)."""
-    key = StorageKey(bot_id=harness.bot.id, chat_id=ADMIN.id, user_id=ADMIN.id)
-    return await harness.dp.storage.get_state(key)
 
 
 async def ask(harness: Harness, data: PlaceRenameCb | PlaceAttachCb | PlaceImportCb) -> str:
@@ -84,13 +81,13 @@ async def test_several_buildings_are_listed_first_then_one_and_back(harness: Har
 
     await harness.feed(message(ADMIN, "/places"))
     top = harness.pop(SendMessage)
-    assert top.text == text(harness, "places-title", count=4)
+    assert top.text == said(harness, "places-title", count=4)
     assert button_texts(top.reply_markup)[:3] == ["🏢 Без корпуса", "🏢 Главный", "🏢 Пристройка"]
 
     await harness.feed(press(ADMIN, PlacesCb(building=1), on_card(ADMIN, CARD)))
     harness.pop(AnswerCallbackQuery)
     main = harness.pop(EditMessageText)
-    assert main.text == text(harness, "places-building-title", building="Главный", count=2)
+    assert main.text == said(harness, "places-building-title", building="Главный", count=2)
     assert button_texts(main.reply_markup)[:2] == ["Актовый зал", "Спортзал"]
     assert PlaceQrCb(building=1).pack() in button_data(main.reply_markup)
     assert button_data(main.reply_markup)[-1] == PlacesCb().pack()  # back to the buildings
@@ -98,7 +95,7 @@ async def test_several_buildings_are_listed_first_then_one_and_back(harness: Har
     await harness.feed(press(ADMIN, PlacesCb(building=0), on_card(ADMIN, CARD)))
     harness.pop(AnswerCallbackQuery)
     loose = harness.pop(EditMessageText)
-    assert loose.text == text(harness, "places-building-title", building="Без корпуса", count=1)
+    assert loose.text == said(harness, "places-building-title", building="Без корпуса", count=1)
     assert button_texts(loose.reply_markup)[0] == "Столовая"
 
     await harness.feed(press(ADMIN, PlacesCb(), on_card(ADMIN, CARD)))
@@ -113,7 +110,7 @@ async def test_a_stale_building_button_shows_every_place(harness: Harness) -> No
     await harness.feed(press(ADMIN, PlacesCb(building=5), on_card(ADMIN, CARD)))
     harness.pop(AnswerCallbackQuery)
     shown = harness.pop(EditMessageText)
-    assert shown.text == text(harness, "places-title", count=2)
+    assert shown.text == said(harness, "places-title", count=2)
     assert button_texts(shown.reply_markup)[:2] == ["Столовая", "Спортзал"]
 
 
@@ -142,7 +139,7 @@ async def test_one_building_lists_its_places_with_hidden_ones_marked(harness: Ha
 
     await harness.feed(message(ADMIN, "/places"))
     listing = harness.pop(SendMessage)
-    assert listing.text == text(harness, "places-title", count=2)
+    assert listing.text == said(harness, "places-title", count=2)
     assert button_texts(listing.reply_markup)[:2] == ["каб. 1", "🙈 каб. 2"]
     # One building only: Back leads to the admin menu, not to a list of buildings.
     assert button_data(listing.reply_markup)[-1] == AdminMenuCb().pack()
@@ -174,7 +171,7 @@ async def test_the_card_from_the_list_shows_open_requests_and_the_link(harness: 
 
 async def test_buttons_of_a_place_that_is_gone_answer_with_an_alert(harness: Harness) -> None:
     await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    gone = text(harness, "places-not-found")
+    gone = said(harness, "places-not-found")
     for data in (
         PlaceCardCb(id=404),
         PlaceHideCb(id=404, hide=True),
@@ -183,21 +180,21 @@ async def test_buttons_of_a_place_that_is_gone_answer_with_an_alert(harness: Har
         PlaceAttachCb(id=404),
     ):
         assert await refused(harness, data) == gone, data
-    assert await admin_state(harness) is None  # no rename or attach form was opened
+    assert await dialog_state(harness, ADMIN) is None  # no rename or attach form was opened
 
 
 async def test_hiding_and_showing_again_change_the_card_and_the_row(harness: Harness) -> None:
     await add_person(harness.session_pool, ADMIN, Role.ADMIN)
     place = (await rooms(harness, "Столовая"))["Столовая"]
     await harness.feed(press(ADMIN, PlaceHideCb(id=place.id, hide=True), on_card(ADMIN, CARD)))
-    assert harness.pop(AnswerCallbackQuery).text == text(harness, "places-hidden-done")
+    assert harness.pop(AnswerCallbackQuery).text == said(harness, "places-hidden-done")
     hidden = harness.pop(EditMessageText)
-    assert text(harness, "places-hidden") in hidden.text
+    assert said(harness, "places-hidden") in hidden.text
     assert PlaceHideCb(id=place.id, hide=False).pack() in button_data(hidden.reply_markup)
 
     await harness.feed(press(ADMIN, PlaceHideCb(id=place.id, hide=False), on_card(ADMIN, CARD)))
-    assert harness.pop(AnswerCallbackQuery).text == text(harness, "places-shown-done")
-    assert text(harness, "places-visible") in harness.pop(EditMessageText).text
+    assert harness.pop(AnswerCallbackQuery).text == said(harness, "places-shown-done")
+    assert said(harness, "places-visible") in harness.pop(EditMessageText).text
     assert (await stored(harness))["Столовая"].is_hidden is False
     assert [p.label for p in harness.dp["places"].suggest("столовая")] == ["Столовая"]
 
@@ -208,14 +205,14 @@ async def test_the_history_of_a_quiet_place_says_none_twice(harness: Harness) ->
     await harness.feed(press(ADMIN, PlaceHistoryCb(id=place.id), on_card(ADMIN, CARD)))
     harness.pop(AnswerCallbackQuery)
     history = harness.pop(EditMessageText)
-    none = text(harness, "places-history-none")
+    none = said(harness, "places-history-none")
     assert history.text.split("\n") == [
-        text(harness, "places-history-title", label="Главный · Спортзал"),
+        said(harness, "places-history-title", label="Главный · Спортзал"),
         "",
-        text(harness, "places-history-open"),
+        said(harness, "places-history-open"),
         none,
         "",
-        text(harness, "places-history-recent"),
+        said(harness, "places-history-recent"),
         none,
     ]
     assert button_data(history.reply_markup) == [PlaceCardCb(id=place.id).pack()]
@@ -231,7 +228,7 @@ async def test_the_qr_code_of_one_place_and_of_one_building(harness: Harness) ->
     await harness.feed(press(ADMIN, PlaceQrCb(id=found["Спортзал"].id), on_card(ADMIN, CARD)))
     harness.pop(AnswerCallbackQuery)
     one = harness.pop(SendDocument)
-    assert one.caption == text(harness, "places-qr-caption", count=1)
+    assert one.caption == said(harness, "places-qr-caption", count=1)
     assert isinstance(one.document, BufferedInputFile)
     assert [_code(c) for c in qr_codes(one.document.data)] == [found["Спортзал"].code]
 
@@ -254,7 +251,7 @@ async def test_nothing_to_print_is_said_in_an_alert(harness: Harness) -> None:
     hidden = (await rooms(harness, "Столовая"))["Столовая"]
     async with harness.session_pool() as session:
         await places_service.set_hidden(session, hidden.id, hidden=True)
-    none = text(harness, "places-qr-none")
+    none = said(harness, "places-qr-none")
     for data in (PlaceQrCb(id=hidden.id), PlaceQrCb(id=404), PlaceQrCb()):
         assert await refused(harness, data) == none, data
 
@@ -265,8 +262,8 @@ async def test_add_refuses_stickers_zero_width_and_too_long_names(harness: Harne
     await harness.feed(press(ADMIN, PlaceAddCb(), on_card(ADMIN, CARD)))
     harness.pop(AnswerCallbackQuery)
     harness.pop(SendMessage)
-    empty = text(harness, "places-problem-empty")
-    too_long = text(harness, "places-problem-too_long", limit=PLACE_NAME_MAX)
+    empty = said(harness, "places-problem-empty")
+    too_long = said(harness, "places-problem-too_long", limit=PLACE_NAME_MAX)
     for update, expected in (
         (sticker(ADMIN), empty),
         (message(ADMIN, "\u200b\u200b"), empty),
@@ -278,7 +275,7 @@ async def test_add_refuses_stickers_zero_width_and_too_long_names(harness: Harne
         assert answer.text == expected
         assert button_data(answer.reply_markup) == [StaffCancelCb().pack()]  # the step repeats
     await harness.feed(message(ADMIN, "каб. 1"))
-    assert harness.pop(SendMessage).text.startswith(text(harness, "places-saved"))
+    assert harness.pop(SendMessage).text.startswith(said(harness, "places-saved"))
     assert list(await stored(harness)) == ["каб. 1"]
 
 
@@ -289,8 +286,8 @@ async def test_cancel_closes_the_form_and_nothing_is_added(harness: Harness) -> 
     harness.pop(SendMessage)
     await harness.feed(press(ADMIN, StaffCancelCb(), on_card(ADMIN, CARD + 1)))
     harness.pop(AnswerCallbackQuery)
-    assert harness.pop(EditMessageText).text == text(harness, "dialog-cancelled")
-    assert await admin_state(harness) is None
+    assert harness.pop(EditMessageText).text == said(harness, "dialog-cancelled")
+    assert await dialog_state(harness, ADMIN) is None
     assert await stored(harness) == {}
 
 
@@ -299,16 +296,16 @@ async def test_rename_checks_the_text_and_the_other_places(harness: Harness) -> 
     found = await rooms(harness, "Главный / каб. 1", "Главный / каб. 2")
     place = found["каб. 1"]
     prompt = await ask(harness, PlaceRenameCb(id=place.id))
-    assert prompt == text(harness, "places-ask-rename", label="Главный · каб. 1")
+    assert prompt == said(harness, "places-ask-rename", label="Главный · каб. 1")
 
     await harness.feed(message(ADMIN, " / "))
-    assert harness.pop(SendMessage).text == text(harness, "places-problem-empty")
+    assert harness.pop(SendMessage).text == said(harness, "places-problem-empty")
     await harness.feed(message(ADMIN, "главный / КАБ 2"))
-    assert harness.pop(SendMessage).text == text(harness, "places-problem-duplicate")
+    assert harness.pop(SendMessage).text == said(harness, "places-problem-duplicate")
     # Its own name in other letters is no clash with itself.
     await harness.feed(message(ADMIN, "Главный / Каб. 1 / 3"))
     saved = harness.pop(SendMessage)
-    assert saved.text.startswith(text(harness, "places-saved"))
+    assert saved.text.startswith(said(harness, "places-saved"))
     assert "<b>📍 Каб. 1</b>" in saved.text and "Этаж: 3" in saved.text
     assert LINK.search(saved.text) is not None
 
@@ -329,9 +326,9 @@ async def test_renaming_a_place_removed_meanwhile_says_it_is_gone(harness: Harne
         await session.execute(delete(Place).where(Place.id == place.id))
 
     await harness.feed(message(ADMIN, "каб. 100"))
-    assert harness.pop(SendMessage).text == text(harness, "places-not-found")
+    assert harness.pop(SendMessage).text == said(harness, "places-not-found")
     assert await stored(harness) == {}  # not re-created under the new name
-    assert await admin_state(harness) is None
+    assert await dialog_state(harness, ADMIN) is None
 
 
 # ------------------------------------------------------------------ attach
@@ -345,7 +342,7 @@ async def test_attach_offers_common_texts_and_links_their_requests(harness: Harn
     assert "Чаще всего пишут: «актовый» (2), " in prompt and "«столовая» (1)" in prompt
     await harness.feed(message(ADMIN, "АКТОВЫЙ"))
     done = harness.pop(SendMessage)
-    assert done.text == text(harness, "places-attached", count=3)
+    assert done.text == said(harness, "places-attached", count=3)
     assert button_data(done.reply_markup) == [PlaceCardCb(id=hall.id).pack()]
     async with harness.session_pool() as session:
         rows = (await session.execute(select(Request.location, Request.place_id))).all()
@@ -359,9 +356,9 @@ async def test_attach_with_nothing_unplaced_shows_a_dash(harness: Harness) -> No
     await add_person(harness.session_pool, ADMIN, Role.ADMIN)
     hall = (await rooms(harness, "Актовый зал"))["Актовый зал"]
     prompt = await ask(harness, PlaceAttachCb(id=hall.id))
-    assert prompt == text(harness, "places-ask-attach", label="Актовый зал", examples="—")
+    assert prompt == said(harness, "places-ask-attach", label="Актовый зал", examples="—")
     await harness.feed(message(ADMIN, "актовый"))
-    assert harness.pop(SendMessage).text == text(harness, "places-attached", count=0)
+    assert harness.pop(SendMessage).text == said(harness, "places-attached", count=0)
 
 
 async def test_attaching_to_a_place_removed_meanwhile_links_nothing(harness: Harness) -> None:
@@ -373,7 +370,7 @@ async def test_attaching_to_a_place_removed_meanwhile_links_nothing(harness: Har
         await session.execute(delete(Place).where(Place.id == hall.id))
 
     await harness.feed(message(ADMIN, "актовый"))
-    assert harness.pop(SendMessage).text == text(harness, "places-not-found")
+    assert harness.pop(SendMessage).text == said(harness, "places-not-found")
     async with harness.session_pool() as session:
         assert (await session.scalars(select(Request.place_id))).all() == [None]
 
@@ -393,7 +390,7 @@ async def test_the_import_step_refuses_what_is_not_a_usable_table(harness: Harne
     ):
         await harness.feed(update)
         answer = harness.pop(SendMessage)
-        assert answer.text == text(harness, "places-import-too_big" if key == "too_big" else key)
+        assert answer.text == said(harness, "places-import-too_big" if key == "too_big" else key)
         assert button_data(answer.reply_markup) == [StaffCancelCb().pack()]
     assert await stored(harness) == {}
 
@@ -417,12 +414,12 @@ async def test_a_long_import_report_lists_thirty_problems_and_counts_the_rest(
     await harness.feed(document(ADMIN, "many", file_name="rooms.xlsx"))
 
     report = harness.pop(SendMessage).text.split("\n")
-    assert report[0] == text(harness, "places-import-report", added=1, skipped=1, rejected=34)
+    assert report[0] == said(harness, "places-import-report", added=1, skipped=1, rejected=34)
     assert len(report) == 1 + 30 + 1
-    too_long = text(harness, "places-problem-too_long", limit=PLACE_NAME_MAX)
+    too_long = said(harness, "places-problem-too_long", limit=PLACE_NAME_MAX)
     assert report[1] == f"строка 3: «Пристройка · каб. 0» — {too_long}"
-    assert report[-1] == text(harness, "places-import-more", count=5)
-    assert harness.pop(SendMessage).text == text(harness, "places-title", count=1)
+    assert report[-1] == said(harness, "places-import-more", count=5)
+    assert harness.pop(SendMessage).text == said(harness, "places-title", count=1)
     assert list(await stored(harness)) == ["Спортзал"]
 
 

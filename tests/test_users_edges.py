@@ -11,7 +11,7 @@ from bot.services import admin_users
 from bot.services.admin_users import SEARCH_MAX, ChangeOutcome
 from models import OutboxMessage, Role, User
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
-from tests.staff import add_person, button_data, button_texts, on_card
+from tests.staff import add_person, button_data, button_texts, on_card, said
 from tests.test_users_admin import card_ids, role_of
 from tests.updates import Person, message, press, sticker
 from utils.callbacks import (
@@ -26,14 +26,10 @@ from utils.callbacks import (
 LIST = 650
 
 
-def text(harness: Harness, key: str, **kwargs: object) -> str:
-    return harness.catalogue.get("ru", key, **kwargs)
-
-
 async def search(harness: Harness, query: str) -> SendMessage:
     await harness.feed(press(ADMIN, UserSearchCb()))
     harness.pop(AnswerCallbackQuery)
-    assert harness.pop(SendMessage).text == text(harness, "users-search-ask")
+    assert harness.pop(SendMessage).text == said(harness, "users-search-ask")
     await harness.feed(message(ADMIN, query))
     return harness.pop(SendMessage)
 
@@ -52,7 +48,7 @@ async def test_search_results_page_on_and_keep_the_query(harness: Harness) -> No
     ]
 
     found = await search(harness, "гость")
-    assert found.text.split("\n")[0] == text(harness, "users-found", query="гость")
+    assert found.text.split("\n")[0] == said(harness, "users-found", query="гость")
     assert card_ids(found.reply_markup) == [g.id for g in guests[:10]]
     after = guests[9].id
     assert UsersPageCb(after=after, s=True).pack() in button_data(found.reply_markup)
@@ -61,10 +57,10 @@ async def test_search_results_page_on_and_keep_the_query(harness: Harness) -> No
     await harness.feed(press(ADMIN, UsersPageCb(after=after, s=True), on_card(ADMIN, LIST)))
     harness.pop(AnswerCallbackQuery)
     second = harness.pop(EditMessageText)
-    assert second.text.split("\n")[0] == text(harness, "users-found", query="гость")
+    assert second.text.split("\n")[0] == said(harness, "users-found", query="гость")
     assert card_ids(second.reply_markup) == [g.id for g in guests[10:]]  # Maria is not one
-    assert text(harness, "page-first") in button_texts(second.reply_markup)
-    assert text(harness, "page-next") not in button_texts(second.reply_markup)
+    assert said(harness, "page-first") in button_texts(second.reply_markup)
+    assert said(harness, "page-next") not in button_texts(second.reply_markup)
 
 
 async def test_a_search_page_button_after_the_search_is_gone_is_outdated(
@@ -76,7 +72,7 @@ async def test_a_search_page_button_after_the_search_is_gone_is_outdated(
     harness.pop(SendMessage)
     await harness.feed(press(ADMIN, UsersPageCb(after=5, s=True), on_card(ADMIN, LIST)))
     answer = harness.pop(AnswerCallbackQuery)
-    assert answer.show_alert and answer.text == text(harness, "button-outdated")
+    assert answer.show_alert and answer.text == said(harness, "button-outdated")
 
 
 async def test_bad_search_text_is_asked_again(harness: Harness) -> None:
@@ -85,7 +81,7 @@ async def test_bad_search_text_is_asked_again(harness: Harness) -> None:
     await harness.feed(press(ADMIN, UserSearchCb()))
     harness.pop(AnswerCallbackQuery)
     harness.pop(SendMessage)
-    invalid = text(harness, "users-search-invalid", limit=SEARCH_MAX)
+    invalid = said(harness, "users-search-invalid", limit=SEARCH_MAX)
     for update in (message(ADMIN, "   "), message(ADMIN, "м" * (SEARCH_MAX + 1)), sticker(ADMIN)):
         await harness.feed(update)
         answer = harness.pop(SendMessage)
@@ -105,7 +101,7 @@ async def test_buttons_for_someone_who_is_not_there_say_so(harness: Harness) -> 
     ):
         await harness.feed(press(ADMIN, data, on_card(ADMIN, LIST)))
         answer = harness.pop(AnswerCallbackQuery)
-        assert answer.show_alert and answer.text == text(harness, "users-not-found"), data
+        assert answer.show_alert and answer.text == said(harness, "users-not-found"), data
         harness.expect_nothing()
     assert await outbox_count(harness) == 0
 
@@ -114,14 +110,14 @@ async def test_the_role_they_have_already_is_no_change_and_no_message(harness: H
     await add_person(harness.session_pool, ADMIN, Role.ADMIN)
     executor = await add_person(harness.session_pool, EXECUTOR, Role.EXECUTOR)
     await harness.feed(press(ADMIN, UserRoleCb(id=executor.id, role=Role.EXECUTOR)))
-    assert harness.pop(AnswerCallbackQuery).text == text(harness, "users-unchanged")
+    assert harness.pop(AnswerCallbackQuery).text == said(harness, "users-unchanged")
     card = harness.pop(EditMessageText)  # no setMyCommands before it
     assert "Роль: 🛠 исполнитель" in card.text
     assert await role_of(harness, EXECUTOR) == (Role.EXECUTOR, False)
     assert await outbox_count(harness) == 0
 
     await harness.feed(press(ADMIN, UserBlockCb(id=executor.id, block=False)))
-    assert harness.pop(AnswerCallbackQuery).text == text(harness, "users-unchanged")
+    assert harness.pop(AnswerCallbackQuery).text == said(harness, "users-unchanged")
     harness.pop(EditMessageText)
     assert await role_of(harness, EXECUTOR) == (Role.EXECUTOR, False)
 
