@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import TelegramMethod
 from aiogram.types import Chat, InlineKeyboardMarkup, Message
 from sqlalchemy import func, select
@@ -150,3 +151,14 @@ async def fsm_state(harness: Harness, person: Person, chat_id: int | None = None
         bot=harness.bot, chat_id=chat_id or person.id, user_id=person.id
     )
     return await context.get_state()
+
+
+def said(harness: Harness, key: str, **kwargs: object) -> str:
+    """A catalogue text as a Russian-speaking person reads it."""
+    return harness.catalogue.get("ru", key, **kwargs)
+
+
+async def dialog_state(harness: Harness, person: Person) -> str | None:
+    """The dialog step the person's private chat is at (None: no dialog open)."""
+    key = StorageKey(bot_id=harness.bot.id, chat_id=person.id, user_id=person.id)
+    return await harness.dp.storage.get_state(key)

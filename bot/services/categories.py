@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.repositories import categories as categories_repo
 from models import Category
+from utils.validation import normalize
 
 log = structlog.get_logger(__name__)
 
@@ -27,7 +28,8 @@ class NameProblem(StrEnum):
 def parse_names(text: str) -> tuple[str, str] | NameProblem:
     """'Русское / English', or one name for both languages."""
     ru, sep, en = text.partition("/")
-    ru, en = " ".join(ru.split()), " ".join(en.split())
+    # Invisible characters dropped: no blank-looking category, no second "Электрика\u200b".
+    ru, en = normalize(ru, single_line=True), normalize(en, single_line=True)
     if not sep:
         en = ru
     if not ru or not en:
