@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, StateFilter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
@@ -260,36 +260,25 @@ async def import_start(query: CallbackQuery, state: FSMContext, t: Translator) -
     await _start(query, state, t, PlaceForm.upload, t("places-ask-import"))
 
 
-async def rename_start(
+async def place_prompt(
     query: CallbackQuery,
-    callback_data: PlaceRenameCb,
+    callback_data: PlaceRenameCb | PlaceAttachCb,
     state: FSMContext,
     session: AsyncSession,
     t: Translator,
 ) -> None:
+    """Rename a place, or attach typed locations to it: ask, if the place still exists."""
     place = await places_service.get_place(session, callback_data.id)
     if place is None:
         await alert(query, t("places-not-found"))
         return
-    text = t("places-ask-rename", label=place.label)
-    await _start(query, state, t, PlaceForm.rename, text, place_id=place.id)
-
-
-async def attach_start(
-    query: CallbackQuery,
-    callback_data: PlaceAttachCb,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-) -> None:
-    place = await places_service.get_place(session, callback_data.id)
-    if place is None:
-        await alert(query, t("places-not-found"))
-        return
-    common = await places_service.unplaced_locations(session)
-    examples = ", ".join(f"«{text}» ({n})" for text, n in common[:8]) or "—"
-    text = t("places-ask-attach", label=place.label, examples=examples)
-    await _start(query, state, t, PlaceForm.attach, text, place_id=place.id)
+    if isinstance(callback_data, PlaceRenameCb):
+        form, text = PlaceForm.rename, t("places-ask-rename", label=place.label)
+    else:
+        common = await places_service.unplaced_locations(session)
+        examples = ", ".join(f"«{text}» ({n})" for text, n in common[:8]) or "—"
+        form, text = PlaceForm.attach, t("places-ask-attach", label=place.label, examples=examples)
+    await _start(query, state, t, form, text, place_id=place.id)
 
 
 async def _start(
@@ -399,8 +388,9 @@ def get_router() -> Router:
     admin.callback_query.register(place_qr, PlaceQrCb.filter())
     admin.callback_query.register(add_start, PlaceAddCb.filter())
     admin.callback_query.register(import_start, PlaceImportCb.filter())
-    admin.callback_query.register(rename_start, PlaceRenameCb.filter())
-    admin.callback_query.register(attach_start, PlaceAttachCb.filter())
+    admin.callback_query.register(
+        place_prompt, or_f(PlaceRenameCb.filter(), PlaceAttachCb.filter())
+    )
     text_forms = StateFilter(PlaceForm.add, PlaceForm.rename)
     admin.message.register(place_given, text_forms, F.text, FreeInput())
     admin.message.register(not_text, text_forms, ~F.text)
