@@ -92,20 +92,9 @@ class Notifier:
             return
         t = self.t(author)
         if actor is None:
-            text = t(
-                "notify-status-changed-system",
-                number=view.id,
-                status=Markup(status_label(t, view.status)),
-            )
+            text = _status_notice(t, "notify-status-changed-system", view, reason)
         else:
-            text = t(
-                "notify-status-changed",
-                number=view.id,
-                status=Markup(status_label(t, view.status)),
-                actor=actor.display,
-            )
-        if reason:
-            text += "\n" + t("notify-reason", reason=reason)
+            text = _status_notice(t, "notify-status-changed", view, reason, actor=actor.display)
         keyboard = None
         if view.status is RequestStatus.DONE:
             author_actor = Actor(role=Role.USER, is_author=True)
@@ -131,15 +120,14 @@ class Notifier:
             if actor is not None and chat_id == actor.telegram_id:
                 continue
             t = self.catalogue.translator(language)
-            text = t(
+            text = _status_notice(
+                t,
                 "notify-followed-status",
-                number=view.id,
-                status=Markup(status_label(t, view.status)),
+                view,
+                reason,
                 category=view.category(t.language),
                 location=view.location,
             )
-            if reason:
-                text += "\n" + t("notify-reason", reason=reason)
             enqueue(session, SendMessage(chat_id=chat_id, text=text), request_id=view.id)
 
     def _author_acted(
@@ -155,14 +143,7 @@ class Notifier:
         if view.status is RequestStatus.IN_PROGRESS:
             return
         t = self.t(assignee)
-        text = t(
-            "notify-author-changed",
-            number=view.id,
-            status=Markup(status_label(t, view.status)),
-            author=view.author.display,
-        )
-        if reason:
-            text += "\n" + t("notify-reason", reason=reason)
+        text = _status_notice(t, "notify-author-changed", view, reason, author=view.author.display)
         keyboard = card_actions_keyboard(t, view.id, [], include_open=True)
         enqueue(
             session,
@@ -219,9 +200,7 @@ class Notifier:
             return
         t = self.t(assignee)
         who = actor.display if actor is not None else t("actor-system")
-        text = t("notify-reopened", number=view.id, actor=who)
-        if reason:
-            text += "\n" + t("notify-reason", reason=reason)
+        text = _with_reason(t, t("notify-reopened", number=view.id, actor=who), reason)
         enqueue(session, SendMessage(chat_id=assignee.telegram_id, text=text), request_id=view.id)
 
     async def sync_cards(
@@ -259,6 +238,18 @@ class Notifier:
                 kind=OutboxKind.CARD_EDIT,
                 request_id=view.id,
             )
+
+
+def _with_reason(t: Translator, text: str, reason: str | None) -> str:
+    return text + "\n" + t("notify-reason", reason=reason) if reason else text
+
+
+def _status_notice(
+    t: Translator, key: str, view: RequestView, reason: str | None, **args: str
+) -> str:
+    """A notice of the request's new status: number and status, `args`, then the reason."""
+    status = Markup(status_label(t, view.status))
+    return _with_reason(t, t(key, number=view.id, status=status, **args), reason)
 
 
 __all__ = ["STAFF_VIEWER", "Action", "Notifier", "viewer_actor"]
