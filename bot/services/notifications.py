@@ -77,7 +77,7 @@ class Notifier:
             keyboard.inline_keyboard.append([checklist_button(t, view.id)])
         return text, keyboard
 
-    def status_changed(
+    async def status_changed(
         self,
         session: AsyncSession,
         view: RequestView,
@@ -85,35 +85,16 @@ class Notifier:
         actor: Person | None,
         reason: str | None,
     ) -> None:
-        """Tell the author (unless they did it themselves; then tell the assignee)."""
-        author = view.author
-        if actor is not None and actor.id == author.id:
-            self._author_acted(session, view, reason=reason)
-            return
-        t = self.t(author)
-        if actor is None:
-            text = _status_notice(t, "notify-status-changed-system", view, reason)
-        else:
-            text = _status_notice(t, "notify-status-changed", view, reason, actor=actor.display)
-        keyboard = None
-        if view.status is RequestStatus.DONE:
-            author_actor = Actor(role=Role.USER, is_author=True)
-            keyboard = card_actions_keyboard(t, view.id, allowed_actions(view.status, author_actor))
-        enqueue(session, SendMessage(chat_id=author.telegram_id, text=text, reply_markup=keyboard))
+        """Tell the author (unless they did it themselves; then tell the assignee), and
+        everyone who pressed "me too", as the author is told.
 
-    async def followers_told(
-        self,
-        session: AsyncSession,
-        view: RequestView,
-        *,
-        actor: Person | None,
-        reason: str | None,
-    ) -> None:
-        """Everyone who pressed "me too" hears of every status change, as the author does.
-
-        Looked up only when the request has followers (its `follower_count`), so a status
-        change of a request nobody follows costs no statement more.
+        The followers are looked up only when the request has some (its `follower_count`),
+        so a status change of a request nobody follows costs no statement more.
         """
+        if actor is not None and actor.id == view.author.id:
+            self._author_acted(session, view, reason=reason)
+        else:
+            self._author_told(session, view, actor, reason)
         if not view.follower_count:
             return
         for chat_id, language in await places_repo.follower_chats(session, view.id):
@@ -129,6 +110,21 @@ class Notifier:
                 location=view.location,
             )
             enqueue(session, SendMessage(chat_id=chat_id, text=text), request_id=view.id)
+
+    def _author_told(
+        self, session: AsyncSession, view: RequestView, actor: Person | None, reason: str | None
+    ) -> None:
+        author = view.author
+        t = self.t(author)
+        if actor is None:
+            text = _status_notice(t, "notify-status-changed-system", view, reason)
+        else:
+            text = _status_notice(t, "notify-status-changed", view, reason, actor=actor.display)
+        keyboard = None
+        if view.status is RequestStatus.DONE:
+            author_actor = Actor(role=Role.USER, is_author=True)
+            keyboard = card_actions_keyboard(t, view.id, allowed_actions(view.status, author_actor))
+        enqueue(session, SendMessage(chat_id=author.telegram_id, text=text, reply_markup=keyboard))
 
     def _author_acted(
         self, session: AsyncSession, view: RequestView, *, reason: str | None
