@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Messa
 from bot.context import UpdateContext
 from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
 from bot.services.transitions import Outcome, TransitionResult
-from bot.services.triage import AssignOptions, PressedCard
+from bot.services.triage import AssignOptions, PressedCard, preflight
 from models import Action, RequestStatus, Role, User, utcnow
 from models.views import Person, RequestView, StaffCard
 from utils.callbacks import AdminMenuCb, TasksCb
@@ -124,6 +124,15 @@ async def allowed_on(
         return query.message
     await alert(query, denial_text(t, action, check.outcome, check.view))
     return None
+
+
+async def card_if_allowed(
+    query: CallbackQuery, ctx: UpdateContext, request_id: int, action: Action
+) -> Message | None:
+    """The card pressed on, when `ctx.user` may do `action` to the request as it is now
+    (a dialog then asks for what the action needs); otherwise None, the refusal alerted."""
+    check = await preflight(ctx.session, request_id=request_id, action=action, user=ctx.user)
+    return await allowed_on(query, ctx.t, action, check)
 
 
 async def not_allowed(message: Message, t: Translator) -> None:
