@@ -53,6 +53,23 @@ async def edit_text(
             raise
 
 
+async def redraw_or_gone(
+    query: CallbackQuery,
+    bot: Bot,
+    screen: tuple[str, InlineKeyboardMarkup | None] | None,
+    gone: str,
+    done: str | None = None,
+) -> None:
+    """The screen in place of the pressed message (`done`, if any, as a toast); when what
+    it shows is no longer there (`screen` None), the `gone` text as an alert instead."""
+    if screen is None or not isinstance(query.message, Message):
+        await alert(query, gone)
+        return
+    await (query.answer() if done is None else toast(query, done))
+    text, markup = screen
+    await edit_text(bot, query.message.chat.id, query.message.message_id, text, markup)
+
+
 async def edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> None:
     try:
         await message.edit_reply_markup(reply_markup=markup)
