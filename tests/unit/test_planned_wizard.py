@@ -51,31 +51,24 @@ def test_an_accepted_answer_fills_its_field_and_moves_on(
     assert (wizard.step, wizard.history) == (next_step, [step])
 
 
+# The answers each typed step refuses, and the text that says why.
+REFUSED: dict[Step, tuple[str, list[str]]] = {
+    Step.TITLE: ("planned-bad-title", ["   ", "x" * 101]),
+    Step.PLACES: ("planned-bad-places", ["\n \n", "\n".join("к" * 11), "y" * 101]),
+    Step.CHECKLIST: ("planned-bad-checklist", ["", "\n".join("п" * 31), "z" * 201]),
+    Step.MONTH_DAY: ("planned-bad-month-day", ["29", "0", "-2"]),
+    Step.INTERVAL: ("planned-bad-number", ["0", "367", "раз"]),
+    Step.START: ("planned-bad-date", ["31.02.2027"]),
+    Step.TIME: ("planned-bad-time", ["24:00", "7:60", "утром"]),
+    Step.PAUSES: ("planned-bad-pauses", ["30.04.2027 - 23.04.2027"]),
+    Step.CATEGORY: ("planned-use-buttons", ["Сантехника"]),
+    Step.SUMMARY: ("planned-use-buttons", ["да"]),
+}
+
+
 @pytest.mark.parametrize(
     ("step", "text", "error"),
-    [
-        (Step.TITLE, "   ", "planned-bad-title"),
-        (Step.TITLE, "x" * 101, "planned-bad-title"),
-        (Step.PLACES, "\n \n", "planned-bad-places"),
-        (Step.PLACES, "\n".join(f"каб. {n}" for n in range(11)), "planned-bad-places"),
-        (Step.PLACES, "y" * 101, "planned-bad-places"),
-        (Step.CHECKLIST, "", "planned-bad-checklist"),
-        (Step.CHECKLIST, "\n".join(f"пункт {n}" for n in range(31)), "planned-bad-checklist"),
-        (Step.CHECKLIST, "z" * 201, "planned-bad-checklist"),
-        (Step.MONTH_DAY, "29", "planned-bad-month-day"),
-        (Step.MONTH_DAY, "0", "planned-bad-month-day"),
-        (Step.MONTH_DAY, "-2", "planned-bad-month-day"),
-        (Step.INTERVAL, "0", "planned-bad-number"),
-        (Step.INTERVAL, "367", "planned-bad-number"),
-        (Step.INTERVAL, "раз", "planned-bad-number"),
-        (Step.START, "31.02.2027", "planned-bad-date"),
-        (Step.TIME, "24:00", "planned-bad-time"),
-        (Step.TIME, "7:60", "planned-bad-time"),
-        (Step.TIME, "утром", "planned-bad-time"),
-        (Step.PAUSES, "30.04.2027 - 23.04.2027", "planned-bad-pauses"),
-        (Step.CATEGORY, "Сантехника", "planned-use-buttons"),
-        (Step.SUMMARY, "да", "planned-use-buttons"),
-    ],
+    [(step, text, error) for step, (error, texts) in REFUSED.items() for text in texts],
 )
 def test_a_refused_answer_names_its_error_and_changes_nothing(
     step: Step, text: str, error: str
