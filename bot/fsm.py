@@ -14,7 +14,7 @@ writes it back (both served by the batching above, so they cost no extra round t
 from __future__ import annotations
 
 import copy
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from aiogram import Bot, Dispatcher
@@ -25,6 +25,8 @@ from aiogram.fsm.storage.base import DEFAULT_DESTINY, BaseStorage, StateType, St
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import TelegramObject
 from pydantic import BaseModel, ValidationError
+
+from bot.middlewares import Data, Handler
 
 _UNSET: Any = object()
 F = TypeVar("F", bound=BaseModel)
@@ -163,12 +165,7 @@ class UpdateFSMMiddleware(FSMContextMiddleware):
         )  # aiogram builds the key; only the context's class differs
         return UpdateFSMContext(self.storage, key)
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: Data) -> Any:
         context = self.resolve_event_context(cast(Bot, data["bot"]), data)
         data["fsm_storage"] = self.storage
         if context is None:

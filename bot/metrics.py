@@ -109,11 +109,17 @@ class Metrics:
         self.registry = CollectorRegistry(auto_describe=True)
         reg = self.registry
 
-        self.updates_total = Counter(
+        def counter(name: str, documentation: str, *labels: str) -> Counter:
+            return Counter(name, documentation, labels, registry=reg)
+
+        def gauge(name: str, documentation: str, *labels: str) -> Gauge:
+            return Gauge(name, documentation, labels, registry=reg)
+
+        self.updates_total = counter(
             "updates_total",
             "Telegram updates processed, by update type and handler.",
-            ["type", "handler"],
-            registry=reg,
+            "type",
+            "handler",
         )
         self.handler_latency_seconds = Histogram(
             "handler_latency_seconds",
@@ -122,48 +128,25 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=reg,
         )
-        self.errors_total = Counter(
-            "errors_total",
-            "Exceptions raised while handling updates, by exception type.",
-            ["type"],
-            registry=reg,
+        self.errors_total = counter(
+            "errors_total", "Exceptions raised while handling updates, by exception type.", "type"
         )
-        self.requests_created_total = Counter(
-            "requests_created_total",
-            "Repair requests created.",
-            registry=reg,
+        self.requests_created_total = counter("requests_created_total", "Repair requests created.")
+        self.requests_by_status = gauge(
+            "requests_by_status", "Repair requests currently in each status.", "status"
         )
-        self.requests_by_status = Gauge(
-            "requests_by_status",
-            "Repair requests currently in each status.",
-            ["status"],
-            registry=reg,
+        self.requests_overdue = gauge(
+            "requests_overdue", "Open repair requests past their deadline (SLA breached)."
         )
-        self.requests_overdue = Gauge(
-            "requests_overdue",
-            "Open repair requests past their deadline (SLA breached).",
-            registry=reg,
-        )
-        self.outbox_pending = Gauge(
-            "outbox_pending",
-            "Notifications waiting in the outbox.",
-            registry=reg,
-        )
-        self.outbox_failed = Gauge(
-            "outbox_failed",
-            "Notifications the outbox gave up on.",
-            registry=reg,
-        )
-        self.telegram_api_errors_total = Counter(
+        self.outbox_pending = gauge("outbox_pending", "Notifications waiting in the outbox.")
+        self.outbox_failed = gauge("outbox_failed", "Notifications the outbox gave up on.")
+        self.telegram_api_errors_total = counter(
             "telegram_api_errors_total",
             "Errors returned by the Telegram Bot API, by error code.",
-            ["code"],
-            registry=reg,
+            "code",
         )
-        self.rate_limit_refusals_total = Counter(
-            "rate_limit_refusals_total",
-            "Updates refused by the per-user flood control.",
-            registry=reg,
+        self.rate_limit_refusals_total = counter(
+            "rate_limit_refusals_total", "Updates refused by the per-user flood control."
         )
 
         if process:

@@ -8,6 +8,8 @@ has Back and Cancel; a bad answer leaves the wizard where it was.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 
@@ -218,63 +220,6 @@ def _summary(t: Translator, wizard: Wizard, settings: Settings) -> str:
     return "\n".join(lines)
 
 
-def text_answer(wizard: Wizard, text: str, settings: Settings) -> str | None:
-    """Apply a typed answer to the current step; the error's catalogue key, or None."""
-    step = wizard.step
-    if step is Step.TITLE:
-        title = " ".join(text.split())
-        if not title or len(title) > TITLE_MAX:
-            return "planned-bad-title"
-        wizard.title = title
-        wizard.go(Step.CATEGORY)
-    elif step is Step.PLACES:
-        places = _lines(text)
-        if not places or len(places) > PLACES_MAX or any(len(p) > PLACE_MAX for p in places):
-            return "planned-bad-places"
-        wizard.places = places
-        wizard.go(Step.CHECKLIST)
-    elif step is Step.CHECKLIST:
-        items = _lines(text)
-        if not items or len(items) > ITEMS_MAX or any(len(i) > ITEM_MAX for i in items):
-            return "planned-bad-checklist"
-        wizard.checklist = items
-        wizard.go(Step.ASSIGNEE)
-    elif step is Step.MONTH_DAY:
-        value = text.strip().lower()
-        day = -1 if value in ("-1", "last", "последний", "посл") else _int(value)
-        if day is None or not (day == -1 or 1 <= day <= 28):
-            return "planned-bad-month-day"
-        wizard.month_day = day
-        wizard.go(Step.INTERVAL)
-    elif step is Step.INTERVAL:
-        n = _int(text.strip())
-        if n is None or not 1 <= n <= 366:
-            return "planned-bad-number"
-        wizard.interval = n
-        wizard.go(Step.START)
-    elif step is Step.START:
-        start = _parse_date(text)
-        if start is None:
-            return "planned-bad-date"
-        wizard.start = start
-        wizard.go(Step.TIME)
-    elif step is Step.TIME:
-        match = _TIME.match(text)
-        if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-            return "planned-bad-time"
-        wizard.at = time(int(match[1]), int(match[2]))
-        wizard.go(Step.PAUSES)
-    elif step is Step.PAUSES:
-        pauses = _pauses(text)
-        if pauses is None:
-            return "planned-bad-pauses"
-        wizard.pauses = pauses
-        wizard.go(Step.SUMMARY)
-    else:
-        return "planned-use-buttons"
-    return None
-
-
 def _int(text: str) -> int | None:
     try:
         return int(text)
@@ -295,6 +240,81 @@ def _pauses(text: str) -> list[Pause] | None:
             return None
         found.append(Pause(start=start, end=end))
     return found
+
+
+def _title(text: str) -> str | None:
+    title = " ".join(text.split())
+    return title if title and len(title) <= TITLE_MAX else None
+
+
+def _line_list(most: int, longest: int) -> Callable[[str], list[str] | None]:
+    """One entry a line: at least one, at most `most`, each at most `longest` long."""
+
+    def parse(text: str) -> list[str] | None:
+        lines = _lines(text)
+        if not lines or len(lines) > most or any(len(line) > longest for line in lines):
+            return None
+        return lines
+
+    return parse
+
+
+def _month_day(text: str) -> int | None:
+    value = text.strip().lower()
+    day = -1 if value in ("-1", "last", "последний", "посл") else _int(value)
+    return day if day is not None and (day == -1 or 1 <= day <= 28) else None
+
+
+def _interval(text: str) -> int | None:
+    n = _int(text.strip())
+    return n if n is not None and 1 <= n <= 366 else None
+
+
+def _time(text: str) -> time | None:
+    match = _TIME.match(text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Typed:
+    """A step answered by typing: how the text is read (None: refused), the error's
+    catalogue key, the Wizard field the answer fills, and the step that comes next."""
+
+    parse: Callable[[str], object]
+    error: str
+    field: str
+    next: Step
+
+
+_TYPED = {
+    Step.TITLE: _Typed(_title, "planned-bad-title", "title", Step.CATEGORY),
+    Step.PLACES: _Typed(
+        _line_list(PLACES_MAX, PLACE_MAX), "planned-bad-places", "places", Step.CHECKLIST
+    ),
+    Step.CHECKLIST: _Typed(
+        _line_list(ITEMS_MAX, ITEM_MAX), "planned-bad-checklist", "checklist", Step.ASSIGNEE
+    ),
+    Step.MONTH_DAY: _Typed(_month_day, "planned-bad-month-day", "month_day", Step.INTERVAL),
+    Step.INTERVAL: _Typed(_interval, "planned-bad-number", "interval", Step.START),
+    Step.START: _Typed(_parse_date, "planned-bad-date", "start", Step.TIME),
+    Step.TIME: _Typed(_time, "planned-bad-time", "at", Step.PAUSES),
+    Step.PAUSES: _Typed(_pauses, "planned-bad-pauses", "pauses", Step.SUMMARY),
+}
+
+
+def text_answer(wizard: Wizard, text: str, settings: Settings) -> str | None:
+    """Apply a typed answer to the current step; the error's catalogue key, or None."""
+    typed = _TYPED.get(wizard.step)
+    if typed is None:
+        return "planned-use-buttons"
+    value = typed.parse(text)
+    if value is None:
+        return typed.error
+    setattr(wizard, typed.field, value)
+    wizard.go(typed.next)
+    return None
 
 
 # The step each kind of option belongs to (weekdays: the multi-choice or the single one).

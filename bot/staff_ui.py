@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Messa
 from bot.context import UpdateContext
 from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
 from bot.services.transitions import Outcome, TransitionResult
-from bot.services.triage import AssignOptions, PressedCard
+from bot.services.triage import AssignOptions, PressedCard, preflight
 from models import Action, RequestStatus, Role, User, utcnow
 from models.views import Person, RequestView, StaffCard
 from utils.callbacks import AdminMenuCb, TasksCb
@@ -51,6 +51,23 @@ async def edit_text(
     except TelegramBadRequest as exc:
         if not is_not_modified(exc):
             raise
+
+
+async def redraw_or_gone(
+    query: CallbackQuery,
+    bot: Bot,
+    screen: tuple[str, InlineKeyboardMarkup | None] | None,
+    gone: str,
+    done: str | None = None,
+) -> None:
+    """The screen in place of the pressed message (`done`, if any, as a toast); when what
+    it shows is no longer there (`screen` None), the `gone` text as an alert instead."""
+    if screen is None or not isinstance(query.message, Message):
+        await alert(query, gone)
+        return
+    await (query.answer() if done is None else toast(query, done))
+    text, markup = screen
+    await edit_text(bot, query.message.chat.id, query.message.message_id, text, markup)
 
 
 async def edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> None:
@@ -124,6 +141,15 @@ async def allowed_on(
         return query.message
     await alert(query, denial_text(t, action, check.outcome, check.view))
     return None
+
+
+async def card_if_allowed(
+    query: CallbackQuery, ctx: UpdateContext, request_id: int, action: Action
+) -> Message | None:
+    """The card pressed on, when `ctx.user` may do `action` to the request as it is now
+    (a dialog then asks for what the action needs); otherwise None, the refusal alerted."""
+    check = await preflight(ctx.session, request_id=request_id, action=action, user=ctx.user)
+    return await allowed_on(query, ctx.t, action, check)
 
 
 async def not_allowed(message: Message, t: Translator) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.filters import FreeInput, is_admin, role_router
 from bot.services import categories as categories_service
 from bot.services.categories import NAME_MAX, CategoryInfo, CategoryOutcome, parse_names
-from bot.staff_ui import alert, ask, dialog_revoked, edit_text, not_allowed, toast
+from bot.staff_ui import alert, ask, dialog_revoked, edit_text, not_allowed, redraw_or_gone
 from utils.callbacks import (
     CategoriesCb,
     CategoryAddCb,
@@ -70,12 +70,7 @@ async def category_card(
     bot: Bot,
 ) -> None:
     info = await categories_service.get(session, category_id=callback_data.id)
-    if info is None or not isinstance(query.message, Message):
-        await alert(query, t("categories-not-found"))
-        return
-    await query.answer()
-    text, keyboard = _card(t, info)
-    await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
+    await redraw_or_gone(query, bot, _card(t, info) if info else None, t("categories-not-found"))
 
 
 async def category_hide(
@@ -88,14 +83,9 @@ async def category_hide(
     result = await categories_service.set_hidden(
         session, category_id=callback_data.id, hidden=callback_data.hide
     )
-    if result.category is None or not isinstance(query.message, Message):
-        await alert(query, t("categories-not-found"))
-        return
-    await toast(
-        query, t("categories-hidden-done" if callback_data.hide else "categories-shown-done")
-    )
-    text, keyboard = _card(t, result.category)
-    await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
+    card = _card(t, result.category) if result.category else None
+    done = t("categories-hidden-done" if callback_data.hide else "categories-shown-done")
+    await redraw_or_gone(query, bot, card, t("categories-not-found"), done)
 
 
 async def add_start(query: CallbackQuery, state: FSMContext, t: Translator) -> None:

@@ -15,15 +15,13 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, is_staff, role_router
 from bot.services import checklist as service
-from bot.services.checklist import ItemOutcome, ItemResult
-from bot.services.notifications import Notifier
-from bot.settings import Settings
+from bot.services.checklist import ChecklistCard, ItemOutcome, ItemResult
 from bot.staff_ui import alert, ask, dialog_revoked, edit_text, prompt_markup, toast
-from models import ItemState, User
+from models import ItemState
 from utils.callbacks_planned import ChecklistCb, ChecklistItemCb, ItemAction
 from utils.i18n import Translator
 from utils.keyboards.planned import checklist_keyboard
@@ -34,29 +32,32 @@ class ChecklistForm(StatesGroup):
     fail_note = State()
 
 
-def _checklist_view(t: Translator, card: service.ChecklistCard) -> tuple[str, InlineKeyboardMarkup]:
+def _checklist_view(t: Translator, card: ChecklistCard) -> tuple[str, InlineKeyboardMarkup]:
     return render_checklist(t, card.view, card.items), checklist_keyboard(
         t, card.view.id, card.items, editable=card.editable
     )
 
 
-async def checklist_open(
-    query: CallbackQuery,
-    callback_data: ChecklistCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    bot: Bot,
+async def _redraw(
+    bot: Bot, chat_id: int, message_id: int, t: Translator, card: ChecklistCard
 ) -> None:
-    card = await service.checklist(session, request_id=callback_data.id, user=user)
+    text, markup = _checklist_view(t, card)
+    await edit_text(bot, chat_id, message_id, text, markup)
+
+
+async def checklist_open(
+    query: CallbackQuery, callback_data: ChecklistCb, ctx: UpdateContext, bot: Bot
+) -> None:
+    t = ctx.t
+    card = await service.checklist(ctx.session, request_id=callback_data.id, user=ctx.user)
     if card is None or not isinstance(query.message, Message):
         await alert(query, t("checklist-not-found"))
         return
     await query.answer()
-    text, markup = _checklist_view(t, card)
     if callback_data.refresh:
-        await edit_text(bot, query.message.chat.id, query.message.message_id, text, markup)
+        await _redraw(bot, query.message.chat.id, query.message.message_id, t, card)
     else:
+        text, markup = _checklist_view(t, card)
         await query.message.answer(text, reply_markup=markup)
 
 
@@ -78,48 +79,35 @@ async def _after_item(
     else:
         await alert(query, t(_ITEM_DENIALS[result.outcome]))
     if result.card is not None and isinstance(query.message, Message):
-        text, markup = _checklist_view(t, result.card)
-        await edit_text(bot, query.message.chat.id, query.message.message_id, text, markup)
+        await _redraw(bot, query.message.chat.id, query.message.message_id, t, result.card)
 
 
 async def checklist_item(
     query: CallbackQuery,
     callback_data: ChecklistItemCb,
     state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    notifier: Notifier,
+    ctx: UpdateContext,
     bot: Bot,
 ) -> None:
     action = callback_data.action
     if action is ItemAction.SET:
         result = await service.set_item(
-            session,
+            ctx.session,
             item_id=callback_data.id,
             expected=callback_data.seen,
             state=callback_data.to,
-            user=user,
+            user=ctx.user,
         )
-        await _after_item(query, result, t, bot)
+        await _after_item(query, result, ctx.t, bot)
     elif action is ItemAction.FOLLOWUP:
-        await _followup(query, callback_data, session, user, t, settings, notifier, bot)
+        await _followup(query, callback_data.id, ctx, bot)
     else:
-        await _ask_note(query, callback_data, state, session, user, t)
+        await _ask_note(query, callback_data, state, ctx)
 
 
-async def _followup(
-    query: CallbackQuery,
-    callback_data: ChecklistItemCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    notifier: Notifier,
-    bot: Bot,
-) -> None:
-    card = await service.item_context(session, item_id=callback_data.id, user=user)
+async def _followup(query: CallbackQuery, item_id: int, ctx: UpdateContext, bot: Bot) -> None:
+    t, settings = ctx.t, ctx.settings
+    card = await service.item_context(ctx.session, item_id=item_id, user=ctx.user)
     if card is None:
         await alert(query, t("checklist-not-found"))
         return
@@ -132,10 +120,10 @@ async def _followup(
         note=item.note or "—",
     )
     result = await service.file_followup(
-        session,
-        notifier,
-        item_id=callback_data.id,
-        user=user,
+        ctx.session,
+        ctx.notifier,
+        item_id=item_id,
+        user=ctx.user,
         description=html.unescape(description),
         sla_hours=settings.sla_hours(),
         staff_chat_id=settings.admin_chat_id,
@@ -145,15 +133,11 @@ async def _followup(
 
 
 async def _ask_note(
-    query: CallbackQuery,
-    callback_data: ChecklistItemCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    query: CallbackQuery, callback_data: ChecklistItemCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
     """FAIL: ask for the note first (the item is checked again when it comes)."""
-    card = await service.item_context(session, item_id=callback_data.id, user=user)
+    t = ctx.t
+    card = await service.item_context(ctx.session, item_id=callback_data.id, user=ctx.user)
     if card is None or not isinstance(query.message, Message):
         await alert(query, t("checklist-not-found"))
         return
@@ -169,14 +153,8 @@ async def _ask_note(
     await ask(query, state, ChecklistForm.fail_note, text, markup, data)
 
 
-async def fail_note(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    bot: Bot,
-) -> None:
+async def fail_note(message: Message, state: FSMContext, ctx: UpdateContext, bot: Bot) -> None:
+    t = ctx.t
     data = await state.get_data()
     note = (message.text or "").strip()
     if not note or len(note) > service.NOTE_MAX:
@@ -184,20 +162,19 @@ async def fail_note(
         return
     await state.clear()
     result = await service.set_item(
-        session,
+        ctx.session,
         item_id=int(data["item"]),
         expected=ItemState(data["seen"]),
         state=ItemState.FAILED,
         note=note,
-        user=user,
+        user=ctx.user,
     )
     if not result.ok:
         await message.answer(t(_ITEM_DENIALS[result.outcome]))
     else:
         await message.answer(t("checklist-note-saved"))
     if result.card is not None:
-        text, markup = _checklist_view(t, result.card)
-        await edit_text(bot, int(data["chat"]), int(data["message"]), text, markup)
+        await _redraw(bot, int(data["chat"]), int(data["message"]), t, result.card)
 
 
 async def fail_note_other(message: Message, t: Translator) -> None:

@@ -12,6 +12,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, is_staff, role_router
 from bot.services import triage
 from bot.services.comments import FileRef
@@ -19,7 +20,7 @@ from bot.services.notifications import Notifier
 from bot.services.triage import RESULT_COMMENT_MAX, RESULT_PHOTOS_MAX
 from bot.staff_ui import (
     alert,
-    allowed_on,
+    card_if_allowed,
     denial_text,
     dialog_revoked,
     edit_markup,
@@ -47,16 +48,10 @@ def _finish_prompt(t: Translator, data: dict[str, Any]) -> str:
 
 
 async def finish_start(
-    query: CallbackQuery,
-    callback_data: RequestActionCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    query: CallbackQuery, callback_data: RequestActionCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
-    request_id = callback_data.id
-    check = await triage.preflight(session, request_id=request_id, action=Action.FINISH, user=user)
-    message = await allowed_on(query, t, Action.FINISH, check)
+    t, request_id = ctx.t, callback_data.id
+    message = await card_if_allowed(query, ctx, request_id, Action.FINISH)
     if message is None:
         return
     await state.clear()

@@ -29,6 +29,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_user_commands
+from bot.context import UpdateContext
 from bot.filters import is_admin
 from bot.services import onboarding
 from bot.services.notifications import Notifier
@@ -85,24 +86,22 @@ async def claim(
 
 
 # ------------------------------------------------------------------- the staff group
-async def here(
-    message: Message,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    notifier: Notifier,
-    settings: Settings,
-) -> None:
-    """An admin's /here in a group (or a forum topic): new requests go there."""
+async def _bind(ctx: UpdateContext, message: Message) -> str:
+    """New requests go to the chat (or forum topic) of `message`; what to say about it."""
     result = await onboarding.bind_staff_chat(
-        session,
-        notifier.staff_route,
-        user=user,
+        ctx.session,
+        ctx.notifier.staff_route,
+        user=ctx.user,
         chat_id=message.chat.id,
         thread_id=topic_of(message),
         title=message.chat.title or "",
     )
-    await message.answer(bound_text(t, result, settings))
+    return bound_text(ctx.t, result, ctx.settings)
+
+
+async def here(message: Message, ctx: UpdateContext) -> None:
+    """An admin's /here in a group (or a forum topic): new requests go there."""
+    await message.answer(await _bind(ctx, message))
 
 
 async def here_refused(message: Message, t: Translator) -> None:
@@ -126,28 +125,14 @@ async def removed_from_group(
     await onboarding.staff_chat_gone(session, notifier.staff_route, chat_id=event.chat.id)
 
 
-async def use_group(
-    query: CallbackQuery,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    notifier: Notifier,
-    settings: Settings,
-) -> None:
+async def use_group(query: CallbackQuery, ctx: UpdateContext) -> None:
     message = query.message
     if message is None or isinstance(message, InaccessibleMessage):
-        await alert(query, t("button-outdated"))
+        await alert(query, ctx.t("button-outdated"))
         return
-    result = await onboarding.bind_staff_chat(
-        session,
-        notifier.staff_route,
-        user=user,
-        chat_id=message.chat.id,
-        thread_id=topic_of(message),
-        title=message.chat.title or "",
-    )
+    text = await _bind(ctx, message)
     await query.answer()
-    await message.edit_text(bound_text(t, result, settings), reply_markup=None)
+    await message.edit_text(text, reply_markup=None)
 
 
 async def use_group_refused(query: CallbackQuery, t: Translator) -> None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, StateFilter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, is_admin, role_router
 from bot.services import places as places_service
-from bot.services.place_directory import PlaceDirectory
 from bot.services.places import ImportReport, PlaceCard, PlaceFields, PlaceProblem, RowVerdict
 from bot.staff_ui import alert, dialog_revoked, edit_text, not_allowed, toast
 from models.places import PLACE_NAME_MAX, PlaceInfo
@@ -134,47 +134,41 @@ def _report(t: Translator, report: ImportReport) -> str:
 
 
 # ------------------------------------------------------------------ browsing
-async def places_command(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator
-) -> None:
+async def places_command(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     await state.clear()
-    text, keyboard = await _top(session, t)
+    text, keyboard = await _top(ctx.session, ctx.t)
     await message.answer(text, reply_markup=keyboard)
 
 
 async def places_list(
-    query: CallbackQuery, callback_data: PlacesCb, session: AsyncSession, t: Translator, bot: Bot
+    query: CallbackQuery, callback_data: PlacesCb, ctx: UpdateContext, bot: Bot
 ) -> None:
     await query.answer()
     if not isinstance(query.message, Message):
         return
     if callback_data.building == ALL_BUILDINGS:
-        text, keyboard = await _top(session, t)
+        text, keyboard = await _top(ctx.session, ctx.t)
     else:
-        text, keyboard = await _building(session, t, callback_data.building)
+        text, keyboard = await _building(ctx.session, ctx.t, callback_data.building)
     await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
 
 
 async def place_card(
-    query: CallbackQuery, callback_data: PlaceCardCb, session: AsyncSession, t: Translator, bot: Bot
+    query: CallbackQuery, callback_data: PlaceCardCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    card = await places_service.place_card(session, callback_data.id)
-    await _show_card(query, bot, t, card, None)
+    card = await places_service.place_card(ctx.session, callback_data.id)
+    await _show_card(query, bot, ctx.t, card, None)
 
 
 async def place_hide(
-    query: CallbackQuery,
-    callback_data: PlaceHideCb,
-    session: AsyncSession,
-    t: Translator,
-    bot: Bot,
-    places: PlaceDirectory,
+    query: CallbackQuery, callback_data: PlaceHideCb, ctx: UpdateContext, bot: Bot
 ) -> None:
+    session = ctx.session
     result = await places_service.set_hidden(session, callback_data.id, hidden=callback_data.hide)
-    await places.reload(session)
+    await ctx.places.reload(session)
     card = await places_service.place_card(session, callback_data.id) if result.place else None
-    done = t("places-hidden-done" if callback_data.hide else "places-shown-done")
-    await _show_card(query, bot, t, card, done)
+    done = ctx.t("places-hidden-done" if callback_data.hide else "places-shown-done")
+    await _show_card(query, bot, ctx.t, card, done)
 
 
 async def _show_card(
@@ -193,13 +187,10 @@ async def _show_card(
 
 
 async def place_history(
-    query: CallbackQuery,
-    callback_data: PlaceHistoryCb,
-    session: AsyncSession,
-    t: Translator,
-    bot: Bot,
+    query: CallbackQuery, callback_data: PlaceHistoryCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    history = await places_service.place_history(session, callback_data.id)
+    t = ctx.t
+    history = await places_service.place_history(ctx.session, callback_data.id)
     if history is None or not isinstance(query.message, Message):
         await alert(query, t("places-not-found"))
         return
@@ -229,8 +220,9 @@ async def place_history(
 
 
 async def place_qr(
-    query: CallbackQuery, callback_data: PlaceQrCb, session: AsyncSession, t: Translator, bot: Bot
+    query: CallbackQuery, callback_data: PlaceQrCb, ctx: UpdateContext, bot: Bot
 ) -> None:
+    session, t = ctx.session, ctx.t
     if callback_data.id:
         one = await places_service.get_place(session, callback_data.id)
         places = [one] if one is not None and not one.is_hidden else []
@@ -260,36 +252,25 @@ async def import_start(query: CallbackQuery, state: FSMContext, t: Translator) -
     await _start(query, state, t, PlaceForm.upload, t("places-ask-import"))
 
 
-async def rename_start(
+async def place_prompt(
     query: CallbackQuery,
-    callback_data: PlaceRenameCb,
+    callback_data: PlaceRenameCb | PlaceAttachCb,
     state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
+    ctx: UpdateContext,
 ) -> None:
+    """Rename a place, or attach typed locations to it: ask, if the place still exists."""
+    session, t = ctx.session, ctx.t
     place = await places_service.get_place(session, callback_data.id)
     if place is None:
         await alert(query, t("places-not-found"))
         return
-    text = t("places-ask-rename", label=place.label)
-    await _start(query, state, t, PlaceForm.rename, text, place_id=place.id)
-
-
-async def attach_start(
-    query: CallbackQuery,
-    callback_data: PlaceAttachCb,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-) -> None:
-    place = await places_service.get_place(session, callback_data.id)
-    if place is None:
-        await alert(query, t("places-not-found"))
-        return
-    common = await places_service.unplaced_locations(session)
-    examples = ", ".join(f"«{text}» ({n})" for text, n in common[:8]) or "—"
-    text = t("places-ask-attach", label=place.label, examples=examples)
-    await _start(query, state, t, PlaceForm.attach, text, place_id=place.id)
+    if isinstance(callback_data, PlaceRenameCb):
+        form, text = PlaceForm.rename, t("places-ask-rename", label=place.label)
+    else:
+        common = await places_service.unplaced_locations(session)
+        examples = ", ".join(f"«{text}» ({n})" for text, n in common[:8]) or "—"
+        form, text = PlaceForm.attach, t("places-ask-attach", label=place.label, examples=examples)
+    await _start(query, state, t, form, text, place_id=place.id)
 
 
 async def _start(
@@ -308,14 +289,8 @@ async def _place_id(state: FSMContext) -> int:
     return int((await state.get_data()).get("place_id", 0))
 
 
-async def place_given(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-    bot: Bot,
-    places: PlaceDirectory,
-) -> None:
+async def place_given(message: Message, state: FSMContext, ctx: UpdateContext, bot: Bot) -> None:
+    session, t = ctx.session, ctx.t
     parsed = places_service.parse_place(message.text or "")
     if isinstance(parsed, PlaceProblem):
         await message.answer(_problem(t, parsed), reply_markup=cancel_keyboard(t))
@@ -328,7 +303,7 @@ async def place_given(
         await message.answer(_problem(t, result.problem), reply_markup=cancel_keyboard(t))
         return
     await state.clear()
-    await places.reload(session)
+    await ctx.places.reload(session)
     card = await places_service.place_card(session, result.place.id) if result.place else None
     if card is None:
         await message.answer(t("places-not-found"))
@@ -337,11 +312,10 @@ async def place_given(
     await message.answer(t("places-saved") + "\n\n" + text, reply_markup=keyboard)
 
 
-async def attach_given(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator
-) -> None:
+async def attach_given(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    t = ctx.t
     place_id = await _place_id(state)
-    attached = await places_service.attach_location(session, place_id, message.text or "")
+    attached = await places_service.attach_location(ctx.session, place_id, message.text or "")
     await state.clear()
     if attached is None:
         await message.answer(t("places-not-found"))
@@ -351,14 +325,8 @@ async def attach_given(
     )
 
 
-async def table_given(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-    bot: Bot,
-    places: PlaceDirectory,
-) -> None:
+async def table_given(message: Message, state: FSMContext, ctx: UpdateContext, bot: Bot) -> None:
+    session, t = ctx.session, ctx.t
     document = message.document
     if document is None:
         await message.answer(t("places-import-not-file"), reply_markup=cancel_keyboard(t))
@@ -378,7 +346,7 @@ async def table_given(
     ]
     report = await places_service.import_places(session, rows)
     await state.clear()
-    await places.reload(session)
+    await ctx.places.reload(session)
     text, keyboard = await _top(session, t)
     await message.answer(_report(t, report))
     await message.answer(text, reply_markup=keyboard)
@@ -399,8 +367,9 @@ def get_router() -> Router:
     admin.callback_query.register(place_qr, PlaceQrCb.filter())
     admin.callback_query.register(add_start, PlaceAddCb.filter())
     admin.callback_query.register(import_start, PlaceImportCb.filter())
-    admin.callback_query.register(rename_start, PlaceRenameCb.filter())
-    admin.callback_query.register(attach_start, PlaceAttachCb.filter())
+    admin.callback_query.register(
+        place_prompt, or_f(PlaceRenameCb.filter(), PlaceAttachCb.filter())
+    )
     text_forms = StateFilter(PlaceForm.add, PlaceForm.rename)
     admin.message.register(place_given, text_forms, F.text, FreeInput())
     admin.message.register(not_text, text_forms, ~F.text)

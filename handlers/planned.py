@@ -13,8 +13,8 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, is_admin, role_router
 from bot.planned_wizard import (
     PlannedForm,
@@ -28,10 +28,10 @@ from bot.planned_wizard import (
     text_answer,
 )
 from bot.services import planned as service
-from bot.services.planned import JobOutcome, JobResult
+from bot.services.planned import JobLine, JobOutcome, JobResult
 from bot.settings import Settings
 from bot.staff_ui import alert, edit_text, toast
-from models import User, utcnow
+from models import utcnow
 from models.planned import PLACES_MAX, TITLE_MAX
 from utils.callbacks_planned import (
     JobAction,
@@ -65,81 +65,64 @@ async def _show(
 async def _render(
     event: Message | CallbackQuery,
     bot: Bot,
-    t: Translator,
+    ctx: UpdateContext,
     wizard: Wizard,
     state: FSMContext,
-    session: AsyncSession,
-    settings: Settings,
 ) -> None:
     await save(state, wizard)
-    text, markup = await step_view(t, wizard, session, settings)
+    text, markup = await step_view(ctx.t, wizard, ctx.session, ctx.settings)
     await _show(event, bot, text, markup)
 
 
-async def planned_command(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-) -> None:
+async def planned_command(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     await state.clear()
-    text, markup = await _list_view(t, session, user, settings, after=0)
+    text, markup = await _list_view(ctx, after=0)
     await message.answer(text, reply_markup=markup)
 
 
-async def _list_view(
-    t: Translator, session: AsyncSession, user: User, settings: Settings, *, after: int
-) -> tuple[str, InlineKeyboardMarkup]:
-    page = await service.list_jobs(session, user=user, after_id=after)
+async def _list_view(ctx: UpdateContext, *, after: int) -> tuple[str, InlineKeyboardMarkup]:
+    page = await service.list_jobs(ctx.session, user=ctx.user, after_id=after)
     items = page.items if page is not None else []
     next_after = items[-1].id if page is not None and page.has_more and items else None
-    return jobs_text(t, items, settings.tz), jobs_keyboard(
-        t, [(j.id, j.title, j.status) for j in items], next_after=next_after
+    return jobs_text(ctx.t, items, ctx.settings.tz), jobs_keyboard(
+        ctx.t, [(j.id, j.title, j.status) for j in items], next_after=next_after
     )
+
+
+async def _show_list(query: CallbackQuery, bot: Bot, ctx: UpdateContext, *, after: int) -> None:
+    text, markup = await _list_view(ctx, after=after)
+    await _show(query, bot, text, markup)
 
 
 async def list_page(
     query: CallbackQuery,
     callback_data: PlannedListCb,
     state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
 ) -> None:
     await query.answer()
     if callback_data.new:
         await state.clear()
         await state.set_state(PlannedForm.wizard)
-        await _render(query, bot, t, Wizard(), state, session, settings)
+        await _render(query, bot, ctx, Wizard(), state)
         return
-    text, markup = await _list_view(t, session, user, settings, after=callback_data.after)
-    await _show(query, bot, text, markup)
+    await _show_list(query, bot, ctx, after=callback_data.after)
 
 
-async def wizard_text(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-    settings: Settings,
-    bot: Bot,
-) -> None:
+async def wizard_text(message: Message, state: FSMContext, ctx: UpdateContext, bot: Bot) -> None:
     wizard = await load(state)
     if wizard is None:
         await state.clear()
         return
-    error = text_answer(wizard, message.text or "", settings)
+    error = text_answer(wizard, message.text or "", ctx.settings)
     if error is not None:
         await message.answer(
-            t(error, limit=TITLE_MAX, max=PLACES_MAX),
-            reply_markup=nav_keyboard(t, back=bool(wizard.history)),
+            ctx.t(error, limit=TITLE_MAX, max=PLACES_MAX),
+            reply_markup=nav_keyboard(ctx.t, back=bool(wizard.history)),
         )
         return
-    await _render(message, bot, t, wizard, state, session, settings)
+    await _render(message, bot, ctx, wizard, state)
 
 
 async def wizard_other(message: Message, t: Translator) -> None:
@@ -150,45 +133,23 @@ async def wizard_pick(
     query: CallbackQuery,
     callback_data: PlannedPickCb,
     state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
 ) -> None:
     wizard = await load(state)
     if wizard is None or not expects(wizard, callback_data.field):
-        await alert(query, t("button-outdated"))
+        await alert(query, ctx.t("button-outdated"))
         return
     await query.answer()
     if apply_pick(wizard, callback_data.field, callback_data.value, callback_data.id):
-        await _render(query, bot, t, wizard, state, session, settings)
+        await _render(query, bot, ctx, wizard, state)
 
 
-async def wizard_nav(
-    query: CallbackQuery,
-    callback_data: PlannedNavCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    bot: Bot,
-) -> None:
-    wizard = await load(state)
-    action = callback_data.action
-    if wizard is None:
-        await alert(query, t("button-outdated"))
-        return
-    if action is WizardNav.CANCEL:
-        await state.clear()
-        await query.answer()
-        await _show(query, bot, t("planned-cancelled"), None)
-        return
+def _step_moved(wizard: Wizard, action: WizardNav, settings: Settings) -> bool:
+    """Apply BACK, DONE, TODAY or SKIP where the current step takes it; False: stale."""
     if action is WizardNav.BACK:
-        if not wizard.back():
-            await alert(query, t("button-outdated"))
-            return
-    elif action is WizardNav.DONE and wizard.step is Step.WEEKDAYS and wizard.weekdays:
+        return wizard.back()
+    if action is WizardNav.DONE and wizard.step is Step.WEEKDAYS and wizard.weekdays:
         wizard.go(Step.INTERVAL)
     elif action is WizardNav.TODAY and wizard.step is Step.START:
         wizard.start = utcnow().astimezone(settings.tz).date()
@@ -196,33 +157,46 @@ async def wizard_nav(
     elif action is WizardNav.SKIP and wizard.step is Step.PAUSES:
         wizard.pauses = []
         wizard.go(Step.SUMMARY)
-    elif action is WizardNav.SAVE and wizard.step is Step.SUMMARY:
-        await _save_job(query, wizard, state, session, user, t, settings, bot)
-        return
     else:
-        await alert(query, t("button-outdated"))
-        return
-    await query.answer()
-    await _render(query, bot, t, wizard, state, session, settings)
+        return False
+    return True
+
+
+async def wizard_nav(
+    query: CallbackQuery,
+    callback_data: PlannedNavCb,
+    state: FSMContext,
+    ctx: UpdateContext,
+    bot: Bot,
+) -> None:
+    wizard = await load(state)
+    action = callback_data.action
+    if wizard is None:
+        await alert(query, ctx.t("button-outdated"))
+    elif action is WizardNav.CANCEL:
+        await state.clear()
+        await query.answer()
+        await _show(query, bot, ctx.t("planned-cancelled"), None)
+    elif action is WizardNav.SAVE and wizard.step is Step.SUMMARY:
+        await _save_job(query, wizard, state, ctx, bot)
+    elif not _step_moved(wizard, action, ctx.settings):
+        await alert(query, ctx.t("button-outdated"))
+    else:
+        await query.answer()
+        await _render(query, bot, ctx, wizard, state)
 
 
 async def _save_job(
-    query: CallbackQuery,
-    wizard: Wizard,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    bot: Bot,
+    query: CallbackQuery, wizard: Wizard, state: FSMContext, ctx: UpdateContext, bot: Bot
 ) -> None:
+    t, tz = ctx.t, ctx.settings.tz
     schedule = wizard.schedule()
     if schedule is None or wizard.category_id is None:
         await alert(query, t("planned-outcome-no_occurrence"))
         return
     result = await service.create_job(
-        session,
-        user=user,
+        ctx.session,
+        user=ctx.user,
         draft=service.JobDraft(
             title=wizard.title,
             category_id=wizard.category_id,
@@ -232,7 +206,7 @@ async def _save_job(
             priority=wizard.priority,
             schedule=schedule,
         ),
-        tz=settings.tz,
+        tz=tz,
     )
     if not result.ok or result.job is None:
         await alert(query, t(f"planned-outcome-{result.outcome}"))
@@ -243,44 +217,41 @@ async def _save_job(
     await _show(
         query,
         bot,
-        t("planned-created", number=job.id, next=t.datetime(job.next_run_at, settings.tz)),
+        t("planned-created", number=job.id, next=t.datetime(job.next_run_at, tz)),
         job_keyboard(t, job.id, job.status),
     )
 
 
 # ---------------------------------------------------------------------- the jobs
+async def _change_job(ctx: UpdateContext, action: JobAction, job_id: int) -> JobResult | None:
+    """PAUSE, RESUME, DELETE_CONFIRM: the service's result; other actions change nothing."""
+    session, user = ctx.session, ctx.user
+    if action is JobAction.PAUSE:
+        return await service.pause_job(session, user=user, job_id=job_id)
+    if action is JobAction.RESUME:
+        return await service.resume_job(session, user=user, job_id=job_id, tz=ctx.settings.tz)
+    if action is JobAction.DELETE_CONFIRM:
+        return await service.delete_job(session, user=user, job_id=job_id)
+    return None
+
+
 async def job_action(
-    query: CallbackQuery,
-    callback_data: PlannedJobCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    settings: Settings,
-    bot: Bot,
+    query: CallbackQuery, callback_data: PlannedJobCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    action, job_id = callback_data.action, callback_data.id
+    t, action, job_id = ctx.t, callback_data.action, callback_data.id
     if action is JobAction.LIST:
         await query.answer()
-        text, markup = await _list_view(t, session, user, settings, after=0)
-        await _show(query, bot, text, markup)
+        await _show_list(query, bot, ctx, after=0)
         return
-    result: JobResult | None = None
-    if action is JobAction.PAUSE:
-        result = await service.pause_job(session, user=user, job_id=job_id)
-    elif action is JobAction.RESUME:
-        result = await service.resume_job(session, user=user, job_id=job_id, tz=settings.tz)
-    elif action is JobAction.DELETE_CONFIRM:
-        result = await service.delete_job(session, user=user, job_id=job_id)
+    result = await _change_job(ctx, action, job_id)
     if result is not None and not result.ok:
         await alert(query, t(f"planned-outcome-{result.outcome}"))
         return
     if action is JobAction.DELETE_CONFIRM:
         await toast(query, t("planned-deleted", number=job_id))
-        text, markup = await _list_view(t, session, user, settings, after=0)
-        await _show(query, bot, text, markup)
+        await _show_list(query, bot, ctx, after=0)
         return
-    job = await service.get_job(session, user=user, job_id=job_id)
+    job = await service.get_job(ctx.session, user=ctx.user, job_id=job_id)
     if job is None:
         await alert(query, t("planned-outcome-not_found"))
         return
@@ -293,15 +264,20 @@ async def job_action(
             delete_confirm_keyboard(t, job.id),
         )
         return
-    schedule = await service.job_schedule(session, user=user, job_id=job_id)
-    upcoming = schedule.upcoming(utcnow(), settings.tz, 3) if schedule else []
+    await _show_job(query, bot, ctx, job)
+
+
+async def _show_job(query: CallbackQuery, bot: Bot, ctx: UpdateContext, job: JobLine) -> None:
+    tz = ctx.settings.tz
+    schedule = await service.job_schedule(ctx.session, user=ctx.user, job_id=job.id)
+    upcoming = schedule.upcoming(utcnow(), tz, 3) if schedule else []
     if job.next_run_at is not None and upcoming:
         upcoming[0] = job.next_run_at
     await _show(
         query,
         bot,
-        job_card(t, job, schedule, settings.tz, upcoming),
-        job_keyboard(t, job.id, job.status),
+        job_card(ctx.t, job, schedule, tz, upcoming),
+        job_keyboard(ctx.t, job.id, job.status),
     )
 
 

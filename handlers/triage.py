@@ -25,6 +25,7 @@ from bot.staff_ui import (
     alert,
     allowed_on,
     ask,
+    card_if_allowed,
     denial_text,
     dialog_revoked,
     edit_markup,
@@ -257,16 +258,10 @@ async def assign_page(
 
 # -------------------------------------------------------- reasons (reject, hold)
 async def reason_start(
-    query: CallbackQuery,
-    callback_data: RequestActionCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    query: CallbackQuery, callback_data: RequestActionCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
-    action, request_id = callback_data.action, callback_data.id
-    check = await triage.preflight(session, request_id=request_id, action=action, user=user)
-    message = await allowed_on(query, t, action, check)
+    t, action, request_id = ctx.t, callback_data.action, callback_data.id
+    message = await card_if_allowed(query, ctx, request_id, action)
     if message is None:
         return
     card = {"card_chat": message.chat.id, "card_message": message.message_id}

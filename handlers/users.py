@@ -15,7 +15,16 @@ from bot.context import UpdateContext
 from bot.filters import FreeInput, is_admin, role_router
 from bot.services import admin_users
 from bot.services.admin_users import SEARCH_MAX, ChangeOutcome, ChangeResult
-from bot.staff_ui import alert, ask, dialog_revoked, drop_dialog, edit_text, not_allowed, toast
+from bot.staff_ui import (
+    alert,
+    ask,
+    dialog_revoked,
+    drop_dialog,
+    edit_text,
+    not_allowed,
+    redraw_or_gone,
+    toast,
+)
 from models.views import UserRow
 from utils.callbacks import UserBlockCb, UserCardCb, UserRoleCb, UserSearchCb, UsersPageCb
 from utils.i18n import Translator
@@ -124,12 +133,7 @@ async def user_card(
     bot: Bot,
 ) -> None:
     row = await admin_users.user_row(session, user_id=callback_data.id)
-    if row is None or not isinstance(query.message, Message):
-        await alert(query, ctx.t("users-not-found"))
-        return
-    await query.answer()
-    text, keyboard = _card(ctx, row)
-    await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
+    await redraw_or_gone(query, bot, _card(ctx, row) if row else None, ctx.t("users-not-found"))
 
 
 async def _after_change(

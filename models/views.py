@@ -51,8 +51,9 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
-class RequestView(_Categorised):
-    """Everything a card shows, read in one query."""
+class _RequestHead(_Categorised):
+    """What every card and staff line of a request begins with: which one, in what state,
+    how urgent, where, what is wrong and in which category."""
 
     id: int
     status: RequestStatus
@@ -61,6 +62,12 @@ class RequestView(_Categorised):
     description: str
     category_ru: str
     category_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView(_RequestHead):
+    """Everything a card shows, read in one query."""
+
     author: Person
     assignee: Person | None
     created_at: datetime
@@ -91,16 +98,9 @@ class ListItem(_Categorised):
 
 
 @dataclass(frozen=True, slots=True)
-class RequestRow(_Categorised):
+class RequestRow(_RequestHead):
     """One line of a staff list (a queue, a search, someone's tasks)."""
 
-    id: int
-    status: RequestStatus
-    priority: Priority
-    location: str
-    description: str
-    category_ru: str
-    category_en: str
     assignee_name: str | None
     created_at: datetime
     due_at: datetime | None

@@ -40,11 +40,7 @@ async def login_page(request: Request) -> HTMLResponse:
 
 async def login(request: Request, token: str, session: Session) -> Response:
     started = await panel_auth.start_session(session, login_token=token)
-    if started is None:
-        return render(request, None, "login.html", status_code=403, refused=True)
-    response = RedirectResponse("/queue", status_code=303)
-    set_cookie(request, response, started.token)
-    return response
+    return _signed_in(request, started)
 
 
 async def telegram_login(request: Request, session: Session) -> Response:
@@ -55,6 +51,11 @@ async def telegram_login(request: Request, session: Session) -> Response:
     started = None
     if telegram_id is not None:
         started = await panel_auth.start_telegram_session(session, telegram_id=telegram_id)
+    return _signed_in(request, started)
+
+
+def _signed_in(request: Request, started: panel_auth.NewSession | None) -> Response:
+    """Into the queue with the session's cookie; no session: the login page, refused."""
     if started is None:
         return render(request, None, "login.html", status_code=403, refused=True)
     response = RedirectResponse("/queue", status_code=303)

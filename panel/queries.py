@@ -20,13 +20,13 @@ from bot.services import categories as categories_service
 from bot.services import stats as stats_service
 from bot.services.categories import CategoryInfo
 from bot.services.charts import ChartTexts, render_chart
-from bot.services.export import ExportFile, build_export
+from bot.services.export import build_export
 from bot.services.transitions import viewer_of
 from database.repositories import categories as categories_repo
 from database.repositories import queues as queues_repo
-from models import Attachment, Category, RequestStatus, User
+from models import Attachment, Category, User
 from models.queues import Queue, QueueFilter
-from models.reports import ExportPeriod, Stats
+from models.reports import Stats
 from models.views import QueuePage, StaffCard, StaffRow, UserRow
 from utils.i18n import Translator
 
@@ -152,13 +152,5 @@ async def stats_chart(
     return await asyncio.to_thread(render_chart, data, ChartTexts.from_catalogue(t), t.language)
 
 
-async def export(
-    session: AsyncSession,
-    t: Translator,
-    *,
-    period: ExportPeriod,
-    status: RequestStatus | None,
-    now: datetime,
-    tz: ZoneInfo,
-) -> ExportFile:
-    return await build_export(session, t, period=period, status=status, now=now, tz=tz)
+export = build_export
+"""The .xlsx export, the very file /export sends in the chat."""

@@ -13,10 +13,11 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from bot.services import places as places_service
-from models import Place, Role
+from models import Place, Request, Role
 from tests.conftest import ADMIN, EXECUTOR, Harness
-from tests.staff import add_person, add_request, button_data, on_card
+from tests.staff import add_person, add_request, button_data, button_texts, on_card
 from tests.updates import document, message, press
+from utils import callbacks
 from utils.callbacks import (
     OpenRequestCb,
     PlaceAddCb,
@@ -55,6 +56,15 @@ async def add_place(harness: Harness, line: str) -> SendMessage:
     harness.pop(SendMessage)  # the prompt
     await harness.feed(message(ADMIN, line))
     return harness.pop(SendMessage)
+
+
+async def card_button(harness: Harness, place: Place, text_key: str) -> str:
+    """The callback data of a button of the place's card, found by its text."""
+    await harness.feed(press(ADMIN, PlaceCardCb(id=place.id), on_card(ADMIN, CARD)))
+    harness.pop(AnswerCallbackQuery)
+    markup = harness.pop(EditMessageText).reply_markup
+    text = harness.catalogue.get("ru", text_key)
+    return dict(zip(button_texts(markup), button_data(markup), strict=True))[text]
 
 
 async def test_an_admin_adds_a_room_and_gets_its_link(harness: Harness) -> None:
@@ -178,3 +188,53 @@ async def test_the_staff_card_leads_an_admin_to_the_places_other_requests(
     harness.pop(AnswerCallbackQuery)
     history = harness.pop(EditMessageText).text
     assert f"#{first}" in history and f"#{second}" in history
+
+
+async def test_an_admin_renames_a_room_from_its_card(harness: Harness) -> None:
+    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await add_place(harness, "Главный / Кабинет 214 / 2")
+    async with harness.session_pool() as session:
+        place = await session.scalar(select(Place))
+    assert place is not None
+
+    await harness.feed(press(ADMIN, await card_button(harness, place, "places-rename")))
+    harness.pop(AnswerCallbackQuery)
+    prompt = harness.pop(SendMessage).text
+    assert "Сейчас: <b>" in prompt and "Кабинет 214" in prompt
+    await harness.feed(message(ADMIN, "Главный / Кабинет 216 / 2"))
+
+    assert "Кабинет 216" in harness.pop(SendMessage).text
+    async with harness.session_pool() as session:
+        renamed = await session.get(Place, place.id)
+    assert renamed is not None and renamed.name == "Кабинет 216"
+
+
+async def test_typed_locations_are_attached_to_a_room_from_its_card(harness: Harness) -> None:
+    admin = await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await add_place(harness, "Актовый зал")
+    async with harness.session_pool() as session:
+        place = await session.scalar(select(Place))
+    assert place is not None
+    typed = [await add_request(harness.session_pool, admin, location="актовый") for _ in "ab"]
+
+    await harness.feed(press(ADMIN, await card_button(harness, place, "places-attach")))
+    harness.pop(AnswerCallbackQuery)
+    prompt = harness.pop(SendMessage).text
+    assert "«Актовый зал»" in prompt and "«актовый» (2)" in prompt
+    await harness.feed(message(ADMIN, "актовый"))
+
+    assert harness.pop(SendMessage).text == harness.catalogue.get("ru", "places-attached", count=2)
+    async with harness.session_pool() as session:
+        linked = (
+            await session.scalars(select(Request.place_id).where(Request.id.in_(typed)))
+        ).all()
+    assert linked == [place.id, place.id]
+
+
+async def test_renaming_or_attaching_a_place_that_is_gone_asks_nothing(harness: Harness) -> None:
+    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    for stale in (callbacks.PlaceRenameCb(id=4242), callbacks.PlaceAttachCb(id=4242)):
+        await harness.feed(press(ADMIN, stale, on_card(ADMIN, CARD)))
+        answer = harness.pop(AnswerCallbackQuery)
+        assert answer.show_alert and answer.text == harness.catalogue.get("ru", "places-not-found")
+    harness.expect_nothing()  # no prompt: nothing waits for a name or a text

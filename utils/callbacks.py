@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from models.enums import Action, Priority, Role
 from models.queues import FilterField, Queue
@@ -40,6 +40,16 @@ PlaceOffer = Annotated[int, Field(ge=-1, le=99)]
 KEEP_TYPED = -1
 
 
+class RowId(BaseModel):
+    """The first field of every callback that names one row (a request, a user, a place...).
+
+    Mixed in before CallbackData (`class PhotosCb(RowId, CallbackData, prefix="sph")`), so
+    `id` packs first and the class's own fields follow, as if it were written out in each.
+    """
+
+    id: Id
+
+
 class LanguageCb(CallbackData, prefix="lang"):
     code: str
 
@@ -51,10 +61,8 @@ class RequestActionCb(CallbackData, prefix="ra"):
     id: Id
 
 
-class OpenRequestCb(CallbackData, prefix="ro"):
+class OpenRequestCb(RowId, CallbackData, prefix="ro"):
     """Open the full card of a request."""
-
-    id: Id
 
 
 # --------------------------------------------------------------- the requester's side
@@ -83,8 +91,7 @@ class DraftNavCb(CallbackData, prefix="nrn"):
     action: DraftNav
 
 
-class DraftCategoryCb(CallbackData, prefix="nrc"):
-    id: Id
+class DraftCategoryCb(RowId, CallbackData, prefix="nrc"): ...
 
 
 class DraftLocationCb(CallbackData, prefix="nrl"):
@@ -100,18 +107,15 @@ class DraftPlaceCb(CallbackData, prefix="nrq"):
     index: PlaceOffer
 
 
-class DraftMeTooCb(CallbackData, prefix="nrm"):
+class DraftMeTooCb(RowId, CallbackData, prefix="nrm"):
     """ "Me too" on an open request of the place: follow it instead of filing a new one."""
-
-    id: Id
 
 
 class FollowedCb(CallbackData, prefix="myf"):
     """ "My requests": the requests of others this person follows."""
 
 
-class UnfollowCb(CallbackData, prefix="myu"):
-    id: Id
+class UnfollowCb(RowId, CallbackData, prefix="myu"): ...
 
 
 class DraftPriorityCb(CallbackData, prefix="nrp"):
@@ -136,36 +140,28 @@ class MyListCb(CallbackData, prefix="myl"):
     older: bool = True
 
 
-class MyOpenCb(CallbackData, prefix="myo"):
+class MyOpenCb(RowId, CallbackData, prefix="myo"):
     """Open one's own request (the author's view, whatever the role)."""
 
-    id: Id
+
+class MyPhotosCb(RowId, CallbackData, prefix="myp"): ...
 
 
-class MyPhotosCb(CallbackData, prefix="myp"):
-    id: Id
+class MyCommentCb(RowId, CallbackData, prefix="myc"): ...
 
 
-class MyCommentCb(CallbackData, prefix="myc"):
-    id: Id
-
-
-class CancelConfirmCb(CallbackData, prefix="myx"):
+class CancelConfirmCb(RowId, CallbackData, prefix="myx"):
     """The answer to "Cancel request #N?"."""
 
-    id: Id
     yes: bool
 
 
-class RateCb(CallbackData, prefix="myr"):
-    id: Id
+class RateCb(RowId, CallbackData, prefix="myr"):
     stars: Stars
 
 
-class RateSkipCb(CallbackData, prefix="myrs"):
+class RateSkipCb(RowId, CallbackData, prefix="myrs"):
     """No comment to the rating."""
-
-    id: Id
 
 
 # --------------------------------------------------------------------- staff side (triage)
@@ -211,59 +207,46 @@ class SearchPageCb(CallbackData, prefix="asn"):
     after: Cursor
 
 
-class AssignPageCb(CallbackData, prefix="asp"):
+class AssignPageCb(RowId, CallbackData, prefix="asp"):
     """A page of the executor picker under a card."""
 
-    id: Id
     after: Cursor = 0
 
 
-class AssignToCb(CallbackData, prefix="ast"):
+class AssignToCb(RowId, CallbackData, prefix="ast"):
     """Assign request `id` to users.id `uid`."""
 
-    id: Id
     uid: Id
 
 
-class CardKeyboardCb(CallbackData, prefix="ack"):
+class CardKeyboardCb(RowId, CallbackData, prefix="ack"):
     """Back from a picker: restore the card's own buttons."""
-
-    id: Id
 
 
 class StaffCancelCb(CallbackData, prefix="sdx"):
     """Cancel the staff dialog in progress (a reason, a comment, finishing, a search...)."""
 
 
-class FinishSubmitCb(CallbackData, prefix="fin"):
+class FinishSubmitCb(RowId, CallbackData, prefix="fin"):
     """Finish request `id` with the comment and photos collected so far."""
 
-    id: Id
 
-
-class StaffCommentCb(CallbackData, prefix="scm"):
+class StaffCommentCb(RowId, CallbackData, prefix="scm"):
     """Write a comment to the author, or an internal note (staff only)."""
 
-    id: Id
     internal: bool = False
 
 
-class PhotosCb(CallbackData, prefix="sph"):
+class PhotosCb(RowId, CallbackData, prefix="sph"):
     """Send the photos of a request (the author's and the "after" ones)."""
 
-    id: Id
 
-
-class CommentDeleteListCb(CallbackData, prefix="scl"):
+class CommentDeleteListCb(RowId, CallbackData, prefix="scl"):
     """Choose a comment of request `id` to delete."""
 
-    id: Id
 
-
-class CommentDeleteCb(CallbackData, prefix="scd"):
+class CommentDeleteCb(RowId, CallbackData, prefix="scd"):
     """Soft-delete comment `id`."""
-
-    id: Id
 
 
 class TasksCb(CallbackData, prefix="tks"):
@@ -277,17 +260,14 @@ class UsersPageCb(CallbackData, prefix="aup"):
     s: bool = False
 
 
-class UserCardCb(CallbackData, prefix="auc"):
-    id: Id
+class UserCardCb(RowId, CallbackData, prefix="auc"): ...
 
 
-class UserRoleCb(CallbackData, prefix="aur"):
-    id: Id
+class UserRoleCb(RowId, CallbackData, prefix="aur"):
     role: Role
 
 
-class UserBlockCb(CallbackData, prefix="aub"):
-    id: Id
+class UserBlockCb(RowId, CallbackData, prefix="aub"):
     block: bool
 
 
@@ -299,17 +279,14 @@ class CategoriesCb(CallbackData, prefix="acl"):
     """The category list."""
 
 
-class CategoryCardCb(CallbackData, prefix="acc"):
-    id: Id
+class CategoryCardCb(RowId, CallbackData, prefix="acc"): ...
 
 
-class CategoryHideCb(CallbackData, prefix="ach"):
-    id: Id
+class CategoryHideCb(RowId, CallbackData, prefix="ach"):
     hide: bool
 
 
-class CategoryRenameCb(CallbackData, prefix="acr"):
-    id: Id
+class CategoryRenameCb(RowId, CallbackData, prefix="acr"): ...
 
 
 class CategoryAddCb(CallbackData, prefix="aca"):
@@ -344,27 +321,21 @@ class PlacesCb(CallbackData, prefix="pl"):
     building: BuildingIndex = ALL_BUILDINGS
 
 
-class PlaceCardCb(CallbackData, prefix="plc"):
-    id: Id
+class PlaceCardCb(RowId, CallbackData, prefix="plc"): ...
 
 
-class PlaceHideCb(CallbackData, prefix="plh"):
-    id: Id
+class PlaceHideCb(RowId, CallbackData, prefix="plh"):
     hide: bool
 
 
-class PlaceRenameCb(CallbackData, prefix="plr"):
-    id: Id
+class PlaceRenameCb(RowId, CallbackData, prefix="plr"): ...
 
 
-class PlaceAttachCb(CallbackData, prefix="plt"):
+class PlaceAttachCb(RowId, CallbackData, prefix="plt"):
     """Attach a free-text location people typed to this place."""
 
-    id: Id
 
-
-class PlaceHistoryCb(CallbackData, prefix="plx"):
-    id: Id
+class PlaceHistoryCb(RowId, CallbackData, prefix="plx"): ...
 
 
 class PlaceAddCb(CallbackData, prefix="pla"):

@@ -8,7 +8,6 @@ refusal and no handler runs.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -17,6 +16,7 @@ from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import UpdateContext
+from bot.middlewares import Data, Handler
 from bot.services.users import TelegramProfile, register_or_refresh
 from utils.i18n import Catalogue
 
@@ -28,12 +28,7 @@ class DatabaseMiddleware(BaseMiddleware):
         self.session_pool = session_pool
         self.admin_ids = admin_ids
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: Data) -> Any:
         catalogue: Catalogue = data["catalogue"]
         from_user: TgUser | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -28,6 +27,7 @@ from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.types import TelegramObject, Update, User
 
 from bot.metrics import Metrics
+from bot.middlewares import Data, Handler
 from bot.sentry import bind_update_context, update_scope
 
 log = structlog.get_logger("bot.updates")
@@ -66,12 +66,7 @@ class LogContextMiddleware(BaseMiddleware):
         self.metrics = metrics
         self.highest_update_id: int | None = None
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: Data) -> Any:
         assert isinstance(event, Update)
         if self.highest_update_id is None or event.update_id > self.highest_update_id:
             self.highest_update_id = event.update_id
@@ -134,12 +129,7 @@ class LogContextMiddleware(BaseMiddleware):
 
 
 class HandlerNameMiddleware(BaseMiddleware):
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: Data) -> Any:
         handler_object = data.get("handler")
         name = handler_name(handler_object) if isinstance(handler_object, HandlerObject) else None
         if name is None:

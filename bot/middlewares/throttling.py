@@ -8,7 +8,7 @@ silence until the bucket refills.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import structlog
@@ -16,6 +16,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 from redis.asyncio import Redis
 
+from bot.middlewares import Data, Handler
 from utils.i18n import Catalogue
 
 log = structlog.get_logger(__name__)
@@ -103,12 +104,7 @@ class ThrottlingMiddleware(BaseMiddleware):
         self.limiter = limiter
         self.on_refusal = on_refusal
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: Data) -> Any:
         assert isinstance(event, Update)
         user: User | None = data.get("event_from_user")
         if user is None:

@@ -20,7 +20,7 @@ from bot.services.planned_runner import notify_staff
 from bot.services.transitions import subject_of, viewer_of
 from database.repositories import planned as planned_repo
 from database.repositories import requests as requests_repo
-from models import ChecklistItem, ItemState, RequestStatus, StatusChange, User, utcnow
+from models import ChecklistItem, ItemState, RequestStatus, User, utcnow
 from models.planned import may_work_checklist
 from models.sla import due_at
 from models.views import RequestView
@@ -184,17 +184,10 @@ async def file_followup(
                 "created_at": now,
                 "updated_at": now,
             },
+            actor_id=user.id,
+            now=now,
         )
         assert request_id is not None  # the row lock above serialises the taps
-        session.add(
-            StatusChange(
-                request_id=request_id,
-                from_status=None,
-                to_status=RequestStatus.NEW,
-                actor_id=user.id,
-                at=now,
-            )
-        )
         await planned_repo.link_followup(session, item_id, request_id)
         await session.flush()
         view = await requests_repo.get_view(session, request_id)

@@ -53,6 +53,8 @@ log = structlog.get_logger(__name__)
 #: Telegram ids of the demo people: far above any real account's id.
 DEMO_ID_BASE = 7_770_000_000_000
 REQUESTS = 50
+_SLA = {"urgent": 4, "high": 24, "normal": 72, "low": 168}
+_RULES = CreationRules(sla_hours=_SLA, limit=10_000, window=timedelta(minutes=1))
 S = RequestStatus
 
 # (key, full name, role while seeding, what they do)
@@ -213,24 +215,16 @@ class _Clock:
         return self.at
 
 
+@dataclass
 class _Seeder:
-    def __init__(
-        self,
-        session: AsyncSession,
-        notifier: Notifier,
-        people: dict[str, User],
-        categories: dict[str, int],
-        now: datetime,
-        rng: random.Random,
-    ) -> None:
-        self.session = session
-        self.notifier = notifier
-        self.people = people
-        self.categories = categories
-        self.now = now
-        self.rng = rng
-        self.result = DemoResult(DemoOutcome.DONE)
-        self.rules = CreationRules(sla_hours=_SLA, limit=10_000, window=timedelta(minutes=1))
+    session: AsyncSession
+    notifier: Notifier
+    people: dict[str, User]
+    categories: dict[str, int]
+    now: datetime
+    rng: random.Random
+    result: DemoResult = field(default_factory=lambda: DemoResult(DemoOutcome.DONE))
+    rules: CreationRules = _RULES
 
     async def act(
         self,
@@ -353,9 +347,6 @@ class _Seeder:
 
 def _pick(rng: random.Random, options: tuple[str, ...]) -> str:
     return rng.choice(options)
-
-
-_SLA = {"urgent": 4, "high": 24, "normal": 72, "low": 168}
 
 
 async def fill_demo_school(

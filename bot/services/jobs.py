@@ -67,17 +67,11 @@ class Jobs:
             viewer = viewer_actor(view.assignee.id, role, view)
             self._send_card(session, view.assignee, view, "reminder-overdue", now, viewer=viewer)
 
-        total = 0
-        while True:
-            async with self.session_pool() as session, session.begin():
-                ids = await jobs_repo.claim_overdue(session, now, BATCH)
-                admins = list(await _admins(session)) if ids else []
-                for request_id in ids:
-                    total += await _isolated(
-                        session, request_id, "overdue_reminder_failed", remind, admins
-                    )
-            if len(ids) < BATCH:
-                break
+        total = await self._each_claimed(
+            lambda session: jobs_repo.claim_overdue(session, now, BATCH),
+            "overdue_reminder_failed",
+            remind,
+        )
         if total:
             log.info("overdue_reminded", count=total)
         return total
@@ -90,20 +84,32 @@ class Jobs:
             for person in admins:
                 self._send_card(session, person, view, "reminder-escalated", now)
 
-        total = 0
-        while True:
-            async with self.session_pool() as session, session.begin():
-                ids = await jobs_repo.claim_escalations(session, now, now - ESCALATE_AFTER, BATCH)
-                admins = list(await _admins(session)) if ids else []
-                for request_id in ids:
-                    total += await _isolated(
-                        session, request_id, "overdue_escalation_failed", escalate, admins
-                    )
-            if len(ids) < BATCH:
-                break
+        total = await self._each_claimed(
+            lambda session: jobs_repo.claim_escalations(session, now, now - ESCALATE_AFTER, BATCH),
+            "overdue_escalation_failed",
+            escalate,
+        )
         if total:
             log.info("overdue_escalated", count=total)
         return total
+
+    async def _each_claimed(
+        self,
+        claim: Callable[[AsyncSession], Awaitable[Sequence[int]]],
+        failure: str,
+        work: Callable[[AsyncSession, RequestView, list[Person]], Awaitable[None]],
+    ) -> int:
+        """Claim a batch (up to BATCH ids) and work each claimed request in a savepoint of
+        its own, one transaction a batch, until a batch comes short; how many were done."""
+        total = 0
+        while True:
+            async with self.session_pool() as session, session.begin():
+                ids = await claim(session)
+                admins = list(await _admins(session)) if ids else []
+                for request_id in ids:
+                    total += await _isolated(session, request_id, failure, work, admins)
+            if len(ids) < BATCH:
+                return total
 
     def _send_card(
         self,

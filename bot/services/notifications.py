@@ -79,7 +79,7 @@ class Notifier:
             keyboard.inline_keyboard.append([checklist_button(t, view.id)])
         return text, keyboard
 
-    def status_changed(
+    async def status_changed(
         self,
         session: AsyncSession,
         view: RequestView,
@@ -87,62 +87,46 @@ class Notifier:
         actor: Person | None,
         reason: str | None,
     ) -> None:
-        """Tell the author (unless they did it themselves; then tell the assignee)."""
-        author = view.author
-        if actor is not None and actor.id == author.id:
-            self._author_acted(session, view, reason=reason)
-            return
-        t = self.t(author)
-        if actor is None:
-            text = t(
-                "notify-status-changed-system",
-                number=view.id,
-                status=Markup(status_label(t, view.status)),
-            )
-        else:
-            text = t(
-                "notify-status-changed",
-                number=view.id,
-                status=Markup(status_label(t, view.status)),
-                actor=actor.display,
-            )
-        if reason:
-            text += "\n" + t("notify-reason", reason=reason)
-        keyboard = None
-        if view.status is RequestStatus.DONE:
-            author_actor = Actor(role=Role.USER, is_author=True)
-            keyboard = card_actions_keyboard(t, view.id, allowed_actions(view.status, author_actor))
-        enqueue(session, SendMessage(chat_id=author.telegram_id, text=text, reply_markup=keyboard))
+        """Tell the author (unless they did it themselves; then tell the assignee), and
+        everyone who pressed "me too", as the author is told.
 
-    async def followers_told(
-        self,
-        session: AsyncSession,
-        view: RequestView,
-        *,
-        actor: Person | None,
-        reason: str | None,
-    ) -> None:
-        """Everyone who pressed "me too" hears of every status change, as the author does.
-
-        Looked up only when the request has followers (its `follower_count`), so a status
-        change of a request nobody follows costs no statement more.
+        The followers are looked up only when the request has some (its `follower_count`),
+        so a status change of a request nobody follows costs no statement more.
         """
+        if actor is not None and actor.id == view.author.id:
+            self._author_acted(session, view, reason=reason)
+        else:
+            self._author_told(session, view, actor, reason)
         if not view.follower_count:
             return
         for chat_id, language in await places_repo.follower_chats(session, view.id):
             if actor is not None and chat_id == actor.telegram_id:
                 continue
             t = self.catalogue.translator(language)
-            text = t(
+            text = _status_notice(
+                t,
                 "notify-followed-status",
-                number=view.id,
-                status=Markup(status_label(t, view.status)),
+                view,
+                reason,
                 category=view.category(t.language),
                 location=view.location,
             )
-            if reason:
-                text += "\n" + t("notify-reason", reason=reason)
             enqueue(session, SendMessage(chat_id=chat_id, text=text), request_id=view.id)
+
+    def _author_told(
+        self, session: AsyncSession, view: RequestView, actor: Person | None, reason: str | None
+    ) -> None:
+        author = view.author
+        t = self.t(author)
+        if actor is None:
+            text = _status_notice(t, "notify-status-changed-system", view, reason)
+        else:
+            text = _status_notice(t, "notify-status-changed", view, reason, actor=actor.display)
+        keyboard = None
+        if view.status is RequestStatus.DONE:
+            author_actor = Actor(role=Role.USER, is_author=True)
+            keyboard = card_actions_keyboard(t, view.id, allowed_actions(view.status, author_actor))
+        enqueue(session, SendMessage(chat_id=author.telegram_id, text=text, reply_markup=keyboard))
 
     def _author_acted(
         self, session: AsyncSession, view: RequestView, *, reason: str | None
@@ -157,14 +141,7 @@ class Notifier:
         if view.status is RequestStatus.IN_PROGRESS:
             return
         t = self.t(assignee)
-        text = t(
-            "notify-author-changed",
-            number=view.id,
-            status=Markup(status_label(t, view.status)),
-            author=view.author.display,
-        )
-        if reason:
-            text += "\n" + t("notify-reason", reason=reason)
+        text = _status_notice(t, "notify-author-changed", view, reason, author=view.author.display)
         keyboard = card_actions_keyboard(t, view.id, [], include_open=True)
         enqueue(
             session,
@@ -221,9 +198,7 @@ class Notifier:
             return
         t = self.t(assignee)
         who = actor.display if actor is not None else t("actor-system")
-        text = t("notify-reopened", number=view.id, actor=who)
-        if reason:
-            text += "\n" + t("notify-reason", reason=reason)
+        text = _with_reason(t, t("notify-reopened", number=view.id, actor=who), reason)
         enqueue(session, SendMessage(chat_id=assignee.telegram_id, text=text), request_id=view.id)
 
     async def sync_cards(
@@ -261,6 +236,18 @@ class Notifier:
                 kind=OutboxKind.CARD_EDIT,
                 request_id=view.id,
             )
+
+
+def _with_reason(t: Translator, text: str, reason: str | None) -> str:
+    return text + "\n" + t("notify-reason", reason=reason) if reason else text
+
+
+def _status_notice(
+    t: Translator, key: str, view: RequestView, reason: str | None, **args: str
+) -> str:
+    """A notice of the request's new status: number and status, `args`, then the reason."""
+    status = Markup(status_label(t, view.status))
+    return _with_reason(t, t(key, number=view.id, status=status, **args), reason)
 
 
 __all__ = ["STAFF_VIEWER", "Action", "Notifier", "viewer_actor"]

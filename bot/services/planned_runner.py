@@ -185,18 +185,11 @@ async def _insert_request(
             "created_at": now,
             "updated_at": now,
         },
+        actor_id=None,
+        now=now,
     )
     if request_id is None:
         return None
-    session.add(
-        StatusChange(
-            request_id=request_id,
-            from_status=None,
-            to_status=RequestStatus.NEW,
-            actor_id=None,
-            at=now,
-        )
-    )
     if assignee is not None:
         session.add(
             StatusChange(

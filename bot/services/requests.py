@@ -35,7 +35,6 @@ from models import (
     Priority,
     RequestStatus,
     Role,
-    StatusChange,
     User,
     utcnow,
 )
@@ -158,6 +157,8 @@ async def create_request(
                 "created_at": now,
                 "updated_at": now,
             },
+            actor_id=user.id,
+            now=now,
         )
         if request_id is None:  # the same token committed a moment ago
             return await _duplicate(
@@ -166,15 +167,6 @@ async def create_request(
         files = list(draft.files)[:MAX_PHOTOS]
         session.add_all(
             ref.attachment(request_id=request_id, uploaded_by_id=user.id) for ref in files
-        )
-        session.add(
-            StatusChange(
-                request_id=request_id,
-                from_status=None,
-                to_status=RequestStatus.NEW,
-                actor_id=user.id,
-                at=now,
-            )
         )
         await session.flush()
         view = await requests_repo.get_view(session, request_id)

@@ -231,8 +231,7 @@ async def _announce(
 ) -> None:
     """Queue what the other parties receive about the change, in its transaction."""
     actor = Person.of(user) if user else None
-    notifier.status_changed(session, view, actor=actor, reason=reason)
-    await notifier.followers_told(session, view, actor=actor, reason=reason)
+    await notifier.status_changed(session, view, actor=actor, reason=reason)
     if action is Action.ASSIGN:
         await notifier.assigned(session, view, now, actor=actor, previous_assignee_id=old_assignee)
     elif action is Action.REOPEN:

@@ -174,8 +174,11 @@ async def oldest_created_since(
     )
 
 
-async def insert_if_new_token(session: AsyncSession, values: dict[str, Any]) -> int | None:
-    """INSERT the request unless its client_token exists; the new id, or None."""
+async def insert_if_new_token(
+    session: AsyncSession, values: dict[str, Any], *, actor_id: int | None, now: datetime
+) -> int | None:
+    """INSERT the request unless its client_token exists, and the first line of its
+    history (filed, as NEW, by `actor_id`; None: the system); the new id, or None."""
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
@@ -184,7 +187,18 @@ async def insert_if_new_token(session: AsyncSession, values: dict[str, Any]) -> 
         .on_conflict_do_nothing(index_elements=[Request.client_token])
         .returning(Request.id)
     )
-    return await session.scalar(stmt)
+    request_id = await session.scalar(stmt)
+    if request_id is not None:
+        session.add(
+            StatusChange(
+                request_id=request_id,
+                from_status=None,
+                to_status=RequestStatus.NEW,
+                actor_id=actor_id,
+                at=now,
+            )
+        )
+    return request_id
 
 
 async def count_by_author(session: AsyncSession, author_id: int) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from aiogram.types import InlineKeyboardMarkup
 
@@ -25,17 +25,27 @@ CARD_ACTIONS: tuple[Action, ...] = (
 )
 
 
-def card_actions_keyboard(
-    t: Translator, request_id: int, actions: Iterable[Action], *, include_open: bool = True
-) -> InlineKeyboardMarkup | None:
-    allowed = set(actions)
-    kb = InlineKeyboardBuilder()
-    for action in CARD_ACTIONS:
+def add_action_buttons(
+    kb: InlineKeyboardBuilder,
+    t: Translator,
+    request_id: int,
+    order: Iterable[Action],
+    allowed: Collection[Action],
+) -> None:
+    """A button for each action of `order` (in that order) that is `allowed`."""
+    for action in order:
         if action in allowed:
             kb.button(
                 text=t(f"action-{action}"),
                 callback_data=RequestActionCb(action=action, id=request_id),
             )
+
+
+def card_actions_keyboard(
+    t: Translator, request_id: int, actions: Iterable[Action], *, include_open: bool = True
+) -> InlineKeyboardMarkup | None:
+    kb = InlineKeyboardBuilder()
+    add_action_buttons(kb, t, request_id, CARD_ACTIONS, set(actions))
     if include_open:
         kb.button(text=t("action-open"), callback_data=OpenRequestCb(id=request_id))
     kb.adjust(2)

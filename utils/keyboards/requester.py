@@ -29,12 +29,12 @@ from utils.callbacks import (
     MyPhotosCb,
     RateCb,
     RateSkipCb,
-    RequestActionCb,
     UnfollowCb,
 )
 from utils.cards import STATUS_MARK
 from utils.i18n import Translator
 from utils.keyboards.builder import InlineKeyboardBuilder
+from utils.keyboards.cards import add_action_buttons
 
 PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
 AUTHOR_ACTIONS = (Action.CONFIRM, Action.REOPEN, Action.CANCEL)
@@ -184,14 +184,8 @@ def author_card_keyboard(
     can_comment: bool,
     can_rate: bool,
 ) -> InlineKeyboardMarkup:
-    allowed = set(actions)
     kb = InlineKeyboardBuilder()
-    for action in AUTHOR_ACTIONS:
-        if action in allowed:
-            kb.button(
-                text=t(f"action-{action}"),
-                callback_data=RequestActionCb(action=action, id=request_id),
-            )
+    add_action_buttons(kb, t, request_id, AUTHOR_ACTIONS, set(actions))
     if can_rate:
         kb.button(text=t("my-btn-rate"), callback_data=RateCb(id=request_id, stars=0))
     if can_comment:

@@ -33,7 +33,6 @@ from utils.callbacks import (
     PlaceHistoryCb,
     QueueCb,
     QueueFilterCb,
-    RequestActionCb,
     SearchPageCb,
     SearchStartCb,
     StaffCancelCb,
@@ -47,7 +46,7 @@ from utils.callbacks import (
 )
 from utils.i18n import Translator
 from utils.keyboards.builder import InlineKeyboardBuilder
-from utils.keyboards.cards import CARD_ACTIONS
+from utils.keyboards.cards import CARD_ACTIONS, add_action_buttons
 from utils.render import clip
 
 # The card actions the staff side handles (the author's ones belong to the requester side).
@@ -221,14 +220,8 @@ def full_card_keyboard(
     place_id: int | None = None,
 ) -> InlineKeyboardMarkup:
     """`place_id`: the catalogued place, for a button to its other requests (admins)."""
-    allowed = set(actions)
     kb = InlineKeyboardBuilder()
-    for action in CARD_ACTIONS:
-        if action in allowed and action in STAFF_ACTIONS:
-            kb.button(
-                text=t(f"action-{action}"),
-                callback_data=RequestActionCb(action=action, id=request_id),
-            )
+    add_action_buttons(kb, t, request_id, CARD_ACTIONS, STAFF_ACTIONS.intersection(actions))
     kb.adjust(2)
     extra: list[list[InlineKeyboardButton]] = []
     if file_count:
