@@ -32,6 +32,7 @@ from models import Action, AttachmentKind, User
 from utils.callbacks import FinishSubmitCb, RequestActionCb
 from utils.i18n import Translator
 from utils.keyboards.staff import finish_keyboard
+from utils.validation import normalize
 
 
 class FinishForm(StatesGroup):
@@ -83,7 +84,7 @@ async def finish_photo(message: Message, state: FSMContext, t: Translator, bot: 
     )
     data["photos"] = photos
     if message.caption and not data.get("comment"):
-        data["comment"] = message.caption.strip()[:RESULT_COMMENT_MAX]
+        data["comment"] = normalize(message.caption)[:RESULT_COMMENT_MAX]
     await state.set_data(data)
     await edit_text(
         bot,
@@ -95,7 +96,7 @@ async def finish_photo(message: Message, state: FSMContext, t: Translator, bot: 
 
 
 async def finish_comment(message: Message, state: FSMContext, t: Translator) -> None:
-    text = (message.text or "").strip()
+    text = normalize(message.text)
     if len(text) > RESULT_COMMENT_MAX:
         await message.answer(t("finish-comment-too-long", limit=RESULT_COMMENT_MAX))
         return

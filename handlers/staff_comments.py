@@ -20,8 +20,8 @@ from models import AttachmentKind, User
 from utils.callbacks import CommentDeleteCb, CommentDeleteListCb, StaffCommentCb
 from utils.i18n import Translator
 from utils.keyboards.staff import comment_delete_keyboard
+from utils.validation import COMMENT_MAX, clean_comment
 
-COMMENT_MAX = 2000
 _SAVED = {
     CommentOutcome.DONE: "comment-saved",
     CommentOutcome.CLOSED: "comment-closed",
@@ -71,8 +71,8 @@ async def comment_given(
     notifier: Notifier,
 ) -> None:
     data = await state.get_data()
-    text = (message.text or message.caption or "").strip()
-    if len(text) > COMMENT_MAX:
+    text, problem = clean_comment(message.text or message.caption)
+    if problem is not None:
         await message.answer(t("comment-too-long", limit=COMMENT_MAX))
         return
     internal, request_id = bool(data["internal"]), int(data["request_id"])

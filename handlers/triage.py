@@ -51,6 +51,7 @@ from utils.callbacks import (
 from utils.i18n import Translator
 from utils.keyboards.staff import assign_picker_keyboard, tasks_keyboard
 from utils.staff_cards import button_rows, tasks_text
+from utils.validation import normalize
 
 MEDIA_GROUP_MAX = 10
 # Done in one press; REJECT and HOLD ask for a reason first; ASSIGN opens the picker.
@@ -279,7 +280,7 @@ async def reason_given(
     notifier: Notifier,
 ) -> None:
     data = await state.get_data()
-    reason = (message.text or "").strip()
+    reason = normalize(message.text)
     if not reason or len(reason) > REASON_MAX:
         await reason_not_text(message, ctx.t)
         return

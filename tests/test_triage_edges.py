@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot.services import triage
 from bot.services.notifications import Notifier
-from bot.services.transitions import perform
+from bot.services.transitions import Outcome, perform
 from models import (
     Action,
     Attachment,
@@ -57,6 +57,7 @@ from utils.i18n import Translator
 
 EXECUTOR2 = Person(id=900_012, first_name="Сергей", last_name="Слесарев", username="plumber")
 CARD = 9001  # the message id of the card the staff member works on
+ZERO_WIDTH = "\u200b \u2060\ufeff"  # looks empty in every client
 
 
 def ru(harness: Harness) -> Translator:
@@ -192,6 +193,34 @@ async def test_hold_reason_after_the_request_went_to_someone_else(harness: Harne
     assert [h[1] for h in await history(harness.session_pool, rid)] == [RequestStatus.IN_PROGRESS]
 
 
+async def test_an_invisible_hold_reason_is_asked_again(harness: Harness) -> None:
+    people = await staffed(harness)
+    rid = await task_of(harness, people)
+    await harness.feed(
+        press(EXECUTOR, RequestActionCb(action=Action.HOLD, id=rid), on_card(EXECUTOR, CARD))
+    )
+    harness.pop(AnswerCallbackQuery)
+    harness.pop(SendMessage)
+
+    await harness.feed(message(EXECUTOR, ZERO_WIDTH))
+
+    assert harness.pop(SendMessage).text == ru(harness)("reason-invalid", limit=500)
+    assert await fsm_state(harness, EXECUTOR) is not None  # the same step, not a refusal
+    assert await history(harness.session_pool, rid) == []
+    # Whoever calls the service (the panel too): no reason is no reason.
+    async with harness.session_pool() as session:
+        result = await perform(
+            session,
+            Notifier(harness.catalogue, harness.settings.tz),
+            request_id=rid,
+            action=Action.HOLD,
+            user=people["executor"],
+            reason=ZERO_WIDTH,
+        )
+    assert result.outcome is Outcome.REASON_REQUIRED
+    assert (await request_state(harness.session_pool, rid))[0] is RequestStatus.IN_PROGRESS
+
+
 # ------------------------------------------------------------------ the done report
 async def start_finish(harness: Harness, rid: int, person: Person = EXECUTOR) -> None:
     await harness.feed(
@@ -274,6 +303,8 @@ async def test_done_report_limits_and_what_it_accepts(harness: Harness) -> None:
 
     await harness.feed(message(EXECUTOR, "ы" * 901))
     assert harness.pop(SendMessage).text == ru(harness)("finish-comment-too-long", limit=900)
+    await harness.feed(message(EXECUTOR, ZERO_WIDTH))
+    assert "Комментарий: нет" in harness.pop(SendMessage).text
     await harness.feed(sticker(EXECUTOR))
     other = harness.pop(SendMessage)
     assert other.text == ru(harness)("finish-only-photos")
@@ -347,8 +378,9 @@ async def test_staff_comment_must_be_text_within_the_limit(harness: Harness) -> 
 
     await harness.feed(message(EXECUTOR, "ф" * 2001))
     assert harness.pop(SendMessage).text == ru(harness)("comment-too-long", limit=2000)
-    await harness.feed(message(EXECUTOR, "   "))
-    assert harness.pop(SendMessage).text == ru(harness)("comment-empty")
+    for blank in ("   ", ZERO_WIDTH):
+        await harness.feed(message(EXECUTOR, blank))
+        assert harness.pop(SendMessage).text == ru(harness)("comment-empty")
     await harness.feed(sticker(EXECUTOR))
     assert harness.pop(SendMessage).text == ru(harness)("comment-empty")
 

@@ -23,6 +23,7 @@ from models import Comment, OutboxKind, Request, Role, User, utcnow
 from models.enums import FINAL_STATUSES
 from models.files import FileRef
 from utils.render import TEXT_LIMIT, utf16_len
+from utils.validation import normalize
 
 __all__ = [
     "CommentOutcome",
@@ -67,7 +68,7 @@ async def add_comment(
     files: list[FileRef] | None = None,
     internal: bool = False,
 ) -> CommentResult:
-    text = text.strip()
+    text = normalize(text)  # nothing invisible is a comment
     files = files or []
     if not text and not files:
         return CommentResult(CommentOutcome.EMPTY)

@@ -25,6 +25,7 @@ from models.enums import Action, RequestStatus
 from models.planned import checklist_blocks_finish
 from models.views import Person, RequestView
 from models.workflow import STAFF_ROLES, Actor, Decision, Denial, Subject, Viewer, decide
+from utils.validation import normalize
 
 log = structlog.get_logger(__name__)
 
@@ -156,7 +157,7 @@ async def apply(
     request_id, action, user = change["request_id"], change["action"], change["user"]
     assignee_id, on_applied = change.get("assignee_id"), change.get("on_applied")
     now = change.get("now") or utcnow()
-    reason = (change.get("reason") or "").strip() or None
+    reason = normalize(change.get("reason")) or None
     # One read: the view has what the rules need (status, author, assignee) and, with
     # the change applied in hand, is what the notifications and the caller show after.
     before = await requests_repo.get_view(session, request_id)

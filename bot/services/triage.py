@@ -60,6 +60,7 @@ from models.workflow import (
     may_see,
 )
 from utils.validation import REASON_MAX as REASON_MAX  # one limit for every reason
+from utils.validation import normalize
 
 log = structlog.get_logger(__name__)
 
@@ -245,7 +246,7 @@ async def finish(
     The report is saved with the status change, in one transaction, and the author gets
     the photos (an album when several) before the "Fixed / Not fixed" question.
     """
-    comment = comment.strip()[:RESULT_COMMENT_MAX]
+    comment = normalize(comment)[:RESULT_COMMENT_MAX]
     photos = list(photos)[:RESULT_PHOTOS_MAX]
 
     async def save_report(tx: AsyncSession, view: RequestView) -> None:
