@@ -5,17 +5,29 @@ is gone, and a refresh that changes nothing."""
 from __future__ import annotations
 
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+)
 from sqlalchemy import select
 
 from bot.services import outbox
-from models import OutboxMessage, OutboxStatus, Role
-from models.queues import Queue
+from models import OutboxMessage, OutboxStatus, Priority, Role
+from models.queues import FilterField, Queue
 from tests.conftest import ADMIN, TEACHER, Harness
 from tests.staff import add_person, add_request, button_data, button_texts, fsm_state, on_card
 from tests.test_triage_edges import on_an_old_message
-from tests.updates import message, press, sticker
-from utils.callbacks import AdminMenuCb, OutboxCb, QueueCb, SearchPageCb, SearchStartCb
+from tests.updates import Person, message, press, sticker
+from utils.callbacks import (
+    AdminMenuCb,
+    OutboxCb,
+    QueueCb,
+    QueueFilterCb,
+    SearchPageCb,
+    SearchStartCb,
+)
 from utils.i18n import Translator
 
 PANEL = 321
@@ -56,6 +68,53 @@ async def test_a_queue_button_on_a_message_too_old_to_edit(harness: Harness) -> 
 
     assert harness.pop(AnswerCallbackQuery).text is None
     harness.expect_nothing()  # nothing to edit, and no new message either
+
+
+async def test_the_priority_filter_marks_the_chosen_one(harness: Harness) -> None:
+    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    shown_now = QueueFilterCb(q=Queue.ALL, c=2, p=Priority.HIGH, f=FilterField.PRIORITY)
+
+    await harness.feed(press(ADMIN, shown_now, on_card(ADMIN, PANEL)))
+
+    harness.pop(AnswerCallbackQuery)
+    options = harness.pop(EditMessageReplyMarkup).reply_markup
+    assert button_texts(options) == [
+        "Любая",
+        "Низкая",
+        "Обычная",
+        "✓ Высокая",
+        "Срочно",
+        "◀ Назад",
+    ]
+    # Each keeps the category filter; Back returns to the queue as it was.
+    assert button_data(options)[1] == QueueCb(q=Queue.ALL, c=2, p=Priority.LOW).pack()
+    assert button_data(options)[-1] == QueueCb(q=Queue.ALL, c=2, p=Priority.HIGH).pack()
+
+
+async def test_the_assignee_filter_pages_through_the_staff(harness: Harness) -> None:
+    admin = await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    staff = [admin] + [
+        await add_person(
+            harness.session_pool, Person(id=910_000 + i, first_name=f"Мастер{i}"), Role.EXECUTOR
+        )
+        for i in range(9)
+    ]
+    first = QueueFilterCb(q=Queue.NEW, f=FilterField.ASSIGNEE)
+    await harness.feed(press(ADMIN, first, on_card(ADMIN, PANEL)))
+    harness.pop(AnswerCallbackQuery)
+    page1 = harness.pop(EditMessageReplyMarkup).reply_markup
+    texts = button_texts(page1)
+    assert texts[:2] == ["✓ Любая", "Не назначен"] and texts[-2:] == ["Дальше ▶", "◀ Назад"]
+    assert len(texts) == 2 + 8 + 2
+    nxt = QueueFilterCb.unpack(button_data(page1)[-2])
+    assert nxt.after == staff[7].id
+
+    await harness.feed(press(ADMIN, nxt, on_card(ADMIN, PANEL)))
+
+    harness.pop(AnswerCallbackQuery)
+    page2 = harness.pop(EditMessageReplyMarkup).reply_markup
+    assert button_texts(page2) == ["🛠 Мастер7", "🛠 Мастер8", "◀ Назад"]  # no "any" again
+    assert button_data(page2)[0] == QueueCb(q=Queue.NEW, a=staff[8].id).pack()
 
 
 # ------------------------------------------------------------------------- search
