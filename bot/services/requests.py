@@ -245,10 +245,6 @@ class MyRequestsPage:
     followed: int = 0  # requests of others this person follows ("me too")
 
     @property
-    def has_newer(self) -> bool:
-        return self.page > 1
-
-    @property
     def has_older(self) -> bool:
         return self.page < self.pages
 

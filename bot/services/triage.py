@@ -403,11 +403,6 @@ async def tasks(session: AsyncSession, *, user: User) -> list[RequestRow]:
         return await queues_repo.tasks_of(session, user.id)
 
 
-async def staff_page(session: AsyncSession, *, after_id: int = 0) -> tuple[list[StaffRow], bool]:
-    async with reading(session):
-        return await queues_repo.staff_page(session, after_id=after_id)
-
-
 async def categories_and_staff(
     session: AsyncSession, *, after_id: int = 0
 ) -> tuple[list[tuple[int, str, str]], list[StaffRow], bool]:
