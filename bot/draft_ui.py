@@ -102,7 +102,7 @@ async def place_known(
     await state.set_state(NewRequest.me_too)
     await save_form(state, form)
     text, markup = me_too_screen(ctx.t, form.location or "", rows, scanned=form.scanned)
-    await show(target, text, markup)
+    await show(target, f"{hint}\n\n{text}" if hint else text, markup)
 
 
 async def resume(

@@ -7,9 +7,9 @@ from __future__ import annotations
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from sqlalchemy import select, update
 
-from models import Attachment, Category, Request
-from tests.conftest import TEACHER, Harness
-from tests.staff import button_texts, count
+from models import Attachment, Category, Request, RequestFollower
+from tests.conftest import OTHER_TEACHER, TEACHER, Harness
+from tests.staff import add_person, add_request, button_texts, count
 from tests.test_new_request import (
     HEATING,
     button_data,
@@ -139,3 +139,25 @@ async def test_a_category_hidden_before_submit_asks_for_another(harness: Harness
     assert await requests_in_db(harness) == []
     async with harness.session_pool() as session:
         assert await session.scalar(select(Request)) is None
+
+
+async def test_typing_on_the_me_too_screen_shows_it_again_with_a_hint(harness: Harness) -> None:
+    rooms = await catalogue(harness, "Кабинет 214")
+    author = await add_person(harness.session_pool, OTHER_TEACHER)
+    open_one = await add_request(harness.session_pool, author, location="Кабинет 214")
+    async with harness.session_pool() as session, session.begin():
+        await session.execute(
+            update(Request).where(Request.id == open_one).values(place_id=rooms["Кабинет 214"].id)
+        )
+    await harness.feed(message(TEACHER, f"/start {rooms['Кабинет 214'].code}"))
+    screen = harness.pop(SendMessage)
+    assert f"#{open_one}" in screen.text
+
+    await harness.feed(message(TEACHER, "У меня тоже течёт"))
+
+    again = harness.pop(SendMessage)
+    assert again.text.startswith(ru(harness)("req-hint-use-buttons") + "\n\n")
+    assert "здесь уже есть открытые заявки" in again.text  # the same choice, not step 1
+    assert f"#{open_one} · 🆕 Новая" in again.text
+    assert button_texts(again.reply_markup) == button_texts(screen.reply_markup)
+    assert await count(harness.session_pool, RequestFollower) == 0
