@@ -18,7 +18,7 @@ from models import OutboxMessage, OutboxStatus, Priority, Role
 from models.queues import FilterField, Queue
 from tests.conftest import ADMIN, TEACHER, Harness
 from tests.staff import add_person, add_request, button_data, button_texts, fsm_state, on_card
-from tests.test_triage_edges import on_an_old_message
+from tests.test_triage_edges import on_an_old_message, ru
 from tests.updates import Person, message, press, sticker
 from utils.callbacks import (
     AdminMenuCb,
@@ -28,13 +28,8 @@ from utils.callbacks import (
     SearchPageCb,
     SearchStartCb,
 )
-from utils.i18n import Translator
 
 PANEL = 321
-
-
-def ru(harness: Harness) -> Translator:
-    return harness.catalogue.translator("ru")
 
 
 async def searching(harness: Harness) -> None:

@@ -19,15 +19,11 @@ from tests.test_my_requests import (
     user_of,
 )
 from tests.test_new_request import buttons, shown
+from tests.test_triage_edges import ru
 from tests.updates import document, message, press, sticker
 from utils.callbacks import CancelConfirmCb, MyCommentCb, MyPhotosCb, RateCb, RequestActionCb
 from utils.dialogs import MyStates
-from utils.i18n import Translator
 from utils.validation import COMMENT_MAX
-
-
-def ru(harness: Harness) -> Translator:
-    return harness.catalogue.translator("ru")
 
 
 async def closed_request(harness: Harness) -> int:

@@ -21,13 +21,9 @@ from tests.test_new_request import (
     walk_to_step,
 )
 from tests.test_places_dialog import catalogue
+from tests.test_triage_edges import ru
 from tests.updates import album, message, photo, press
 from utils.callbacks import DraftNav, DraftNavCb, DraftSubmitCb
-from utils.i18n import Translator
-
-
-def ru(harness: Harness) -> Translator:
-    return harness.catalogue.translator("ru")
 
 
 async def test_back_from_did_you_mean_asks_to_type_the_place_again(harness: Harness) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -95,6 +96,17 @@ async def staffed(harness: Harness) -> dict[str, User]:
     }
 
 
+@pytest.fixture
+async def people(harness: Harness) -> dict[str, User]:
+    return await staffed(harness)
+
+
+@pytest.fixture
+async def rid(harness: Harness, people: dict[str, User]) -> int:
+    """A request in progress, assigned to EXECUTOR."""
+    return await task_of(harness, people)
+
+
 async def task_of(harness: Harness, people: dict[str, User], **fields: Any) -> int:
     return await add_request(
         harness.session_pool,
@@ -106,8 +118,9 @@ async def task_of(harness: Harness, people: dict[str, User], **fields: Any) -> i
 
 
 # ---------------------------------------------------------------------- the tasks
-async def test_refreshing_the_tasks_shows_what_was_assigned_since(harness: Harness) -> None:
-    people = await staffed(harness)
+async def test_refreshing_the_tasks_shows_what_was_assigned_since(
+    harness: Harness, people: dict[str, User]
+) -> None:
     first = await task_of(harness, people)
     await harness.feed(message(EXECUTOR, "/tasks"))
     listed = harness.pop(SendMessage)
@@ -126,9 +139,7 @@ async def test_refreshing_the_tasks_shows_what_was_assigned_since(harness: Harne
     ]
 
 
-async def test_back_on_a_card_too_old_to_edit_is_only_answered(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_back_on_a_card_too_old_to_edit_is_only_answered(harness: Harness, rid: int) -> None:
 
     await harness.feed(on_an_old_message(press(EXECUTOR, CardKeyboardCb(id=rid))))
 
@@ -138,9 +149,7 @@ async def test_back_on_a_card_too_old_to_edit_is_only_answered(harness: Harness)
 
 
 # ------------------------------------------------------------------------ photos
-async def test_one_photo_is_a_photo_and_a_pdf_a_document(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_one_photo_is_a_photo_and_a_pdf_a_document(harness: Harness, rid: int) -> None:
     async with harness.session_pool() as session, session.begin():
         session.add_all(
             [
@@ -161,9 +170,7 @@ async def test_one_photo_is_a_photo_and_a_pdf_a_document(harness: Harness) -> No
     assert harness.pop(SendDocument).document == "d1"
 
 
-async def test_photos_of_a_request_without_files_is_an_alert(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_photos_of_a_request_without_files_is_an_alert(harness: Harness, rid: int) -> None:
 
     await harness.feed(press(EXECUTOR, PhotosCb(id=rid)))
 
@@ -172,10 +179,10 @@ async def test_photos_of_a_request_without_files_is_an_alert(harness: Harness) -
 
 
 # ------------------------------------------------------------------------ reasons
-async def test_hold_reason_after_the_request_went_to_someone_else(harness: Harness) -> None:
-    people = await staffed(harness)
+async def test_hold_reason_after_the_request_went_to_someone_else(
+    harness: Harness, people: dict[str, User], rid: int
+) -> None:
     other = await add_person(harness.session_pool, EXECUTOR2, Role.EXECUTOR)
-    rid = await task_of(harness, people)
     await harness.feed(
         press(EXECUTOR, RequestActionCb(action=Action.HOLD, id=rid), on_card(EXECUTOR, CARD))
     )
@@ -193,9 +200,9 @@ async def test_hold_reason_after_the_request_went_to_someone_else(harness: Harne
     assert [h[1] for h in await history(harness.session_pool, rid)] == [RequestStatus.IN_PROGRESS]
 
 
-async def test_an_invisible_hold_reason_is_asked_again(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_an_invisible_hold_reason_is_asked_again(
+    harness: Harness, people: dict[str, User], rid: int
+) -> None:
     await harness.feed(
         press(EXECUTOR, RequestActionCb(action=Action.HOLD, id=rid), on_card(EXECUTOR, CARD))
     )
@@ -230,9 +237,9 @@ async def start_finish(harness: Harness, rid: int, person: Person = EXECUTOR) ->
     assert "Завершение заявки" in harness.pop(SendMessage).text
 
 
-async def test_done_without_photos_or_comment_saves_no_report(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_done_without_photos_or_comment_saves_no_report(
+    harness: Harness, people: dict[str, User], rid: int
+) -> None:
     await start_finish(harness, rid)
 
     await harness.feed(press(EXECUTOR, FinishSubmitCb(id=rid)))
@@ -250,9 +257,9 @@ async def test_done_without_photos_or_comment_saves_no_report(harness: Harness) 
     assert "Исполнитель:" not in question.text  # no separate report was queued
 
 
-async def test_done_with_a_comment_only_reaches_the_author_as_text(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_done_with_a_comment_only_reaches_the_author_as_text(
+    harness: Harness, rid: int
+) -> None:
     await start_finish(harness, rid)
     await harness.feed(message(EXECUTOR, "Заменил прокладку"))
     harness.pop(SendMessage)
@@ -272,9 +279,10 @@ async def test_done_with_a_comment_only_reaches_the_author_as_text(harness: Harn
     assert "Выполнена" in harness.pop(SendMessage).text  # then the question
 
 
-async def test_done_report_of_ones_own_request_is_not_sent_to_oneself(harness: Harness) -> None:
+async def test_done_report_of_ones_own_request_is_not_sent_to_oneself(
+    harness: Harness, people: dict[str, User]
+) -> None:
     """An admin files a request and fixes it: the report is saved, nobody is told it."""
-    people = await staffed(harness)
     rid = await add_request(
         harness.session_pool,
         people["admin"],
@@ -296,9 +304,7 @@ async def test_done_report_of_ones_own_request_is_not_sent_to_oneself(harness: H
     assert "Сам починил" not in str(queued)
 
 
-async def test_done_report_limits_and_what_it_accepts(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_done_report_limits_and_what_it_accepts(harness: Harness, rid: int) -> None:
     await start_finish(harness, rid)
 
     await harness.feed(message(EXECUTOR, "ы" * 901))
@@ -330,9 +336,9 @@ async def test_done_report_limits_and_what_it_accepts(harness: Harness) -> None:
     harness.pop_all()  # the album and the question; their shape is tested in test_triage
 
 
-async def test_submit_of_another_or_a_finished_report_is_outdated(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_submit_of_another_or_a_finished_report_is_outdated(
+    harness: Harness, people: dict[str, User], rid: int
+) -> None:
     other = await task_of(harness, people)
     await start_finish(harness, rid)
 
@@ -344,9 +350,9 @@ async def test_submit_of_another_or_a_finished_report_is_outdated(harness: Harne
         assert (await request_state(harness.session_pool, request))[0] is RequestStatus.IN_PROGRESS
 
 
-async def test_submit_after_the_request_was_put_on_hold_meanwhile(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_submit_after_the_request_was_put_on_hold_meanwhile(
+    harness: Harness, people: dict[str, User], rid: int
+) -> None:
     await start_finish(harness, rid)
     await harness.feed(photo(EXECUTOR, "after-1"))
     harness.pop(EditMessageText)
@@ -365,15 +371,20 @@ async def test_submit_after_the_request_was_put_on_hold_meanwhile(harness: Harne
 
 
 # ------------------------------------------------------------------ staff comments
+async def rude_comment(harness: Harness, rid: int, author: User) -> Comment:
+    async with harness.session_pool() as session, session.begin():
+        comment = Comment(request_id=rid, author_id=author.id, text="Грубость")
+        session.add(comment)
+    return comment
+
+
 async def open_comment(harness: Harness, rid: int, person: Person = EXECUTOR) -> None:
     await harness.feed(press(person, StaffCommentCb(id=rid)))
     harness.pop(AnswerCallbackQuery)
     assert "Напишите комментарий" in harness.pop(SendMessage).text
 
 
-async def test_staff_comment_must_be_text_within_the_limit(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_staff_comment_must_be_text_within_the_limit(harness: Harness, rid: int) -> None:
     await open_comment(harness, rid)
 
     await harness.feed(message(EXECUTOR, "ф" * 2001))
@@ -388,9 +399,9 @@ async def test_staff_comment_must_be_text_within_the_limit(harness: Harness) -> 
     assert await fsm_state(harness, EXECUTOR) is not None  # still asked
 
 
-async def test_staff_comment_with_a_photo_reaches_the_author_with_it(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
+async def test_staff_comment_with_a_photo_reaches_the_author_with_it(
+    harness: Harness, rid: int
+) -> None:
     await open_comment(harness, rid)
 
     await harness.feed(photo(EXECUTOR, "shot-1", caption="Вот так сейчас"))
@@ -407,12 +418,10 @@ async def test_staff_comment_with_a_photo_reaches_the_author_with_it(harness: Ha
     assert harness.pop(SendPhoto).photo == "shot-1"
 
 
-async def test_deleting_when_there_is_nothing_left_to_delete(harness: Harness) -> None:
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
-    async with harness.session_pool() as session, session.begin():
-        gone = Comment(request_id=rid, author_id=people["author"].id, text="Грубость")
-        session.add(gone)
+async def test_deleting_when_there_is_nothing_left_to_delete(
+    harness: Harness, people: dict[str, User], rid: int
+) -> None:
+    gone = await rude_comment(harness, rid, people["author"])
     await harness.feed(press(ADMIN, CommentDeleteCb(id=gone.id), on_card(ADMIN, CARD)))
     assert harness.pop(AnswerCallbackQuery).text == ru(harness)("comment-deleted-done")
     harness.pop(EditMessageText)
@@ -430,13 +439,11 @@ async def test_deleting_when_there_is_nothing_left_to_delete(harness: Harness) -
     assert missing.show_alert and missing.text == ru(harness)("comment-none")
 
 
-async def test_only_an_admin_may_delete_a_comment_whoever_calls(harness: Harness) -> None:
+async def test_only_an_admin_may_delete_a_comment_whoever_calls(
+    harness: Harness, people: dict[str, User], rid: int
+) -> None:
     """The service decides, not only the admin router in front of it."""
-    people = await staffed(harness)
-    rid = await task_of(harness, people)
-    async with harness.session_pool() as session, session.begin():
-        rude = Comment(request_id=rid, author_id=people["author"].id, text="Грубость")
-        session.add(rude)
+    rude = await rude_comment(harness, rid, people["author"])
 
     async with harness.session_pool() as session:
         result = await triage.delete_comment(session, comment_id=rude.id, user=people["executor"])
