@@ -82,7 +82,10 @@ async def queue_screen(
         page = await queues_repo.queue_page(
             session, flt, now=now, after_id=after_id, limit=PAGE_SIZE, oldest_first=oldest_first
         )
-        total = await queues_repo.queue_total(session, flt, now=now)
+        if flt == QueueFilter(queue=flt.queue, viewer=flt.viewer):
+            total = counts[flt.queue]  # no filter on the queue: its count, read above
+        else:
+            total = await queues_repo.queue_total(session, flt, now=now)
     return QueueScreen(counts, categories, staff, flt, page, total)
 
 
