@@ -8,9 +8,10 @@ from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import pool
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from database.migrate import include_object
 from models import Base
 
 config = context.config
@@ -34,11 +35,16 @@ def database_url() -> str:
 
 
 def _configure(connection: Connection | None = None, url: str | None = None) -> None:
-    is_sqlite = (connection.dialect.name if connection else (url or "")).startswith("sqlite")
+    if connection is not None:
+        dialect = connection.dialect.name
+    else:
+        dialect = make_url(url or "sqlite://").get_backend_name()
+    is_sqlite = dialect == "sqlite"
     context.configure(
         connection=connection,
         url=url,
         target_metadata=target_metadata,
+        include_object=include_object(dialect),
         render_as_batch=is_sqlite,
         compare_type=True,
         compare_server_default=False,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -26,6 +28,20 @@ def alembic_config(database_url: str) -> Config:
     cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     cfg.attributes["configure_logging"] = False
     return cfg
+
+
+def include_object(dialect: str) -> Callable[..., bool]:
+    """Autogenerate's `include_object` on `dialect`: leaves out what the models create on
+    other dialects only (`Index(...).ddl_if(dialect="postgresql")`), which Alembic does not
+    read by itself; so on SQLite a PostgreSQL-only index is not "missing"."""
+
+    def include(obj: Any, _name: str | None, _type: str, reflected: bool, _other: Any) -> bool:
+        only = getattr(obj, "_ddl_if", None)  # SQLAlchemy's DDLIf, set by ddl_if()
+        if reflected or only is None or only.dialect is None:
+            return True
+        return dialect in ((only.dialect,) if isinstance(only.dialect, str) else only.dialect)
+
+    return include
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:

@@ -115,6 +115,14 @@ class Request(Timestamps, Base):
             text("to_tsvector('simple'::regconfig, (description || ' '::text) || location::text)"),
             postgresql_using="gin",
         ).ddl_if(dialect="postgresql"),
+        # The queues' place filter, a substring match (PostgreSQL only; pg_trgm, migration
+        # 0010_place_filter, which also keeps statistics of 1,000 places on `location`).
+        Index(
+            "ix_requests_location_trgm",
+            "location",
+            postgresql_using="gin",
+            postgresql_ops={"location": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
     )
 

@@ -73,8 +73,13 @@ async def queue_screen(
 ) -> QueueScreen:
     """The counts of every queue, the filters' choices and (`with_rows`) a keyset page."""
     flt = _visible(user, flt)
+    filtered = flt != QueueFilter(queue=flt.queue, viewer=flt.viewer)
     async with session.begin():
-        counts = await _counts(session, user, now)
+        if with_rows and filtered:  # the filtered queue's size beside every queue's
+            counts, total = await queues_repo.queue_counts_and_total(session, flt, now=now)
+        else:  # the queue as it is: its size is one of the counts
+            counts = await _counts(session, user, now)
+            total = counts[flt.queue]
         categories = list(await categories_repo.all_categories(session))
         staff, _ = await queues_repo.staff_page(session, limit=STAFF_OPTIONS)
         if not with_rows:
@@ -82,7 +87,6 @@ async def queue_screen(
         page = await queues_repo.queue_page(
             session, flt, now=now, after_id=after_id, limit=PAGE_SIZE, oldest_first=oldest_first
         )
-        total = await queues_repo.queue_total(session, flt, now=now)
     return QueueScreen(counts, categories, staff, flt, page, total)
 
 

@@ -80,7 +80,14 @@ async def _async_diff(url: str) -> list[object]:
             return await conn.run_sync(
                 lambda sync_conn: list(
                     compare_metadata(
-                        MigrationContext.configure(sync_conn, opts={"compare_type": True}),
+                        MigrationContext.configure(
+                            sync_conn,
+                            # As alembic/env.py configures autogenerate.
+                            opts={
+                                "compare_type": True,
+                                "include_object": migrate.include_object(sync_conn.dialect.name),
+                            },
+                        ),
                         Base.metadata,
                     )
                 )

@@ -592,6 +592,34 @@ async def test_queue_filters_by_place_and_bad_input_is_ignored(
     assert junk.status_code == 200 and "Мяч" in junk.text and "Парта" in junk.text
 
 
+async def test_the_total_counts_what_the_queue_lists_filtered_or_not(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    admin = await add_person(pool, ADMIN, Role.ADMIN)
+    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    for place in ("Спортзал", "Спортзал", "каб. 12"):
+        await add_request(pool, author, location=place)
+    await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
+    await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
+
+    def total(page: httpx.Response) -> int:
+        found = re.search(r'<p class="total">([^<]*)</p>', page.text)
+        assert found is not None
+        return next(n for n in range(10) if found.group(1) == ru(harness, "web-total", count=n))
+
+    await log_in(harness, client, ADMIN)
+    assert total(await client.get("/queue?queue=new")) == 3
+    assert total(await client.get("/queue?queue=all")) == 5
+    assert total(await client.get("/queue?queue=new&place=спорт")) == 2
+    assert total(await client.get(f"/queue?queue=work&assignee={executor.id}")) == 1
+
+    await log_in(harness, client, EXECUTOR)  # the new ones and their own, not the admin's
+    assert total(await client.get("/queue?queue=all")) == 4
+    assert total(await client.get("/queue?queue=work")) == 1
+
+
 async def test_queue_filters_by_period_and_sorts_oldest_first(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:

@@ -296,6 +296,24 @@ async def test_assign_from_the_picker_sends_the_assignee_a_remembered_card(
     assert button_texts(synced.reply_markup) == ["▶ Возобновить", "🔎 Открыть"]
 
 
+async def test_the_picker_shows_each_persons_open_requests_only(harness: Harness) -> None:
+    pool = harness.session_pool
+    author = await add_person(pool, TEACHER)
+    await add_person(pool, ADMIN, Role.ADMIN)
+    busy = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    idle = await add_person(pool, Person(id=910_100, first_name="Пётр"), Role.EXECUTOR)
+    for status in (RequestStatus.IN_PROGRESS, RequestStatus.ON_HOLD, RequestStatus.IN_PROGRESS):
+        await add_request(pool, author, status=status, assignee=busy)
+    for status in (RequestStatus.DONE, RequestStatus.CLOSED, RequestStatus.REJECTED):
+        await add_request(pool, author, status=status, assignee=idle)
+    rid = await add_request(pool, author)
+
+    await harness.feed(press(ADMIN, RequestActionCb(action=Action.ASSIGN, id=rid)))
+    harness.pop(AnswerCallbackQuery)
+    names = button_texts(harness.pop(EditMessageReplyMarkup).reply_markup)
+    assert "🛠 Иван Мастеров · 3" in names and "🛠 Пётр · 0" in names
+
+
 async def test_reassigning_tells_the_previous_assignee(harness: Harness) -> None:
     pool = harness.session_pool
     author = await add_person(pool, TEACHER)

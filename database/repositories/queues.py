@@ -186,18 +186,31 @@ async def queue_total(session: AsyncSession, flt: QueueFilter, *, now: datetime)
     return int(await session.scalar(_capped_count(_filter_conditions(flt, now))) or 0)
 
 
-async def queue_counts(
-    session: AsyncSession, *, now: datetime, viewer: Viewer | None = None
-) -> dict[Queue, int]:
-    """Every queue's size (each up to COUNT_CAP + 1) in one query of capped subqueries."""
-    columns = [
+def _count_columns(now: datetime, viewer: Viewer | None) -> list[Any]:
+    return [
         _capped_count(_filter_conditions(QueueFilter(queue=q, viewer=viewer), now))
         .scalar_subquery()
         .label(q.value)
         for q in Queue
     ]
-    row = (await session.execute(select(*columns))).one()
+
+
+async def queue_counts(
+    session: AsyncSession, *, now: datetime, viewer: Viewer | None = None
+) -> dict[Queue, int]:
+    """Every queue's size (each up to COUNT_CAP + 1) in one query of capped subqueries."""
+    row = (await session.execute(select(*_count_columns(now, viewer)))).one()
     return {Queue(key): int(value or 0) for key, value in row._mapping.items()}
+
+
+async def queue_counts_and_total(
+    session: AsyncSession, flt: QueueFilter, *, now: datetime
+) -> tuple[dict[Queue, int], int]:
+    """`queue_counts` for `flt.viewer` and `queue_total` of `flt`, in one statement."""
+    total = _capped_count(_filter_conditions(flt, now)).scalar_subquery().label("total")
+    row = (await session.execute(select(*_count_columns(now, flt.viewer), total))).one()
+    counts = {q: int(row._mapping[q.value] or 0) for q in Queue}
+    return counts, int(row.total or 0)
 
 
 # ------------------------------------------------------------------------------ search
@@ -317,17 +330,25 @@ async def tasks_of(
 async def staff_page(
     session: AsyncSession, *, after_id: int = 0, limit: int = 8
 ) -> tuple[list[StaffRow], bool]:
-    """Executors and admins who may be assigned, with their open task counts; by id."""
-    open_tasks = func.count(Request.id)
+    """Executors and admins who may be assigned, with their open task counts; by id.
+
+    Each count is its own subquery, an index-only scan of (assignee_id, status) for that
+    person: a join with GROUP BY would read every open request's row first (40 ms with
+    15,000 open requests, on every queue page of the panel)."""
+    open_tasks = (
+        select(func.count())
+        .select_from(Request)
+        .where(Request.assignee_id == User.id, is_open())
+        .correlate(User)
+        .scalar_subquery()
+    )
     stmt = (
         select(User.id, User.full_name, User.role, open_tasks)
-        .outerjoin(Request, and_(Request.assignee_id == User.id, is_open()))
         .where(
             User.role.in_((Role.EXECUTOR, Role.ADMIN)),
             User.is_blocked.is_(False),
             User.id > after_id,
         )
-        .group_by(User.id, User.full_name, User.role)
         .order_by(User.id)
         .limit(limit + 1)
     )
