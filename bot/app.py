@@ -181,6 +181,9 @@ async def create_app(settings: Settings, metrics: Metrics | None = None) -> App:
     return App(settings, engine, session_pool, redis, bot, dispatcher, catalogue, sender, metrics)
 
 
+GC_THRESHOLD = 20_000
+
+
 def freeze_startup_objects() -> None:
     """Exempt what start-up built from the garbage collector's full scans.
 
@@ -191,6 +194,9 @@ def freeze_startup_objects() -> None:
     """
     gc.collect()
     gc.freeze()
+    # An update allocates thousands of short-lived objects: with the default threshold
+    # (700) the youngest generation is collected several times per update.
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
 
 
 async def setup_commands(app: App, revoked: Sequence[Revoked] = ()) -> None:
