@@ -26,7 +26,6 @@ from bot.sender.policy import RetryPolicy, classify
 from bot.sender.recording import Recorder
 from bot.services.outbox import load_method
 from database.repositories import outbox as outbox_repo
-from database.repositories.outbox import ClaimedRow
 from models import OutboxKind
 from utils.telegram import is_not_modified
 
@@ -189,49 +188,34 @@ class OutboxSender:
     async def _claim(self, now: float, *, exclude: Collection[int]) -> tuple[list[Claim], int]:
         """Lease the next rows; rows for users who blocked the bot are failed unsent."""
         token = uuid.uuid4().hex
-        lease_end = now + self.lease_seconds
         claims: list[Claim] = []
-        given_up: list[tuple[ClaimedRow, str]] = []
+        given_up: list[tuple[Claim, str]] = []
         async with self.session_pool() as session, session.begin():
             # Whether the chat's user blocked the bot is read in the same statement.
-            rows = await outbox_repo.claim_due(
+            leased = await outbox_repo.claim_due(
                 session,
                 as_datetime(now),
                 exclude=exclude,
                 limit=self.batch_size,
                 token=token,
-                lease_end=as_datetime(lease_end),
+                lease_end=now + self.lease_seconds,
             )
-            for row in rows:
-                if row.chat_blocked:
-                    given_up.append((row, BOT_BLOCKED))
-                elif row.attempts > self.max_attempts:  # the window ran out (its sender died)
-                    given_up.append((row, "attempts"))
+            for claim, chat_blocked in leased:
+                if chat_blocked:
+                    given_up.append((claim, BOT_BLOCKED))
+                elif claim.attempts > self.max_attempts:  # the window ran out (its sender died)
+                    given_up.append((claim, "attempts"))
                 else:
-                    claims.append(self._snapshot(row, token, lease_end))
+                    claims.append(claim)
             if given_up:
                 errors = {BOT_BLOCKED: BOT_BLOCKED, "attempts": "lease expired"}
                 await outbox_repo.give_up(
-                    session, [(row.id, errors[why]) for row, why in given_up], token
+                    session, [(claim.id, errors[why]) for claim, why in given_up], token
                 )
-        for row, reason in given_up:
-            log.warning("outbox_failed", outbox_id=row.id, method=row.method, reason=reason)
+        for claim, reason in given_up:
+            log.warning("outbox_failed", outbox_id=claim.id, method=claim.method, reason=reason)
             self.metrics.failed(reason)
         return claims, len(given_up)
-
-    @staticmethod
-    def _snapshot(row: ClaimedRow, token: str, lease_end: float) -> Claim:
-        return Claim(
-            id=row.id,
-            chat_id=row.chat_id,
-            method=row.method,
-            payload=row.payload,
-            kind=row.kind,
-            request_id=row.request_id,
-            attempts=row.attempts,
-            token=token,
-            lease_end=lease_end,
-        )
 
     async def _due_chats(self, now: float, chat_ids: Collection[int]) -> set[int]:
         """Which of these (cooling) chats have a row due now."""

@@ -1,27 +1,13 @@
-"""A claimed outbox row, detached from its session, and what became of its attempt."""
+"""What became of an attempt to send a claimed row (`Claim`, from models.outbox)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
-from models import OutboxKind
+from models.outbox import Claim
 
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """What a sender needs from a claimed row, detached from the session."""
-
-    id: int
-    chat_id: int
-    method: str
-    payload: dict[str, Any]
-    kind: OutboxKind
-    request_id: int | None
-    attempts: int
-    token: str
-    lease_end: float
+__all__ = ["Claim", "Outcome", "Verdict", "describe"]
 
 
 class Verdict(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models import CardMessage, OutboxKind, OutboxMessage, OutboxStatus, Role, User
+from models.outbox import Claim
 
 
 # ---------------------------------------------------------------------- the sender
@@ -49,20 +50,6 @@ def _eligible(now: Any) -> Any:
 async def next_due(session: AsyncSession, now: datetime) -> datetime | None:
     """When the next row that nobody holds becomes due (a retry), or None."""
     return await session.scalar(select(func.min(OutboxMessage.available_at)).where(*_heads(now)))
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimedRow:
-    """A row just leased by `claim_due` (its attempt already counted)."""
-
-    id: int
-    chat_id: int
-    method: str
-    payload: dict[str, Any]
-    kind: OutboxKind
-    request_id: int | None
-    attempts: int
-    chat_blocked: bool  # the chat's user blocked the bot
 
 
 def _build_claim() -> Any:
@@ -110,9 +97,10 @@ async def claim_due(
     exclude: Collection[int],
     limit: int,
     token: str,
-    lease_end: datetime,
-) -> list[ClaimedRow]:
-    """Lease (SKIP LOCKED) the next due rows to `token`, oldest first."""
+    lease_end: float,
+) -> list[tuple[Claim, bool]]:
+    """Lease (SKIP LOCKED) the next due rows to `token` until `lease_end` (epoch seconds),
+    oldest first, each with whether its chat's user blocked the bot."""
     result = await session.execute(
         _CLAIM,
         {
@@ -120,10 +108,27 @@ async def claim_due(
             "exclude": list(exclude),
             "limit": limit,
             "token": token,
-            "lease_end": lease_end,
+            "lease_end": datetime.fromtimestamp(lease_end, UTC),
         },
     )
-    return sorted((ClaimedRow(*row) for row in result.all()), key=lambda row: row.id)
+    claimed = [
+        (
+            Claim(
+                id=row_id,
+                chat_id=chat_id,
+                method=method,
+                payload=payload,
+                kind=kind,
+                request_id=request_id,
+                attempts=attempts,
+                token=token,
+                lease_end=lease_end,
+            ),
+            bool(blocked),
+        )
+        for row_id, chat_id, method, payload, kind, request_id, attempts, blocked in result.all()
+    ]
+    return sorted(claimed, key=lambda pair: pair[0].id)
 
 
 async def give_up(session: AsyncSession, failed: Sequence[tuple[int, str]], token: str) -> None:
