@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from typing import Any
 
 from aiogram import Dispatcher
@@ -69,11 +68,7 @@ def build_dispatcher(
     `metrics`, when given, counts updates, handler latency, errors and flood-control
     refusals (the composition root passes the process's `Metrics`).
     """
-    notifier = Notifier(
-        catalogue,
-        settings.tz,
-        comment_coalesce=timedelta(seconds=settings.comment_coalesce_seconds),
-    )
+    notifier = Notifier.from_settings(catalogue, settings)
     dp = Dispatcher(
         storage=storage if storage is not None else build_storage(redis),
         events_isolation=build_isolation(redis, shared=settings.webhook_url is not None),

@@ -9,7 +9,6 @@ reads go through panel/queries.py, changes through panel/actions.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -91,11 +90,7 @@ def create_panel_app(
         session_pool=session_pool,
         bot=bot,
         catalogue=catalogue,
-        notifier=Notifier(
-            catalogue,
-            settings.tz,
-            comment_coalesce=timedelta(seconds=settings.comment_coalesce_seconds),
-        ),
+        notifier=Notifier.from_settings(catalogue, settings),
         env=Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, trim_blocks=True),
         files=files or FileCache(),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from aiogram.methods import EditMessageText, SendMessage
@@ -27,6 +28,9 @@ from utils.cards import render_card, status_label
 from utils.i18n import Catalogue, Markup, Translator
 from utils.keyboards.cards import card_actions_keyboard
 from utils.keyboards.planned import checklist_button
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 # A copy of a card in the staff group shows the admin's buttons; whoever presses one is
 # checked again on the server. A copy in a private chat shows that person's own buttons.
@@ -50,6 +54,15 @@ class Notifier:
     staff_route: StaffChatRoute = field(default_factory=StaffChatRoute)
     #: How long a comment's notification waits for the rest of a burst to join it.
     comment_coalesce: timedelta = timedelta(0)
+
+    @classmethod
+    def from_settings(cls, catalogue: Catalogue, settings: Settings) -> Notifier:
+        """The notifier of a process that takes user actions (the bot, the panel)."""
+        return cls(
+            catalogue,
+            settings.tz,
+            comment_coalesce=timedelta(seconds=settings.comment_coalesce_seconds),
+        )
 
     def staff_chat(self, configured_chat_id: int | None) -> StaffChat | None:
         """Where new requests go: ADMIN_CHAT_ID when set, else the bound group, else none."""
