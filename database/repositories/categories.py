@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Category, Request
 
+# Built once: the new-request dialog reads them on most steps.
+_VISIBLE = (
+    select(Category).where(Category.is_hidden.is_(False)).order_by(Category.position, Category.id)
+)
+_VISIBLE_ONE = select(Category).where(
+    Category.id == bindparam("category_id"), Category.is_hidden.is_(False)
+)
+
 
 async def visible(session: AsyncSession) -> Sequence[Category]:
     """What the new-request dialog offers: hidden categories are left out."""
-    result = await session.scalars(
-        select(Category)
-        .where(Category.is_hidden.is_(False))
-        .order_by(Category.position, Category.id)
-    )
-    return result.all()
+    return (await session.scalars(_VISIBLE)).all()
 
 
 async def visible_one(session: AsyncSession, category_id: int) -> Category | None:
-    return await session.scalar(
-        select(Category).where(Category.id == category_id, Category.is_hidden.is_(False))
-    )
+    return await session.scalar(_VISIBLE_ONE, {"category_id": category_id})
 
 
 async def all_categories(session: AsyncSession) -> Sequence[Category]:

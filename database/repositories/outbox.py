@@ -167,27 +167,32 @@ async def card_copies(session: AsyncSession, request_id: int | None, chat_id: in
     )
 
 
+_MARK_SENT = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id.in_(bindparam("ids", expanding=True)),
+        OutboxMessage.claim_token.in_(bindparam("tokens", expanding=True)),
+    )
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("sent_at"),
+        last_error=None,
+        claimed_until=None,
+        claim_token=None,
+    )
+    .returning(OutboxMessage.id)
+    .execution_options(synchronize_session=False)
+)
+
+
 async def mark_sent(
     session: AsyncSession, claims: Sequence[tuple[int, str]], sent_at: datetime
 ) -> set[int]:
     """Mark rows (id, claim token) sent where the lease is still that token's; their ids."""
     ids = [row_id for row_id, _ in claims]
-    tokens = {token for _, token in claims}
-    return set(
-        await session.scalars(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token.in_(tokens))
-            .values(
-                status=OutboxStatus.SENT,
-                sent_at=sent_at,
-                last_error=None,
-                claimed_until=None,
-                claim_token=None,
-            )
-            .returning(OutboxMessage.id),
-            execution_options={"synchronize_session": False},
-        )
-    )
+    tokens = sorted({token for _, token in claims})
+    params = {"ids": ids, "tokens": tokens, "sent_at": sent_at}
+    return set(await session.scalars(_MARK_SENT, params))
 
 
 async def settle(session: AsyncSession, row_id: int, token: str, values: dict[str, Any]) -> bool:

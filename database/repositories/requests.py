@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, select, tuple_, update
+from sqlalchemy import Select, and_, bindparam, func, literal, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -82,10 +82,17 @@ def _to_view(row: Any) -> RequestView:
     )
 
 
+# The hot statements are built once (`bindparam`s for the values): building a statement
+# and its cache key costs more CPU than running it.
+_VIEW_BY_ID = (
+    _view_query()
+    .where(Request.id == bindparam("request_id"))
+    .execution_options(populate_existing=True)
+)
+
+
 async def get_view(session: AsyncSession, request_id: int) -> RequestView | None:
-    stmt = _view_query().where(Request.id == request_id)
-    stmt = stmt.execution_options(populate_existing=True)
-    row = (await session.execute(stmt)).first()
+    row = (await session.execute(_VIEW_BY_ID, {"request_id": request_id})).first()
     return _to_view(row) if row is not None else None
 
 
@@ -116,14 +123,17 @@ async def compare_and_set(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+_actor = aliased(User, name="actor")
+_HISTORY = (
+    select(StatusChange, _actor.full_name)
+    .outerjoin(_actor, _actor.id == StatusChange.actor_id)
+    .where(StatusChange.request_id == bindparam("request_id"))
+    .order_by(StatusChange.at, StatusChange.id)
+)
+
+
 async def history(session: AsyncSession, request_id: int) -> list[tuple[StatusChange, str | None]]:
-    actor = aliased(User)
-    rows = await session.execute(
-        select(StatusChange, actor.full_name)
-        .outerjoin(actor, actor.id == StatusChange.actor_id)
-        .where(StatusChange.request_id == request_id)
-        .order_by(StatusChange.at, StatusChange.id)
-    )
+    rows = await session.execute(_HISTORY, {"request_id": request_id})
     return [(change, name) for change, name in rows.all()]
 
 
@@ -136,16 +146,19 @@ async def card_chats(session: AsyncSession, request_id: int) -> list[int]:
 
 
 # ----------------------------------------------------------------- the requester's side
+_last_used = func.max(Request.created_at)
+_RECENT_LOCATIONS = (
+    select(Request.location, _last_used)
+    .where(Request.author_id == bindparam("author_id"))
+    .group_by(Request.location)
+    .order_by(_last_used.desc())
+    .limit(bindparam("limit"))
+)
+
+
 async def recent_locations(session: AsyncSession, author_id: int, limit: int = 5) -> list[str]:
     """The author's most recently used distinct locations, newest first."""
-    last_used = func.max(Request.created_at)
-    rows = await session.execute(
-        select(Request.location, last_used)
-        .where(Request.author_id == author_id)
-        .group_by(Request.location)
-        .order_by(last_used.desc())
-        .limit(limit)
-    )
+    rows = await session.execute(_RECENT_LOCATIONS, {"author_id": author_id, "limit": limit})
     return [location for location, _ in rows.all()]
 
 
@@ -257,22 +270,25 @@ async def author_page(
     return items if older else items[::-1]
 
 
+_writer = aliased(User, name="writer")
+_PUBLIC_COMMENTS = (
+    select(Comment, _writer.full_name)
+    .outerjoin(_writer, _writer.id == Comment.author_id)
+    .where(
+        Comment.request_id == bindparam("request_id"),
+        Comment.is_internal.is_(False),
+        Comment.deleted_at.is_(None),
+    )
+    .order_by(Comment.created_at.desc(), Comment.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 async def public_comments(
     session: AsyncSession, request_id: int, limit: int
 ) -> list[tuple[Comment, str | None]]:
     """The latest comments visible to the author (no internal notes, none deleted)."""
-    writer = aliased(User)
-    rows = await session.execute(
-        select(Comment, writer.full_name)
-        .outerjoin(writer, writer.id == Comment.author_id)
-        .where(
-            Comment.request_id == request_id,
-            Comment.is_internal.is_(False),
-            Comment.deleted_at.is_(None),
-        )
-        .order_by(Comment.created_at.desc(), Comment.id.desc())
-        .limit(limit)
-    )
+    rows = await session.execute(_PUBLIC_COMMENTS, {"request_id": request_id, "limit": limit})
     found: list[tuple[Comment, str | None]] = [(c, name) for c, name in rows.all()]
     return found[::-1]
 
@@ -320,6 +336,9 @@ async def set_rating_comment(
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+_LOCK_USER = select(User.id).where(User.id == bindparam("user_id")).with_for_update()
+
+
 async def lock_user(session: AsyncSession, user_id: int) -> None:
     """Serialise one user's concurrent submits (the creation limit is checked under it)."""
-    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    await session.execute(_LOCK_USER, {"user_id": user_id})
