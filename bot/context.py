@@ -1,7 +1,8 @@
 """The per-update context the database middleware puts into the handler data as `ctx`.
 
 Nearly every handler needs the same few things: the session of this update, who acts, the
-texts in their language, the settings, the notifier and the places directory. A handler
+texts in their language, the settings, the notifier, and the places and categories kept in
+memory. A handler
 declares one argument, `ctx: UpdateContext`, instead of six (aiogram injects by name).
 """
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.category_directory import CategoryDirectory
 from bot.services.notifications import Notifier
 from bot.services.place_directory import PlaceDirectory
 from bot.settings import Settings
@@ -28,3 +30,4 @@ class UpdateContext:
     settings: Settings
     notifier: Notifier
     places: PlaceDirectory
+    categories: CategoryDirectory

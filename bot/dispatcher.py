@@ -24,7 +24,7 @@ from bot.middlewares.throttling import (
     RedisRateLimiter,
     ThrottlingMiddleware,
 )
-from bot.services import place_directory
+from bot.services import category_directory, place_directory
 from bot.services.notifications import Notifier
 from bot.settings import Settings
 from handlers import outbox_admin
@@ -82,6 +82,7 @@ def build_dispatcher(
     fsm.install(dp)
     first_run.install(dp, notifier)  # staff chat binding, setup link (on startup)
     place_directory.install(dp)  # the visible places, in memory for the dialog
+    category_directory.install(dp, session_pool)  # the visible categories, likewise
     # Outer update middlewares, after aiogram's own (errors, user context, FSM):
     log_context.install(dp, metrics)
     dp.update.outer_middleware(

@@ -59,6 +59,7 @@ async def step_options(ctx: UpdateContext, step: State) -> service.DraftOptions:
     return await service.draft_options(
         ctx.session,
         ctx.user,
+        ctx.categories,
         categories=step == NewRequest.category,
         locations=step == NewRequest.location,
     )

@@ -127,10 +127,11 @@ async def category_chosen(
     # The categories to check the choice against and, unless back to the summary, the
     # next step's recent places: one read.
     options = await service.draft_options(
-        ctx.session, ctx.user, categories=True, locations=not form.editing
+        ctx.session, ctx.user, ctx.categories, categories=True, locations=not form.editing
     )
     category = options.category(callback_data.id)
     if category is None:
+        ctx.categories.forget()  # perhaps shown or hidden elsewhere: read them again
         await query.answer(ctx.t("draft-category-gone"), show_alert=True)
         await draft_ui.present(query, state, form, NewRequest.category, ctx)
         return
@@ -307,6 +308,7 @@ async def submit(
         await query.answer(text, show_alert=True)
         return
     if result.outcome is service.CreateOutcome.BAD_CATEGORY:
+        ctx.categories.forget()  # hidden elsewhere since they were read
         form.editing = True
         await query.answer(ctx.t("draft-category-gone"), show_alert=True)
         await draft_ui.present(query, state, form, NewRequest.category, ctx)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.entities import User
+from models.entities import Category, User
 from models.enums import Action, Priority, RequestStatus, Role
 
 
@@ -31,6 +31,22 @@ class _Categorised:
 
     def category(self, language: str) -> str:
         return self.category_en if language == "en" else self.category_ru
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryChoice:
+    """A visible category as the new-request dialog offers it."""
+
+    id: int
+    name_ru: str
+    name_en: str
+
+    @classmethod
+    def of(cls, category: Category) -> CategoryChoice:
+        return cls(category.id, category.name_ru, category.name_en)
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_ru
 
 
 @dataclass(frozen=True, slots=True)

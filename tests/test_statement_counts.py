@@ -73,7 +73,8 @@ BUDGET: dict[str, tuple[int, int]] = {
     "menu: my tasks (none)": (2, 2),
     "menu: admin panel": (2, 2),
     "new request: menu button": (2, 3),
-    "new request: category": (3, 3),
+    "new request: menu button, categories known": (1, 3),
+    "new request: category": (2, 3),
     "new request: location": (1, 3),
     "new request: description": (1, 3),
     "new request: a photo": (1, 3),
@@ -255,6 +256,18 @@ async def test_start_and_main_menu(harness: Harness, meter: Meter) -> None:
 
 
 # ----------------------------------------------------------------- the new request
+async def test_a_second_dialog_reads_no_categories(harness: Harness, meter: Meter) -> None:
+    await add_person(harness.session_pool, TEACHER)
+    await harness.feed(message(TEACHER, "📝 Новая заявка"))
+    await harness.feed(message(TEACHER, "/cancel"))
+    harness.api.requests.clear()
+
+    async with meter.measure("new request: menu button, categories known"):
+        await harness.feed(message(TEACHER, "📝 Новая заявка"))
+    assert "Отопление" in button_texts(step(harness).reply_markup)
+    meter.check()
+
+
 async def test_new_request_dialog_step_by_step(harness: Harness, meter: Meter) -> None:
     pool = harness.session_pool
     await add_person(pool, TEACHER)

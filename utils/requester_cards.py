@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 from aiogram.fsm.state import State
 from aiogram.types import InlineKeyboardMarkup
 
-from models import Category
 from models.enums import Priority, RequestStatus
-from models.views import ListItem, PlaceRequestRow
+from models.views import CategoryChoice, ListItem, PlaceRequestRow
 from utils.cards import STATUS_MARK, priority_label, render_card, status_label
 from utils.dialogs import DraftForm, NewRequest
 from utils.i18n import Markup, Translator
@@ -88,7 +87,7 @@ def draft_step_screen(
     step: State,
     form: DraftForm,
     *,
-    categories: Sequence[Category] = (),
+    categories: Sequence[CategoryChoice] = (),
     sla_hours: Mapping[str, int],
 ) -> Screen:
     """The text and buttons of a dialog step, with what is entered so far."""

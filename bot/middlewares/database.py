@@ -55,7 +55,13 @@ class DatabaseMiddleware(BaseMiddleware):
             data["user"] = user
             data["t"] = t
             data["ctx"] = UpdateContext(
-                session, user, t, data["settings"], data["notifier"], data["places"]
+                session,
+                user,
+                t,
+                data["settings"],
+                data["notifier"],
+                data["places"],
+                data["categories"],
             )
             if user.is_blocked:
                 await self._refuse(event, t("user-blocked"))

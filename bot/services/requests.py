@@ -19,6 +19,7 @@ from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.category_directory import CategoryDirectory
 from bot.services.media import file_methods
 from bot.services.notifications import Notifier
 from bot.services.outbox import enqueue
@@ -30,7 +31,6 @@ from database.repositories import users as users_repo
 from models import (
     FINAL_STATUSES,
     Action,
-    Category,
     OutboxKind,
     Priority,
     RequestStatus,
@@ -40,7 +40,7 @@ from models import (
 )
 from models.files import FileRef
 from models.sla import due_at
-from models.views import ListItem, RequestView
+from models.views import CategoryChoice, ListItem, RequestView
 from models.workflow import Actor, allowed_actions, may_see
 from utils.validation import MAX_PHOTOS
 
@@ -90,25 +90,29 @@ class CreateResult:
 class DraftOptions:
     """What a dialog step offers: the visible categories, the author's recent places."""
 
-    categories: list[Category] = field(default_factory=list)
+    categories: list[CategoryChoice] = field(default_factory=list)
     recent_locations: list[str] = field(default_factory=list)
 
-    def category(self, category_id: int) -> Category | None:
+    def category(self, category_id: int) -> CategoryChoice | None:
         return next((c for c in self.categories if c.id == category_id), None)
 
 
 async def draft_options(
     session: AsyncSession,
     user: User,
+    directory: CategoryDirectory,
     *,
     categories: bool = False,
     locations: bool = False,
     limit: int = 5,
 ) -> DraftOptions:
-    """The choices a step shows, read in one transaction (only what is asked for)."""
-    async with reading(session):
-        visible = list(await categories_repo.visible(session)) if categories else []
-        recent = await requests_repo.recent_locations(session, user.id, limit) if locations else []
+    """The choices a step shows (only what is asked for): the categories as the directory
+    keeps them, the author's recent places read without a transaction."""
+    visible = await directory.visible(session) if categories else []
+    recent: list[str] = []
+    if locations:
+        async with reading(session):
+            recent = await requests_repo.recent_locations(session, user.id, limit)
     return DraftOptions(visible, recent)
 
 

@@ -6,9 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from aiogram.types import InlineKeyboardMarkup
 
-from models import Category
 from models.enums import Action, Priority
-from models.views import ListItem
+from models.views import CategoryChoice, ListItem
 from utils.callbacks import (
     KEEP_TYPED,
     CancelConfirmCb,
@@ -45,7 +44,9 @@ def _back(kb: InlineKeyboardBuilder, t: Translator) -> None:
 
 
 # ----------------------------------------------------------------------- dialog
-def categories_keyboard(t: Translator, categories: Sequence[Category]) -> InlineKeyboardMarkup:
+def categories_keyboard(
+    t: Translator, categories: Sequence[CategoryChoice]
+) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for category in categories:
         kb.button(text=category.name(t.language), callback_data=DraftCategoryCb(id=category.id))
