@@ -9,7 +9,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OPEN_STATUSES, Category, Place, Request, RequestFollower, User
+from database.columns import categorised, list_items
+from models import OPEN_STATUSES, Place, Request, RequestFollower, User
 from models.views import ListItem, PlaceRequestRow
 
 
@@ -61,17 +62,9 @@ async def requests_of_place(
 ) -> list[PlaceRequestRow]:
     """The place's requests, newest first: the open ones ("me too"), or all (history)."""
     query = (
-        select(
-            Request.id,
-            Request.status,
-            Category.name_ru,
-            Category.name_en,
-            Request.description,
-            Request.created_at,
-            Request.follower_count,
-            Request.author_id,
+        categorised(
+            Request.description, Request.created_at, Request.follower_count, Request.author_id
         )
-        .join(Category, Category.id == Request.category_id)
         .where(Request.place_id == place_id)
         .order_by(Request.created_at.desc(), Request.id.desc())
         .limit(limit)
@@ -189,16 +182,8 @@ FOLLOWED_SHOWN = 20
 async def followed_by(session: AsyncSession, user_id: int) -> list[ListItem]:
     """The requests this person follows ("me too"), newest first."""
     rows = await session.execute(
-        select(
-            Request.id,
-            Request.status,
-            Category.name_ru,
-            Category.name_en,
-            Request.location,
-            Request.created_at,
-        )
+        list_items()
         .join(RequestFollower, RequestFollower.request_id == Request.id)
-        .join(Category, Category.id == Request.category_id)
         .where(RequestFollower.user_id == user_id)
         .order_by(Request.created_at.desc(), Request.id.desc())
         .limit(FOLLOWED_SHOWN)
