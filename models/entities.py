@@ -34,6 +34,7 @@ from models.enums import (
     RequestStatus,
     Role,
 )
+from models.names import in_language
 
 
 def str_enum(cls: type[enum.Enum], length: int = 16) -> Enum:
@@ -78,7 +79,7 @@ class Category(Base):
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_ru
+        return in_language(language, self.name_ru, self.name_en)
 
 
 # The WHERE of the partial indexes over open requests (OPEN_STATUSES, spelled in SQL).
