@@ -10,7 +10,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.columns import categorised, list_items
-from models import OPEN_STATUSES, Place, Request, RequestFollower, User
+from database.conditions import is_open
+from models import Place, Request, RequestFollower, User
 from models.views import ListItem, PlaceRequestRow
 
 
@@ -70,7 +71,7 @@ async def requests_of_place(
         .limit(limit)
     )
     if open_only:
-        query = query.where(Request.status.in_(OPEN_STATUSES))
+        query = query.where(is_open())
     rows = await session.execute(query)
     return [PlaceRequestRow(*row) for row in rows.all()]
 
@@ -168,9 +169,7 @@ async def follower_count(session: AsyncSession, request_id: int) -> int:
 async def open_count(session: AsyncSession, place_id: int) -> int:
     return int(
         await session.scalar(
-            select(func.count())
-            .select_from(Request)
-            .where(Request.place_id == place_id, Request.status.in_(OPEN_STATUSES))
+            select(func.count()).select_from(Request).where(Request.place_id == place_id, is_open())
         )
         or 0
     )
