@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, Timestamps, utcnow
+from models.base import Base, Timestamps, partial_index, utcnow
 from models.enums import (
     AttachmentKind,
     OutboxKind,
@@ -34,6 +34,7 @@ from models.enums import (
     RequestStatus,
     Role,
 )
+from models.names import in_language
 
 
 def str_enum(cls: type[enum.Enum], length: int = 16) -> Enum:
@@ -78,7 +79,7 @@ class Category(Base):
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_ru
+        return in_language(language, self.name_ru, self.name_en)
 
 
 # The WHERE of the partial indexes over open requests (OPEN_STATUSES, spelled in SQL).
@@ -95,19 +96,8 @@ class Request(Timestamps, Base):
         Index("ix_requests_author_id_created_at", "author_id", "created_at", "id"),
         Index("ix_requests_created_at", "created_at", "id"),
         # The open requests only (migration 0004): the Overdue queue and the queue counts.
-        Index(
-            "ix_requests_open_created_at",
-            "created_at",
-            "id",
-            postgresql_where=text(OPEN_REQUESTS),
-            sqlite_where=text(OPEN_REQUESTS),
-        ),
-        Index(
-            "ix_requests_open_due_at",
-            "due_at",
-            postgresql_where=text(OPEN_REQUESTS),
-            sqlite_where=text(OPEN_REQUESTS),
-        ),
+        partial_index("ix_requests_open_created_at", "created_at", "id", where=OPEN_REQUESTS),
+        partial_index("ix_requests_open_due_at", "due_at", where=OPEN_REQUESTS),
         # The admin's full-text search (PostgreSQL only; migration 0002_triage).
         Index(
             "ix_requests_fulltext",
@@ -221,13 +211,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_status_available_at", "status", "available_at", "id"),
         Index("ix_outbox_chat_id_id", "chat_id", "id"),
         # "Is there an older pending row for this chat?" - the per-chat order check.
-        Index(
-            "ix_outbox_pending_chat_id_id",
-            "chat_id",
-            "id",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
+        partial_index("ix_outbox_pending_chat_id_id", "chat_id", "id", where="status = 'pending'"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

@@ -11,6 +11,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from models.enums import RequestStatus
+from models.names import Named
 
 # /stats draws this many weeks of created vs done.
 WEEKS = 12
@@ -27,13 +28,10 @@ class Percentiles:
 
 
 @dataclass(frozen=True, slots=True)
-class CategoryCount:
+class CategoryCount(Named):
     name_ru: str
     name_en: str
     count: int
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_ru
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from models.entities import Category, User
 from models.enums import Action, Priority, RequestStatus, Role
+from models.names import in_language
 
 
 def person_label(full_name: str | None, username: str | None) -> str | None:
@@ -30,7 +31,7 @@ class _Categorised:
     category_en: str
 
     def category(self, language: str) -> str:
-        return self.category_en if language == "en" else self.category_ru
+        return in_language(language, self.category_ru, self.category_en)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models import AttachmentKind, Priority
 from models.files import FileRef
+from models.names import in_language
 
 REMEMBERED_ALBUMS = 20  # media groups remembered per dialog (answered / warned about)
 
@@ -95,8 +96,7 @@ class DraftForm(BaseModel):
     warned: list[str] = Field(default_factory=list)  # media groups already refused
 
     def category_name(self, language: str) -> str:
-        name = self.category_en if language == "en" else self.category_ru
-        return name or "—"
+        return in_language(language, self.category_ru, self.category_en) or "—"
 
     def missing_step(self) -> State | None:
         """The first step whose value the summary needs and does not have."""

@@ -3,11 +3,9 @@
 QR codes come from `segno` and are drawn as vector squares (sharp at any print size);
 pages are laid out with matplotlib's object-oriented API and written by its PDF backend
 (`PdfPages`), fonts embedded as TrueType (DejaVu Sans ships with matplotlib and covers
-Cyrillic). No pyplot, no global figure registry; renders are serialised by a lock because
-matplotlib does not promise thread safety. CPU-bound: call from `asyncio.to_thread`.
-
-matplotlib is imported on the first render, not with the bot (its memory is only paid by
-processes that render).
+Cyrillic). No pyplot, no global figure registry; renders are serialised with the chart's
+by one lock (`utils.mpl.rendering`), which also imports matplotlib on the first render.
+CPU-bound: call from `asyncio.to_thread`.
 """
 
 from __future__ import annotations
@@ -15,12 +13,13 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import segno
+
+from utils.mpl import rendering
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
 A4_INCHES = (8.27, 11.69)  # portrait
 QUIET_ZONE = 4  # modules of white around a QR code, as the standard asks
 FONT = "DejaVu Sans"
-_RENDER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +47,7 @@ def qr_modules(data: str) -> list[list[bool]]:
 
 def poster_pdf(*, title: str, url: str, lines: Sequence[str], footer: str | None = None) -> bytes:
     """One A4 page: a big title, the QR code of `url`, the instruction lines, the link."""
-    with _RENDER_LOCK:
-        return _render_pages([lambda fig: _poster_page(fig, title, url, lines, footer)])
+    return _render_pages([lambda fig: _poster_page(fig, title, url, lines, footer)])
 
 
 def qr_labels_pdf(labels: Sequence[QrLabel], per_page: int = 12) -> bytes:
@@ -58,29 +55,23 @@ def qr_labels_pdf(labels: Sequence[QrLabel], per_page: int = 12) -> bytes:
     if per_page < 1:
         raise ValueError("per_page must be at least 1")
     chunks = [labels[i : i + per_page] for i in range(0, len(labels), per_page)] or [[]]
-    with _RENDER_LOCK:
-        return _render_pages(
-            [lambda fig, chunk=chunk: _labels_page(fig, chunk, per_page) for chunk in chunks]
-        )
+    return _render_pages(
+        [lambda fig, chunk=chunk: _labels_page(fig, chunk, per_page) for chunk in chunks]
+    )
 
 
 # ------------------------------------------------------------------------ drawing
 def _render_pages(pages: Sequence[Any]) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display; must precede any pyplot import anywhere
-    from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.figure import Figure
-
     buffer = io.BytesIO()
-    with (
-        matplotlib.rc_context({"pdf.fonttype": 42, "font.family": FONT}),
-        PdfPages(buffer, metadata={"Creator": "ZAVhoz", "CreationDate": None}) as pdf,
-    ):
-        for draw in pages:
-            fig = Figure(figsize=A4_INCHES)
-            draw(fig)
-            pdf.savefig(fig)
+    with rendering({"pdf.fonttype": 42, "font.family": FONT}):
+        from matplotlib.backends.backend_pdf import PdfPages
+        from matplotlib.figure import Figure
+
+        with PdfPages(buffer, metadata={"Creator": "ZAVhoz", "CreationDate": None}) as pdf:
+            for draw in pages:
+                fig = Figure(figsize=A4_INCHES)
+                draw(fig)
+                pdf.savefig(fig)
     return buffer.getvalue()
 
 

@@ -7,6 +7,7 @@ The person whose role changed is told through the outbox, with their new menu.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -69,16 +70,25 @@ def _guard(actor: User, target: User | None, admin_ids: frozenset[int]) -> Chang
     return None
 
 
-async def _editable(
-    session: AsyncSession, actor: User, user_id: int, admin_ids: frozenset[int]
-) -> User | ChangeOutcome:
-    """The person `actor` may change, or why not."""
-    target = await users_repo.by_id(session, user_id)
-    denied = _guard(actor, target, admin_ids)
-    if denied is not None:
-        return denied
-    assert target is not None
-    return target
+async def _change(
+    session: AsyncSession,
+    actor: User,
+    user_id: int,
+    admin_ids: frozenset[int],
+    apply: Callable[[User], bool],
+) -> tuple[ChangeOutcome, User | None, UserRow | None]:
+    """One admin's change to one person, in one transaction: refused by `_guard`, or
+    `apply(target)` (True: it changed something) and the person's row as it is now."""
+    async with session.begin():
+        target = await users_repo.by_id(session, user_id)
+        denied = _guard(actor, target, admin_ids)
+        if denied is not None:
+            return denied, None, None
+        assert target is not None
+        changed = apply(target)
+        await session.flush()
+        row = await user_admin_repo.row(session, user_id)
+    return (ChangeOutcome.DONE if changed else ChangeOutcome.UNCHANGED), target, row
 
 
 async def change_role(
@@ -90,14 +100,9 @@ async def change_role(
     role: Role,
     admin_ids: frozenset[int],
 ) -> ChangeResult:
-    async with session.begin():
-        target = await _editable(session, actor, user_id, admin_ids)
-        if isinstance(target, ChangeOutcome):
-            return ChangeResult(target)
+    def apply(target: User) -> bool:
         if target.role is role:
-            return ChangeResult(
-                ChangeOutcome.UNCHANGED, await user_admin_repo.row(session, user_id)
-            )
+            return False
         target.role = role
         t = catalogue.translator(target.language)
         text = t("users-your-role", role=t(f"role-{role}")) + "\n" + t(f"start-role-{role}")
@@ -105,10 +110,13 @@ async def change_role(
             session,
             SendMessage(chat_id=target.telegram_id, text=text, reply_markup=main_menu(t, role)),
         )
-        await session.flush()
-        row = await user_admin_repo.row(session, user_id)
+        return True
+
+    outcome, target, row = await _change(session, actor, user_id, admin_ids, apply)
+    if outcome is not ChangeOutcome.DONE or target is None:
+        return ChangeResult(outcome, row)
     log.info("user_role_changed", user_id=user_id, role=role, by=actor.id)
-    return ChangeResult(ChangeOutcome.DONE, row, target.telegram_id, target.language)
+    return ChangeResult(outcome, row, target.telegram_id, target.language)
 
 
 async def set_blocked(
@@ -119,14 +127,12 @@ async def set_blocked(
     blocked: bool,
     admin_ids: frozenset[int],
 ) -> ChangeResult:
-    async with session.begin():
-        target = await _editable(session, actor, user_id, admin_ids)
-        if isinstance(target, ChangeOutcome):
-            return ChangeResult(target)
-        outcome = ChangeOutcome.UNCHANGED if target.is_blocked is blocked else ChangeOutcome.DONE
+    def apply(target: User) -> bool:
+        changed = target.is_blocked is not blocked
         target.is_blocked = blocked
-        await session.flush()
-        row = await user_admin_repo.row(session, user_id)
+        return changed
+
+    outcome, _, row = await _change(session, actor, user_id, admin_ids, apply)
     if outcome is ChangeOutcome.DONE:
         log.info("user_blocked" if blocked else "user_unblocked", user_id=user_id, by=actor.id)
     return ChangeResult(outcome, row)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from database.repositories import categories as categories_repo
 from models import Category
+from models.names import Named
 from utils.validation import normalize
 
 log = structlog.get_logger(__name__)
@@ -46,15 +47,12 @@ class CategoryOutcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class CategoryInfo:
+class CategoryInfo(Named):
     id: int
     name_ru: str
     name_en: str
     is_hidden: bool
     requests: int
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_ru
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,26 +2,18 @@
 
 Uses matplotlib's object-oriented API on the Agg canvas (no pyplot, no global figure
 registry, nothing left open), so it is safe to call from a worker thread. DejaVu Sans,
-which ships with matplotlib, has Cyrillic.
-
-matplotlib is imported on the first chart, not with the bot: it is ~45 MB of resident
-memory that most processes never need (`make bench` reports the peak RSS).
+which ships with matplotlib, has Cyrillic. matplotlib is imported on the first chart
+(`utils.mpl.rendering`).
 """
 
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
 
 from models.reports import Stats
 from utils.i18n import Translator
-
-CREATED_COLOR = "#4C72B0"
-DONE_COLOR = "#55A868"
-BACKLOG_COLOR = "#DD8452"
-# matplotlib does not promise thread safety (font cache, text layout): one render at a time.
-_RENDER_LOCK = threading.Lock()
+from utils.mpl import rendering
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +37,15 @@ class ChartTexts:
 
 def render_chart(stats: Stats, texts: ChartTexts, language: str) -> bytes:
     """PNG bytes. CPU-bound: run it with asyncio.to_thread."""
-    with _RENDER_LOCK:
-        return _render(stats, texts, language)
-
-
-def _render(stats: Stats, texts: ChartTexts, language: str) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display; must precede any pyplot import anywhere
     # Every label is plain text: a category named "$x^2$" is not a formula (mathtext
     # would draw it, or fail on "$$" or "\\frac{"). Set for everything this figure draws.
-    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+    with rendering({"text.parse_math": False, "text.usetex": False}):
         return _draw(stats, texts, language)
+
+
+CREATED_COLOR = "#4C72B0"
+DONE_COLOR = "#55A868"
+BACKLOG_COLOR = "#DD8452"
 
 
 def _draw(stats: Stats, texts: ChartTexts, language: str) -> bytes:

@@ -6,7 +6,7 @@ bot/services/planned_runner.py, the checklists worked in bot/services/checklist.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -210,22 +210,20 @@ async def resume_job(
 ) -> JobResult:
     """Active again from now on: the occurrences missed while paused are not made."""
     now = now or utcnow()
-    if not may_manage_jobs(user.role):
-        return JobResult(JobOutcome.FORBIDDEN)
-    async with session.begin():
-        job = await planned_repo.get_job(session, job_id)
-        if job is None:
-            return JobResult(JobOutcome.NOT_FOUND)
+
+    def values(job: PlannedJob) -> dict[str, Any] | JobOutcome:
         schedule = load_schedule(job.schedule)
         next_run = schedule.next_occurrence(now, tz) if schedule else None
         if next_run is None:
-            return JobResult(JobOutcome.NO_OCCURRENCE)
+            return JobOutcome.NO_OCCURRENCE
+        return {"status": PlannedStatus.ACTIVE, "next_run_at": next_run}
+
     return await _change(
         session,
         user=user,
         job_id=job_id,
         expected=(PlannedStatus.PAUSED,),
-        values={"status": PlannedStatus.ACTIVE, "next_run_at": next_run},
+        values=values,
         now=now,
     )
 
@@ -251,22 +249,28 @@ async def _change(
     user: User,
     job_id: int,
     expected: Sequence[PlannedStatus],
-    values: dict[str, Any],
+    values: dict[str, Any] | Callable[[PlannedJob], dict[str, Any] | JobOutcome],
     now: datetime,
 ) -> JobResult:
+    """A compare-and-set of the job's status from `expected`; `values` may be worked out
+    from the job as it is (or refuse with an outcome)."""
     if not may_manage_jobs(user.role):
         return JobResult(JobOutcome.FORBIDDEN)
     async with session.begin():
-        if await planned_repo.get_job(session, job_id) is None:
+        job = await planned_repo.get_job(session, job_id)
+        if job is None:
             return JobResult(JobOutcome.NOT_FOUND)
+        changes = values(job) if callable(values) else values
+        if isinstance(changes, JobOutcome):
+            return JobResult(changes)
         won = await planned_repo.set_status(
-            session, job_id, expected=expected, values={**values, "updated_at": now}
+            session, job_id, expected=expected, values={**changes, "updated_at": now}
         )
         if not won:
             return JobResult(JobOutcome.UNCHANGED)
         job = await planned_repo.get_job(session, job_id)
         line = _line(job, None) if job is not None else None
-    log.info("planned_job_changed", job_id=job_id, status=values["status"])
+    log.info("planned_job_changed", job_id=job_id, status=changes["status"])
     return JobResult(JobOutcome.DONE, line)
 
 

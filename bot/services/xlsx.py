@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from models import Priority, RequestStatus
+from models.names import in_language
 from models.sla import was_late
 from models.views import person_label
 from utils.i18n import Translator
@@ -121,7 +122,7 @@ class Builder:
                 planned_job_id,
                 building,
             ) = row
-            category = cat_en if language == "en" else cat_ru
+            category = in_language(language, cat_ru, cat_en)
             hours = round((done - created).total_seconds() / 3600, 1) if done else None
             self.ws.append(
                 [

@@ -9,7 +9,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OPEN_STATUSES, Category, Place, Request, RequestFollower, User
+from database.columns import categorised, list_items
+from database.conditions import is_open
+from models import Place, Request, RequestFollower, User
 from models.views import ListItem, PlaceRequestRow
 
 
@@ -61,23 +63,15 @@ async def requests_of_place(
 ) -> list[PlaceRequestRow]:
     """The place's requests, newest first: the open ones ("me too"), or all (history)."""
     query = (
-        select(
-            Request.id,
-            Request.status,
-            Category.name_ru,
-            Category.name_en,
-            Request.description,
-            Request.created_at,
-            Request.follower_count,
-            Request.author_id,
+        categorised(
+            Request.description, Request.created_at, Request.follower_count, Request.author_id
         )
-        .join(Category, Category.id == Request.category_id)
         .where(Request.place_id == place_id)
         .order_by(Request.created_at.desc(), Request.id.desc())
         .limit(limit)
     )
     if open_only:
-        query = query.where(Request.status.in_(OPEN_STATUSES))
+        query = query.where(is_open())
     rows = await session.execute(query)
     return [PlaceRequestRow(*row) for row in rows.all()]
 
@@ -175,9 +169,7 @@ async def follower_count(session: AsyncSession, request_id: int) -> int:
 async def open_count(session: AsyncSession, place_id: int) -> int:
     return int(
         await session.scalar(
-            select(func.count())
-            .select_from(Request)
-            .where(Request.place_id == place_id, Request.status.in_(OPEN_STATUSES))
+            select(func.count()).select_from(Request).where(Request.place_id == place_id, is_open())
         )
         or 0
     )
@@ -189,16 +181,8 @@ FOLLOWED_SHOWN = 20
 async def followed_by(session: AsyncSession, user_id: int) -> list[ListItem]:
     """The requests this person follows ("me too"), newest first."""
     rows = await session.execute(
-        select(
-            Request.id,
-            Request.status,
-            Category.name_ru,
-            Category.name_en,
-            Request.location,
-            Request.created_at,
-        )
+        list_items()
         .join(RequestFollower, RequestFollower.request_id == Request.id)
-        .join(Category, Category.id == Request.category_id)
         .where(RequestFollower.user_id == user_id)
         .order_by(Request.created_at.desc(), Request.id.desc())
         .limit(FOLLOWED_SHOWN)

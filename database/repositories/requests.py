@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from database.columns import list_items
 from models import (
     Attachment,
     CardMessage,
@@ -239,18 +240,7 @@ async def author_page(
     it in the list, otherwise the rows before it. Uses ix_requests_author_id_created_at.
     """
     key = tuple_(Request.created_at, Request.id)
-    stmt = (
-        select(
-            Request.id,
-            Request.status,
-            Category.name_ru,
-            Category.name_en,
-            Request.location,
-            Request.created_at,
-        )
-        .join(Category, Category.id == Request.category_id)
-        .where(Request.author_id == author_id)
-    )
+    stmt = list_items().where(Request.author_id == author_id)
     if cursor:
         # The cursor must be this author's request; otherwise the page is empty.
         anchor = aliased(Request)

@@ -13,6 +13,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from models.enums import Action, Priority, Role
+from models.names import in_language
 from models.queues import ANY_ASSIGNEE, COUNT_CAP, UNASSIGNED, FilterField, Queue
 from models.workflow import STAFF_ACTIONS
 from utils.callbacks import (
@@ -147,7 +148,7 @@ def filter_options_keyboard(
         case FilterField.CATEGORY:
             rows.append([option(t("filter-any"), cb.c == 0, c=0)])
             for cid, name_ru, name_en in categories:
-                name = name_en if t.language == "en" else name_ru
+                name = in_language(t.language, name_ru, name_en)
                 rows.append([option(name, cb.c == cid, c=cid)])
         case FilterField.PRIORITY:
             rows.append([option(t("filter-any"), cb.p is None, p=None)])
