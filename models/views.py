@@ -11,7 +11,7 @@ from datetime import datetime
 
 from models.entities import Category, User
 from models.enums import Action, Priority, RequestStatus, Role
-from models.names import in_language
+from models.names import Named, in_language
 
 
 def person_label(full_name: str | None, username: str | None) -> str | None:
@@ -35,7 +35,7 @@ class _Categorised:
 
 
 @dataclass(frozen=True, slots=True)
-class CategoryChoice:
+class CategoryChoice(Named):
     """A visible category as the new-request dialog offers it."""
 
     id: int
@@ -45,9 +45,6 @@ class CategoryChoice:
     @classmethod
     def of(cls, category: Category) -> CategoryChoice:
         return cls(category.id, category.name_ru, category.name_en)
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_ru
 
 
 @dataclass(frozen=True, slots=True)
