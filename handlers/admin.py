@@ -7,7 +7,6 @@ from aiogram.filters import Command, StateFilter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import UpdateContext
 from bot.filters import FreeInput, TextKey, is_admin, role_router
@@ -22,7 +21,7 @@ from bot.staff_ui import (
     not_allowed,
     toast,
 )
-from models import User, utcnow
+from models import utcnow
 from models.queues import FilterField, QueueFilter
 from models.views import QueuePage
 from models.workflow import Viewer
@@ -52,23 +51,17 @@ def _search_text(t: Translator, query: str, page: QueuePage) -> str:
     return "\n".join(lines)
 
 
-async def panel(
-    message: Message, state: FSMContext, session: AsyncSession, user: User, t: Translator
-) -> None:
+async def panel(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     await state.clear()
-    counts = await triage.panel_counts(session, user=user)
-    await message.answer(t("panel-title"), reply_markup=admin_panel_keyboard(t, counts))
+    counts = await triage.panel_counts(ctx.session, user=ctx.user)
+    await message.answer(ctx.t("panel-title"), reply_markup=admin_panel_keyboard(ctx.t, counts))
 
 
 async def panel_again(
-    query: CallbackQuery,
-    callback_data: AdminMenuCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    bot: Bot,
+    query: CallbackQuery, callback_data: AdminMenuCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    counts = await triage.panel_counts(session, user=user)
+    t = ctx.t
+    counts = await triage.panel_counts(ctx.session, user=ctx.user)
     if callback_data.refresh:
         await toast(query, t("panel-refreshed"))
     else:
@@ -84,16 +77,11 @@ async def panel_again(
 
 
 async def queue_page(
-    query: CallbackQuery,
-    callback_data: QueueCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    bot: Bot,
+    query: CallbackQuery, callback_data: QueueCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    cb, viewer = callback_data, Viewer(user.id, user.role)
+    cb, t, viewer = callback_data, ctx.t, Viewer(ctx.user.id, ctx.user.role)
     flt = QueueFilter(queue=cb.q, category_id=cb.c, priority=cb.p, assignee=cb.a, viewer=viewer)
-    view = await triage.queue(session, flt, after_id=cb.after)
+    view = await triage.queue(ctx.session, flt, after_id=cb.after)
     await query.answer()
     if not isinstance(query.message, Message):
         return
@@ -122,18 +110,18 @@ async def queue_page(
 
 
 async def queue_filter(
-    query: CallbackQuery, callback_data: QueueFilterCb, session: AsyncSession, t: Translator
+    query: CallbackQuery, callback_data: QueueFilterCb, ctx: UpdateContext
 ) -> None:
     cb = callback_data
     categories, staff, more = await triage.categories_and_staff(
-        session, after_id=cb.after if cb.f is FilterField.ASSIGNEE else 0
+        ctx.session, after_id=cb.after if cb.f is FilterField.ASSIGNEE else 0
     )
     await query.answer()
     if isinstance(query.message, Message):
         await edit_markup(
             query.message,
             filter_options_keyboard(
-                t,
+                ctx.t,
                 cb,
                 categories=categories,
                 staff=[(s.id, s.full_name, s.role) for s in staff],
@@ -147,14 +135,12 @@ async def search_start(query: CallbackQuery, state: FSMContext, t: Translator) -
     await ask(query, state, SearchForm.query, t("search-ask"), cancel_keyboard(t))
 
 
-async def search_query(
-    message: Message, state: FSMContext, session: AsyncSession, ctx: UpdateContext
-) -> None:
+async def search_query(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     t, text = ctx.t, (message.text or "").strip()
     if len(text) > SEARCH_MAX:
         await message.answer(t("search-too-long", limit=SEARCH_MAX))
         return
-    result = await triage.search(session, text, user=ctx.user)
+    result = await triage.search(ctx.session, text, user=ctx.user)
     if result.number is not None:
         await state.clear()
         if result.card is not None:
@@ -184,16 +170,14 @@ async def search_page(
     query: CallbackQuery,
     callback_data: SearchPageCb,
     state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    ctx: UpdateContext,
     bot: Bot,
 ) -> None:
-    text = (await state.get_data()).get("search_q")
+    t, text = ctx.t, (await state.get_data()).get("search_q")
     if not text or not isinstance(query.message, Message):
         await alert(query, t("button-outdated"))
         return
-    result = await triage.search(session, text, user=user, after_id=callback_data.after)
+    result = await triage.search(ctx.session, text, user=ctx.user, after_id=callback_data.after)
     page = result.page or QueuePage([], False)
     await query.answer()
     await edit_text(

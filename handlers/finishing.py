@@ -10,13 +10,11 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import UpdateContext
 from bot.filters import FreeInput, is_staff, role_router
 from bot.services import triage
 from bot.services.comments import FileRef
-from bot.services.notifications import Notifier
 from bot.services.triage import RESULT_COMMENT_MAX, RESULT_PHOTOS_MAX
 from bot.staff_ui import (
     alert,
@@ -28,7 +26,7 @@ from bot.staff_ui import (
     not_allowed_alert,
     toast,
 )
-from models import Action, AttachmentKind, User
+from models import Action, AttachmentKind
 from utils.callbacks import FinishSubmitCb, RequestActionCb
 from utils.i18n import Translator
 from utils.keyboards.staff import finish_keyboard
@@ -120,13 +118,10 @@ async def finish_submit(
     query: CallbackQuery,
     callback_data: FinishSubmitCb,
     state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    ctx: UpdateContext,
     bot: Bot,
-    notifier: Notifier,
 ) -> None:
-    data = await state.get_data()
+    t, data = ctx.t, await state.get_data()
     if (
         await state.get_state() != FinishForm.collecting.state
         or data.get("request_id") != callback_data.id
@@ -138,10 +133,10 @@ async def finish_submit(
         for p in data.get("photos", [])
     ]
     result = await triage.finish(
-        session,
-        notifier,
+        ctx.session,
+        ctx.notifier,
         request_id=callback_data.id,
-        user=user,
+        user=ctx.user,
         comment=data.get("comment", ""),
         photos=photos,
     )

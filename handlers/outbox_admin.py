@@ -6,9 +6,9 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.filters import is_admin
+from bot.context import UpdateContext
+from bot.filters import is_admin, role_router
 from bot.services import outbox
 from models import OutboxStatus
 from utils.callbacks import OutboxCb
@@ -47,21 +47,20 @@ def render(t: Translator, view: outbox.OutboxOverview) -> str:
     return "\n".join(lines)
 
 
-async def show(message: Message, session: AsyncSession, t: Translator) -> None:
-    view = await outbox.overview(session)
+async def show(message: Message, ctx: UpdateContext) -> None:
+    t, view = ctx.t, await outbox.overview(ctx.session)
     failed = view.counts[OutboxStatus.FAILED]
     await message.answer(render(t, view), reply_markup=outbox_keyboard(t, failed=failed))
 
 
-async def press(
-    query: CallbackQuery, callback_data: OutboxCb, session: AsyncSession, t: Translator
-) -> None:
+async def press(query: CallbackQuery, callback_data: OutboxCb, ctx: UpdateContext) -> None:
+    t = ctx.t
     if callback_data.requeue:
-        count = await outbox.requeue_failed(session)
+        count = await outbox.requeue_failed(ctx.session)
         await query.answer(t("outbox-requeued", count=count))
     else:
         await query.answer()
-    view = await outbox.overview(session)
+    view = await outbox.overview(ctx.session)
     failed = view.counts[OutboxStatus.FAILED]
     message = query.message
     if message is None or isinstance(message, InaccessibleMessage):
@@ -74,9 +73,7 @@ async def press(
 
 
 def get_router() -> Router:
-    router = Router(name="outbox_admin")
-    router.message.filter(is_admin())
-    router.callback_query.filter(is_admin())
+    router = role_router("outbox_admin", is_admin())
     router.message.register(show, Command("outbox"), F.chat.type == "private")
     router.callback_query.register(press, OutboxCb.filter())
     return router
