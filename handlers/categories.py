@@ -12,7 +12,7 @@ from bot.context import UpdateContext
 from bot.filters import FreeInput, is_admin, role_router
 from bot.services import categories as categories_service
 from bot.services.categories import NAME_MAX, CategoryInfo, CategoryOutcome, parse_names
-from bot.staff_ui import alert, ask, dialog_revoked, edit_text, not_allowed, redraw_or_gone
+from bot.staff_ui import alert, ask, edit_text, gated, redraw_or_gone
 from utils.callbacks import (
     CategoriesCb,
     CategoryAddCb,
@@ -129,9 +129,9 @@ async def name_not_text(message: Message, t: Translator) -> None:
 
 
 def get_router() -> Router:
-    router = Router(name="categories")
+    opens = Command("categories")
     admin = role_router("categories-admin", is_admin())
-    admin.message.register(categories_command, Command("categories"), F.chat.type == "private")
+    admin.message.register(categories_command, opens, F.chat.type == "private")
     admin.callback_query.register(categories_list, CategoriesCb.filter())
     admin.callback_query.register(category_card, CategoryCardCb.filter())
     admin.callback_query.register(category_hide, CategoryHideCb.filter())
@@ -139,9 +139,4 @@ def get_router() -> Router:
     admin.callback_query.register(rename_start, CategoryRenameCb.filter())
     admin.message.register(name_given, StateFilter(CategoryForm), F.text, FreeInput())
     admin.message.register(name_not_text, StateFilter(CategoryForm), ~F.text)
-
-    refusals = Router(name="categories-refusals")
-    refusals.message.register(not_allowed, Command("categories"), F.chat.type == "private")
-    refusals.message.register(dialog_revoked, StateFilter(CategoryForm), FreeInput())
-    router.include_routers(admin, refusals)
-    return router
+    return gated("categories", admin, commands=opens, dialogs=CategoryForm)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -20,10 +19,9 @@ from bot.staff_ui import (
     alert,
     card_if_allowed,
     denial_text,
-    dialog_revoked,
     edit_markup,
     edit_text,
-    not_allowed_alert,
+    gated,
     toast,
 )
 from models import Action, AttachmentKind
@@ -154,19 +152,11 @@ async def finish_submit(
 
 
 def get_router() -> Router:
-    router = Router(name="finishing")
+    finish = RequestActionCb.filter(F.action == Action.FINISH)
     staff = role_router("finishing-staff", is_staff())
-    staff.callback_query.register(finish_start, RequestActionCb.filter(F.action == Action.FINISH))
+    staff.callback_query.register(finish_start, finish)
     staff.message.register(finish_photo, FinishForm.collecting, F.photo)
     staff.message.register(finish_comment, FinishForm.collecting, F.text, FreeInput())
     staff.message.register(finish_other, FinishForm.collecting, ~F.text)
     staff.callback_query.register(finish_submit, FinishSubmitCb.filter())
-
-    refusals = Router(name="finishing-refusals")
-    refusals.message.register(dialog_revoked, StateFilter(FinishForm), FreeInput())
-    refusals.callback_query.register(
-        not_allowed_alert,
-        RequestActionCb.filter(F.action == Action.FINISH),
-    )
-    router.include_routers(staff, refusals)
-    return router
+    return gated("finishing", staff, dialogs=FinishForm, buttons=finish)

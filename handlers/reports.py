@@ -17,7 +17,7 @@ from bot.filters import is_admin, role_router
 from bot.services import stats as stats_service
 from bot.services.charts import ChartTexts, render_chart
 from bot.services.export import build_export
-from bot.staff_ui import not_allowed, not_allowed_alert
+from bot.staff_ui import gated
 from models import RequestStatus, utcnow
 from models.reports import ANY_STATUS, ExportPeriod
 from utils.callbacks import ExportCb
@@ -132,15 +132,10 @@ async def _send_export(
 
 
 def get_router() -> Router:
-    router = Router(name="reports")
     private = F.chat.type == "private"
     admin = role_router("reports-admin", is_admin())
     admin.message.register(stats, Command("stats"), private)
     admin.message.register(export, Command("export"), private)
     admin.callback_query.register(export_step, ExportCb.filter())
-
-    refusals = Router(name="reports-refusals")
-    refusals.message.register(not_allowed, or_f(Command("stats"), Command("export")), private)
-    refusals.callback_query.register(not_allowed_alert, ExportCb.filter())
-    router.include_routers(admin, refusals)
-    return router
+    commands = or_f(Command("stats"), Command("export"))
+    return gated("reports", admin, commands=commands, buttons=ExportCb.filter())

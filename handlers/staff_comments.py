@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -13,7 +12,15 @@ from bot.filters import FreeInput, is_admin, is_staff, role_router
 from bot.services import triage
 from bot.services.comments import CommentOutcome, FileRef, add_comment
 from bot.services.triage import MessageRef
-from bot.staff_ui import alert, ask, dialog_revoked, edit_markup, prompt_markup, show_pressed, toast
+from bot.staff_ui import (
+    alert,
+    ask,
+    edit_markup,
+    gated,
+    prompt_markup,
+    show_pressed,
+    toast,
+)
 from models import AttachmentKind
 from utils.callbacks import CommentDeleteCb, CommentDeleteListCb, StaffCommentCb
 from utils.i18n import Translator
@@ -117,11 +124,10 @@ async def delete_comment(
         return
     await toast(query, ctx.t("comment-deleted-done"))
     if result.pressed is not None and message is not None:
-        await show_pressed(bot, message, result.pressed, ctx, ctx.notifier)
+        await show_pressed(bot, message, result.pressed, ctx)
 
 
 def get_router() -> Router:
-    router = Router(name="staff-comments")
     admin = role_router("staff-comments-admin", is_admin())
     admin.callback_query.register(delete_list, CommentDeleteListCb.filter())
     admin.callback_query.register(delete_comment, CommentDeleteCb.filter())
@@ -131,8 +137,4 @@ def get_router() -> Router:
     staff.message.register(comment_given, StaffCommentForm.text, F.text, FreeInput())
     staff.message.register(comment_given, StaffCommentForm.text, F.photo)
     staff.message.register(comment_other, StaffCommentForm.text, ~F.text)
-
-    refusals = Router(name="staff-comments-refusals")
-    refusals.message.register(dialog_revoked, StateFilter(StaffCommentForm), FreeInput())
-    router.include_routers(admin, staff, refusals)
-    return router
+    return gated("staff-comments", admin, staff, dialogs=StaffCommentForm)

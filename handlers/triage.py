@@ -9,11 +9,11 @@ request as it is now); a stale or forged button gets an alert and changes nothin
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter, or_f
+from aiogram.filters import Command, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.methods import SendMediaGroup
-from aiogram.types import CallbackQuery, InputMediaPhoto, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, InputMediaPhoto, Message
 
 from bot.context import UpdateContext
 from bot.filters import FreeInput, TextKey, is_admin, is_staff, role_router
@@ -25,12 +25,11 @@ from bot.staff_ui import (
     ask,
     card_if_allowed,
     denial_text,
-    dialog_revoked,
     edit_markup,
+    edit_pressed,
     edit_text,
     full_card_view,
-    not_allowed,
-    not_allowed_alert,
+    gated,
     prompt_markup,
     show_pressed,
     toast,
@@ -62,25 +61,21 @@ class ReasonForm(StatesGroup):
 
 
 # ------------------------------------------------------------------ the tasks
+async def _tasks(ctx: UpdateContext) -> tuple[str, InlineKeyboardMarkup]:
+    t, rows = ctx.t, await triage.tasks(ctx.session, user=ctx.user)
+    return tasks_text(t, rows, now=utcnow()), tasks_keyboard(t, button_rows(rows))
+
+
 async def tasks_command(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     await state.clear()
-    t, rows = ctx.t, await triage.tasks(ctx.session, user=ctx.user)
-    await message.answer(
-        tasks_text(t, rows, now=utcnow()), reply_markup=tasks_keyboard(t, button_rows(rows))
-    )
+    text, keyboard = await _tasks(ctx)
+    await message.answer(text, reply_markup=keyboard)
 
 
 async def tasks_refresh(query: CallbackQuery, ctx: UpdateContext, bot: Bot) -> None:
-    t, rows = ctx.t, await triage.tasks(ctx.session, user=ctx.user)
+    screen = await _tasks(ctx)
     await query.answer()
-    if isinstance(query.message, Message):
-        await edit_text(
-            bot,
-            query.message.chat.id,
-            query.message.message_id,
-            tasks_text(t, rows, now=utcnow()),
-            tasks_keyboard(t, button_rows(rows)),
-        )
+    await edit_pressed(query, bot, *screen)
 
 
 # -------------------------------------------------------------- the full card
@@ -112,7 +107,7 @@ async def card_back(
         await alert(query, ctx.t("triage-not-found"))
         return
     await query.answer()
-    await show_pressed(bot, message, pressed, ctx, ctx.notifier, keyboard_only=pressed.is_copy)
+    await show_pressed(bot, message, pressed, ctx, keyboard_only=pressed.is_copy)
 
 
 async def photos(
@@ -150,7 +145,7 @@ async def show_result(
     name = view.assignee.display if view.assignee is not None else ""
     await toast(query, t(f"done-{action}", number=view.id, name=name))
     if result.pressed is not None and isinstance(query.message, Message):
-        await show_pressed(bot, query.message, result.pressed, ctx, ctx.notifier, action=action)
+        await show_pressed(bot, query.message, result.pressed, ctx, action=action)
 
 
 def _on(query: CallbackQuery) -> MessageRef | None:
@@ -269,23 +264,19 @@ async def reason_not_text(message: Message, t: Translator) -> None:
 async def dialog_cancel(query: CallbackQuery, state: FSMContext, t: Translator, bot: Bot) -> None:
     await state.clear()
     await query.answer()
-    if isinstance(query.message, Message):
-        await edit_text(
-            bot, query.message.chat.id, query.message.message_id, t("dialog-cancelled"), None
-        )
+    await edit_pressed(query, bot, t("dialog-cancelled"), None)
 
 
 def get_router() -> Router:
-    router = Router(name="triage")
     private = F.chat.type == "private"
     admin = role_router("triage-admin", is_admin())
     admin.callback_query.register(assign_start, RequestActionCb.filter(F.action == Action.ASSIGN))
     admin.callback_query.register(assign_page, AssignPageCb.filter())
     admin.callback_query.register(assign_to, AssignToCb.filter())
 
+    opens = or_f(Command("tasks"), TextKey("menu-my-tasks"))
     staff = role_router("triage-staff", is_staff())
-    staff.message.register(tasks_command, Command("tasks"), private)
-    staff.message.register(tasks_command, TextKey("menu-my-tasks"), private)
+    staff.message.register(tasks_command, opens, private)
     staff.callback_query.register(tasks_refresh, TasksCb.filter())
     staff.callback_query.register(open_card, OpenRequestCb.filter())
     staff.callback_query.register(card_back, CardKeyboardCb.filter())
@@ -295,18 +286,9 @@ def get_router() -> Router:
     staff.message.register(reason_given, ReasonForm.text, F.text, FreeInput())
     staff.message.register(reason_not_text, ReasonForm.text, ~F.text)
 
-    # Whoever is not (any more) of the role: a refusal, and an open dialog is dropped.
-    refusals = Router(name="triage-refusals")
-    refusals.message.register(
-        not_allowed, or_f(Command("tasks"), TextKey("menu-my-tasks")), private
-    )
-    refusals.message.register(dialog_revoked, StateFilter(ReasonForm), FreeInput())
     staff_actions = (*AT_ONCE, *WITH_REASON, Action.ASSIGN)
-    refusals.callback_query.register(
-        not_allowed_alert,
-        or_f(RequestActionCb.filter(F.action.in_(staff_actions)), AssignToCb.filter()),
-    )
+    buttons = or_f(RequestActionCb.filter(F.action.in_(staff_actions)), AssignToCb.filter())
+    router = gated("triage", admin, staff, commands=opens, dialogs=ReasonForm, buttons=buttons)
     # Cancelling one's own dialog needs no role.
     router.callback_query.register(dialog_cancel, StaffCancelCb.filter())
-    router.include_routers(admin, staff, refusals)
     return router

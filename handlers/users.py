@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import BaseStorage
@@ -17,10 +17,9 @@ from bot.services.admin_users import SEARCH_MAX, ChangeOutcome, ChangeResult
 from bot.staff_ui import (
     alert,
     ask,
-    dialog_revoked,
     drop_dialog,
     edit_text,
-    not_allowed,
+    gated,
     redraw_or_gone,
     toast,
 )
@@ -185,9 +184,9 @@ async def block(
 
 
 def get_router() -> Router:
-    router = Router(name="users")
+    opens = Command("users")
     admin = role_router("users-admin", is_admin())
-    admin.message.register(users_command, Command("users"), F.chat.type == "private")
+    admin.message.register(users_command, opens, F.chat.type == "private")
     admin.callback_query.register(users_page, UsersPageCb.filter())
     admin.callback_query.register(search_start, UserSearchCb.filter())
     admin.message.register(search_query, UserSearchForm.query, F.text, FreeInput())
@@ -195,9 +194,4 @@ def get_router() -> Router:
     admin.callback_query.register(user_card, UserCardCb.filter())
     admin.callback_query.register(change_role, UserRoleCb.filter())
     admin.callback_query.register(block, UserBlockCb.filter())
-
-    refusals = Router(name="users-refusals")
-    refusals.message.register(not_allowed, Command("users"), F.chat.type == "private")
-    refusals.message.register(dialog_revoked, StateFilter(UserSearchForm), FreeInput())
-    router.include_routers(admin, refusals)
-    return router
+    return gated("users", admin, commands=opens, dialogs=UserSearchForm)
