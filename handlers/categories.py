@@ -129,9 +129,8 @@ async def name_not_text(message: Message, t: Translator) -> None:
 
 
 def get_router() -> Router:
-    opens = Command("categories")
     admin = role_router("categories-admin", is_admin())
-    admin.message.register(categories_command, opens, F.chat.type == "private")
+    admin.message.register(categories_command, Command("categories"), F.chat.type == "private")
     admin.callback_query.register(categories_list, CategoriesCb.filter())
     admin.callback_query.register(category_card, CategoryCardCb.filter())
     admin.callback_query.register(category_hide, CategoryHideCb.filter())
@@ -139,4 +138,4 @@ def get_router() -> Router:
     admin.callback_query.register(rename_start, CategoryRenameCb.filter())
     admin.message.register(name_given, StateFilter(CategoryForm), F.text, FreeInput())
     admin.message.register(name_not_text, StateFilter(CategoryForm), ~F.text)
-    return gated("categories", admin, commands=opens, dialogs=CategoryForm)
+    return gated("categories", admin, commands=Command("categories"), dialogs=CategoryForm)

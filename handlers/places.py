@@ -344,9 +344,8 @@ async def not_text(message: Message, t: Translator) -> None:
 
 
 def get_router() -> Router:
-    opens = Command("places")
     admin = role_router("places-admin", is_admin())
-    admin.message.register(places_command, opens, F.chat.type == "private")
+    admin.message.register(places_command, Command("places"), F.chat.type == "private")
     admin.callback_query.register(places_list, PlacesCb.filter())
     admin.callback_query.register(place_card, PlaceCardCb.filter())
     admin.callback_query.register(place_hide, PlaceHideCb.filter())
@@ -362,4 +361,4 @@ def get_router() -> Router:
     admin.message.register(not_text, text_forms, ~F.text)
     admin.message.register(attach_given, StateFilter(PlaceForm.attach), F.text, FreeInput())
     admin.message.register(table_given, StateFilter(PlaceForm.upload), FreeInput())
-    return gated("places", admin, commands=opens, dialogs=PlaceForm)
+    return gated("places", admin, commands=Command("places"), dialogs=PlaceForm)

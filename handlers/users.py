@@ -184,9 +184,8 @@ async def block(
 
 
 def get_router() -> Router:
-    opens = Command("users")
     admin = role_router("users-admin", is_admin())
-    admin.message.register(users_command, opens, F.chat.type == "private")
+    admin.message.register(users_command, Command("users"), F.chat.type == "private")
     admin.callback_query.register(users_page, UsersPageCb.filter())
     admin.callback_query.register(search_start, UserSearchCb.filter())
     admin.message.register(search_query, UserSearchForm.query, F.text, FreeInput())
@@ -194,4 +193,4 @@ def get_router() -> Router:
     admin.callback_query.register(user_card, UserCardCb.filter())
     admin.callback_query.register(change_role, UserRoleCb.filter())
     admin.callback_query.register(block, UserBlockCb.filter())
-    return gated("users", admin, commands=opens, dialogs=UserSearchForm)
+    return gated("users", admin, commands=Command("users"), dialogs=UserSearchForm)
