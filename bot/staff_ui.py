@@ -1,7 +1,8 @@
 """What the staff handlers share: answering, editing in place, drawing cards, refusing.
 
-Not a router and not a handler module (handlers never import each other): the staff
-handler modules register the refusal handlers below on their own routers.
+Not a handler module (handlers never import each other): a role-gated handler module
+builds its router with `gated`, which puts the refusal handlers below after its role
+sub-routers.
 """
 
 from __future__ import annotations
@@ -9,15 +10,17 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from aiogram import Bot
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Filter, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 
 from bot.context import UpdateContext
-from bot.services.notifications import STAFF_VIEWER, Notifier, viewer_actor
+from bot.filters import FreeInput
+from bot.services.notifications import STAFF_VIEWER, viewer_actor
 from bot.services.transitions import Outcome, TransitionResult
 from bot.services.triage import AssignOptions, PressedCard, preflight
 from models import Action, RequestStatus, Role, User, utcnow
@@ -66,8 +69,15 @@ async def redraw_or_gone(
         await alert(query, gone)
         return
     await (query.answer() if done is None else toast(query, done))
-    text, markup = screen
-    await edit_text(bot, query.message.chat.id, query.message.message_id, text, markup)
+    await edit_pressed(query, bot, *screen)
+
+
+async def edit_pressed(
+    query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """The message the button was pressed on shows this now (if it is still accessible)."""
+    if isinstance(query.message, Message):
+        await edit_text(bot, query.message.chat.id, query.message.message_id, text, markup)
 
 
 async def edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> None:
@@ -168,6 +178,28 @@ async def dialog_revoked(message: Message, state: FSMContext, t: Translator) -> 
     await message.answer(t("not-allowed"))
 
 
+def gated(
+    name: str,
+    *role_routers: Router,
+    commands: Filter | None = None,
+    dialogs: type[StatesGroup] | None = None,
+    buttons: Filter | None = None,
+) -> Router:
+    """A module's router: its role sub-routers, then the refusals for whoever is not (any
+    more) of the role: `commands` in a private chat and `buttons` are refused, a step of
+    one of the `dialogs` drops the dialog."""
+    refusals = Router(name=f"{name}-refusals")
+    if commands is not None:
+        refusals.message.register(not_allowed, commands, F.chat.type == "private")
+    if dialogs is not None:
+        refusals.message.register(dialog_revoked, StateFilter(dialogs), FreeInput())
+    if buttons is not None:
+        refusals.callback_query.register(not_allowed_alert, buttons)
+    router = Router(name=name)
+    router.include_routers(*role_routers, refusals)
+    return router
+
+
 async def drop_dialog(storage: BaseStorage, bot: Bot, telegram_id: int) -> None:
     """Clear the dialog of this person in their private chat (e.g. when blocked)."""
     key = StorageKey(bot_id=bot.id, chat_id=telegram_id, user_id=telegram_id)
@@ -201,14 +233,13 @@ def full_card_view(ctx: UpdateContext, card: StaffCard) -> tuple[str, InlineKeyb
 
 def copy_view(
     ctx: UpdateContext,
-    notifier: Notifier,
     view: RequestView,
     *,
     private_chat: bool,
     action: Action | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A remembered copy is rendered the way the outbox renders it for that chat."""
-    user = ctx.user
+    user, notifier = ctx.user, ctx.notifier
     if private_chat:
         t = notifier.catalogue.translator(user.language)
         viewer = viewer_actor(user.id, user.role, view)
@@ -224,7 +255,6 @@ async def show_pressed(
     message: Message,
     pressed: PressedCard,
     ctx: UpdateContext,
-    notifier: Notifier,
     *,
     action: Action | None = None,
     keyboard_only: bool = False,
@@ -232,7 +262,7 @@ async def show_pressed(
     """Redraw the message a button was pressed on: a card copy or a full card."""
     if pressed.card is None:
         private = message.chat.type == "private"
-        text, markup = copy_view(ctx, notifier, pressed.view, private_chat=private, action=action)
+        text, markup = copy_view(ctx, pressed.view, private_chat=private, action=action)
     else:
         text, markup = full_card_view(ctx, pressed.card)
     if keyboard_only:

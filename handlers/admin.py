@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter, or_f
+from aiogram.filters import Command, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.context import UpdateContext
 from bot.filters import FreeInput, TextKey, is_admin, role_router
@@ -15,14 +14,14 @@ from bot.services import triage
 from bot.staff_ui import (
     alert,
     ask,
-    dialog_revoked,
     edit_markup,
+    edit_pressed,
     edit_text,
     full_card_view,
-    not_allowed,
+    gated,
     toast,
 )
-from models import User, utcnow
+from models import utcnow
 from models.queues import FilterField, QueueFilter
 from models.views import QueuePage
 from models.workflow import Viewer
@@ -44,56 +43,42 @@ class SearchForm(StatesGroup):
     query = State()
 
 
-def _search_text(t: Translator, query: str, page: QueuePage) -> str:
+def _search(t: Translator, query: str, page: QueuePage) -> tuple[str, InlineKeyboardMarkup]:
+    keyboard = search_results_keyboard(
+        t, button_rows(page.rows), has_more=page.has_more, last_id=page.last_id
+    )
     if not page.rows:
-        return t("search-nothing", query=query)
+        return t("search-nothing", query=query), keyboard
     lines = [t("search-title", query=query), ""]
     lines.extend(request_line(t, r, now=utcnow()) for r in page.rows)
-    return "\n".join(lines)
+    return "\n".join(lines), keyboard
 
 
-async def panel(
-    message: Message, state: FSMContext, session: AsyncSession, user: User, t: Translator
-) -> None:
+async def _panel(ctx: UpdateContext) -> tuple[str, InlineKeyboardMarkup]:
+    counts = await triage.panel_counts(ctx.session, user=ctx.user)
+    return ctx.t("panel-title"), admin_panel_keyboard(ctx.t, counts)
+
+
+async def panel(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     await state.clear()
-    counts = await triage.panel_counts(session, user=user)
-    await message.answer(t("panel-title"), reply_markup=admin_panel_keyboard(t, counts))
+    text, keyboard = await _panel(ctx)
+    await message.answer(text, reply_markup=keyboard)
 
 
 async def panel_again(
-    query: CallbackQuery,
-    callback_data: AdminMenuCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    bot: Bot,
+    query: CallbackQuery, callback_data: AdminMenuCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    counts = await triage.panel_counts(session, user=user)
-    if callback_data.refresh:
-        await toast(query, t("panel-refreshed"))
-    else:
-        await query.answer()
-    if isinstance(query.message, Message):
-        await edit_text(
-            bot,
-            query.message.chat.id,
-            query.message.message_id,
-            t("panel-title"),
-            admin_panel_keyboard(t, counts),
-        )
+    screen = await _panel(ctx)
+    await (toast(query, ctx.t("panel-refreshed")) if callback_data.refresh else query.answer())
+    await edit_pressed(query, bot, *screen)
 
 
 async def queue_page(
-    query: CallbackQuery,
-    callback_data: QueueCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    bot: Bot,
+    query: CallbackQuery, callback_data: QueueCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    cb, viewer = callback_data, Viewer(user.id, user.role)
+    cb, t, viewer = callback_data, ctx.t, Viewer(ctx.user.id, ctx.user.role)
     flt = QueueFilter(queue=cb.q, category_id=cb.c, priority=cb.p, assignee=cb.a, viewer=viewer)
-    view = await triage.queue(session, flt, after_id=cb.after)
+    view = await triage.queue(ctx.session, flt, after_id=cb.after)
     await query.answer()
     if not isinstance(query.message, Message):
         return
@@ -122,18 +107,18 @@ async def queue_page(
 
 
 async def queue_filter(
-    query: CallbackQuery, callback_data: QueueFilterCb, session: AsyncSession, t: Translator
+    query: CallbackQuery, callback_data: QueueFilterCb, ctx: UpdateContext
 ) -> None:
     cb = callback_data
     categories, staff, more = await triage.categories_and_staff(
-        session, after_id=cb.after if cb.f is FilterField.ASSIGNEE else 0
+        ctx.session, after_id=cb.after if cb.f is FilterField.ASSIGNEE else 0
     )
     await query.answer()
     if isinstance(query.message, Message):
         await edit_markup(
             query.message,
             filter_options_keyboard(
-                t,
+                ctx.t,
                 cb,
                 categories=categories,
                 staff=[(s.id, s.full_name, s.role) for s in staff],
@@ -147,14 +132,12 @@ async def search_start(query: CallbackQuery, state: FSMContext, t: Translator) -
     await ask(query, state, SearchForm.query, t("search-ask"), cancel_keyboard(t))
 
 
-async def search_query(
-    message: Message, state: FSMContext, session: AsyncSession, ctx: UpdateContext
-) -> None:
+async def search_query(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     t, text = ctx.t, (message.text or "").strip()
     if len(text) > SEARCH_MAX:
         await message.answer(t("search-too-long", limit=SEARCH_MAX))
         return
-    result = await triage.search(session, text, user=ctx.user)
+    result = await triage.search(ctx.session, text, user=ctx.user)
     if result.number is not None:
         await state.clear()
         if result.card is not None:
@@ -168,12 +151,8 @@ async def search_query(
     # The query stays in the dialog data for the next pages.
     await state.set_state(None)
     await state.set_data({"search_q": text})
-    await message.answer(
-        _search_text(t, text, page),
-        reply_markup=search_results_keyboard(
-            t, button_rows(page.rows), has_more=page.has_more, last_id=page.last_id
-        ),
-    )
+    reply, keyboard = _search(t, text, page)
+    await message.answer(reply, reply_markup=keyboard)
 
 
 async def search_not_text(message: Message, t: Translator) -> None:
@@ -184,35 +163,23 @@ async def search_page(
     query: CallbackQuery,
     callback_data: SearchPageCb,
     state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    ctx: UpdateContext,
     bot: Bot,
 ) -> None:
-    text = (await state.get_data()).get("search_q")
+    t, text = ctx.t, (await state.get_data()).get("search_q")
     if not text or not isinstance(query.message, Message):
         await alert(query, t("button-outdated"))
         return
-    result = await triage.search(session, text, user=user, after_id=callback_data.after)
+    result = await triage.search(ctx.session, text, user=ctx.user, after_id=callback_data.after)
     page = result.page or QueuePage([], False)
     await query.answer()
-    await edit_text(
-        bot,
-        query.message.chat.id,
-        query.message.message_id,
-        _search_text(t, text, page),
-        search_results_keyboard(
-            t, button_rows(page.rows), has_more=page.has_more, last_id=page.last_id
-        ),
-    )
+    await edit_pressed(query, bot, *_search(t, text, page))
 
 
 def get_router() -> Router:
-    router = Router(name="admin")
-    private = F.chat.type == "private"
+    opens = or_f(Command("admin"), TextKey("menu-admin"))
     admin = role_router("admin-only", is_admin())
-    admin.message.register(panel, Command("admin"), private)
-    admin.message.register(panel, TextKey("menu-admin"), private)
+    admin.message.register(panel, opens, F.chat.type == "private")
     admin.callback_query.register(panel_again, AdminMenuCb.filter())
     admin.callback_query.register(queue_page, QueueCb.filter())
     admin.callback_query.register(queue_filter, QueueFilterCb.filter())
@@ -220,9 +187,4 @@ def get_router() -> Router:
     admin.message.register(search_query, SearchForm.query, F.text, FreeInput())
     admin.message.register(search_not_text, SearchForm.query, ~F.text)
     admin.callback_query.register(search_page, SearchPageCb.filter())
-
-    refusals = Router(name="admin-refusals")
-    refusals.message.register(not_allowed, or_f(Command("admin"), TextKey("menu-admin")), private)
-    refusals.message.register(dialog_revoked, StateFilter(SearchForm), FreeInput())
-    router.include_routers(admin, refusals)
-    return router
+    return gated("admin", admin, commands=opens, dialogs=SearchForm)

@@ -7,12 +7,12 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import UpdateContext
 from bot.filters import FreeInput, is_admin, role_router
 from bot.services import categories as categories_service
 from bot.services.categories import NAME_MAX, CategoryInfo, CategoryOutcome, parse_names
-from bot.staff_ui import alert, ask, dialog_revoked, edit_text, not_allowed, redraw_or_gone
+from bot.staff_ui import alert, ask, edit_text, gated, redraw_or_gone
 from utils.callbacks import (
     CategoriesCb,
     CategoryAddCb,
@@ -45,43 +45,33 @@ def _card(t: Translator, info: CategoryInfo) -> tuple[str, InlineKeyboardMarkup]
     return text, category_card_keyboard(t, info.id, info.is_hidden)
 
 
-async def categories_command(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator
-) -> None:
+async def categories_command(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     await state.clear()
-    text, keyboard = _list(t, await categories_service.list_all(session))
+    text, keyboard = _list(ctx.t, await categories_service.list_all(ctx.session))
     await message.answer(text, reply_markup=keyboard)
 
 
-async def categories_list(
-    query: CallbackQuery, session: AsyncSession, t: Translator, bot: Bot
-) -> None:
+async def categories_list(query: CallbackQuery, ctx: UpdateContext, bot: Bot) -> None:
     await query.answer()
     if isinstance(query.message, Message):
-        text, keyboard = _list(t, await categories_service.list_all(session))
+        text, keyboard = _list(ctx.t, await categories_service.list_all(ctx.session))
         await edit_text(bot, query.message.chat.id, query.message.message_id, text, keyboard)
 
 
 async def category_card(
-    query: CallbackQuery,
-    callback_data: CategoryCardCb,
-    session: AsyncSession,
-    t: Translator,
-    bot: Bot,
+    query: CallbackQuery, callback_data: CategoryCardCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    info = await categories_service.get(session, category_id=callback_data.id)
+    t = ctx.t
+    info = await categories_service.get(ctx.session, category_id=callback_data.id)
     await redraw_or_gone(query, bot, _card(t, info) if info else None, t("categories-not-found"))
 
 
 async def category_hide(
-    query: CallbackQuery,
-    callback_data: CategoryHideCb,
-    session: AsyncSession,
-    t: Translator,
-    bot: Bot,
+    query: CallbackQuery, callback_data: CategoryHideCb, ctx: UpdateContext, bot: Bot
 ) -> None:
+    t = ctx.t
     result = await categories_service.set_hidden(
-        session, category_id=callback_data.id, hidden=callback_data.hide
+        ctx.session, category_id=callback_data.id, hidden=callback_data.hide
     )
     card = _card(t, result.category) if result.category else None
     done = t("categories-hidden-done" if callback_data.hide else "categories-shown-done")
@@ -94,13 +84,10 @@ async def add_start(query: CallbackQuery, state: FSMContext, t: Translator) -> N
 
 
 async def rename_start(
-    query: CallbackQuery,
-    callback_data: CategoryRenameCb,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
+    query: CallbackQuery, callback_data: CategoryRenameCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
-    info = await categories_service.get(session, category_id=callback_data.id)
+    t = ctx.t
+    info = await categories_service.get(ctx.session, category_id=callback_data.id)
     if info is None or not isinstance(query.message, Message):
         await alert(query, t("categories-not-found"))
         return
@@ -108,9 +95,8 @@ async def rename_start(
     await ask(query, state, CategoryForm.rename, text, cancel_keyboard(t), {"category_id": info.id})
 
 
-async def name_given(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator
-) -> None:
+async def name_given(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    session, t = ctx.session, ctx.t
     parsed = parse_names(message.text or "")
     if not isinstance(parsed, tuple):
         await message.answer(
@@ -143,7 +129,6 @@ async def name_not_text(message: Message, t: Translator) -> None:
 
 
 def get_router() -> Router:
-    router = Router(name="categories")
     admin = role_router("categories-admin", is_admin())
     admin.message.register(categories_command, Command("categories"), F.chat.type == "private")
     admin.callback_query.register(categories_list, CategoriesCb.filter())
@@ -153,9 +138,4 @@ def get_router() -> Router:
     admin.callback_query.register(rename_start, CategoryRenameCb.filter())
     admin.message.register(name_given, StateFilter(CategoryForm), F.text, FreeInput())
     admin.message.register(name_not_text, StateFilter(CategoryForm), ~F.text)
-
-    refusals = Router(name="categories-refusals")
-    refusals.message.register(not_allowed, Command("categories"), F.chat.type == "private")
-    refusals.message.register(dialog_revoked, StateFilter(CategoryForm), FreeInput())
-    router.include_routers(admin, refusals)
-    return router
+    return gated("categories", admin, commands=Command("categories"), dialogs=CategoryForm)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 
 from aiogram import Bot, F, Router
-from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -20,7 +19,7 @@ from bot.context import UpdateContext
 from bot.filters import FreeInput, is_staff, role_router
 from bot.services import checklist as service
 from bot.services.checklist import ChecklistCard, ItemOutcome, ItemResult
-from bot.staff_ui import alert, ask, dialog_revoked, edit_text, prompt_markup, toast
+from bot.staff_ui import alert, ask, edit_text, gated, prompt_markup, toast
 from models import ItemState
 from utils.callbacks_planned import ChecklistCb, ChecklistItemCb, ItemAction
 from utils.i18n import Translator
@@ -182,14 +181,9 @@ async def fail_note_other(message: Message, t: Translator) -> None:
 
 
 def get_router() -> Router:
-    router = Router(name="checklist")
     staff = role_router("checklist-staff", is_staff())
     staff.callback_query.register(checklist_open, ChecklistCb.filter())
     staff.callback_query.register(checklist_item, ChecklistItemCb.filter())
     staff.message.register(fail_note, ChecklistForm.fail_note, F.text, FreeInput())
     staff.message.register(fail_note_other, ChecklistForm.fail_note, ~F.text)
-
-    refusals = Router(name="checklist-refusals")
-    refusals.message.register(dialog_revoked, StateFilter(ChecklistForm), FreeInput())
-    router.include_routers(staff, refusals)
-    return router
+    return gated("checklist", staff, dialogs=ChecklistForm)

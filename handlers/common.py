@@ -6,11 +6,11 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import UpdateContext
 from bot.filters import TextKey
 from bot.services.users import set_language
-from models import Role, User
+from models import Role
 from utils.callbacks import LanguageCb
 from utils.i18n import Catalogue, Translator
 from utils.keyboards.common import language_keyboard, main_menu
@@ -25,22 +25,24 @@ def help_text(t: Translator, role: Role) -> str:
     return "\n\n".join(parts)
 
 
-async def start(message: Message, state: FSMContext, user: User, t: Translator) -> None:
+async def start(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    user, t = ctx.user, ctx.t
     await state.clear()
     text = "\n\n".join((t("start-greeting", name=user.full_name), t(f"start-role-{user.role}")))
     await message.answer(text, reply_markup=main_menu(t, user.role))
 
 
-async def help_(message: Message, user: User, t: Translator) -> None:
-    await message.answer(help_text(t, user.role), reply_markup=main_menu(t, user.role))
+async def help_(message: Message, ctx: UpdateContext) -> None:
+    t, role = ctx.t, ctx.user.role
+    await message.answer(help_text(t, role), reply_markup=main_menu(t, role))
 
 
-async def cancel(message: Message, state: FSMContext, user: User, t: Translator) -> None:
+async def cancel(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     had_state = await state.get_state() is not None
     await state.clear()
     await message.answer(
-        t("cancel-done" if had_state else "cancel-nothing"),
-        reply_markup=main_menu(t, user.role),
+        ctx.t("cancel-done" if had_state else "cancel-nothing"),
+        reply_markup=main_menu(ctx.t, ctx.user.role),
     )
 
 
@@ -49,16 +51,13 @@ async def language(message: Message, t: Translator, catalogue: Catalogue) -> Non
 
 
 async def language_chosen(
-    query: CallbackQuery,
-    callback_data: LanguageCb,
-    session: AsyncSession,
-    user: User,
-    catalogue: Catalogue,
+    query: CallbackQuery, callback_data: LanguageCb, ctx: UpdateContext, catalogue: Catalogue
 ) -> None:
+    user = ctx.user
     if callback_data.code not in catalogue.languages:
         await query.answer()
         return
-    await set_language(session, user, callback_data.code)
+    await set_language(ctx.session, user, callback_data.code)
     t = catalogue.translator(callback_data.code)
     await query.answer()
     if query.message is not None:

@@ -6,29 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import UpdateContext
 from bot.filters import FreeInput, is_staff, role_router
 from bot.services import triage
 from bot.services.comments import FileRef
-from bot.services.notifications import Notifier
 from bot.services.triage import RESULT_COMMENT_MAX, RESULT_PHOTOS_MAX
 from bot.staff_ui import (
     alert,
     card_if_allowed,
     denial_text,
-    dialog_revoked,
     edit_markup,
     edit_text,
-    not_allowed_alert,
+    gated,
     toast,
 )
-from models import Action, AttachmentKind, User
+from models import Action, AttachmentKind
 from utils.callbacks import FinishSubmitCb, RequestActionCb
 from utils.i18n import Translator
 from utils.keyboards.staff import finish_keyboard
@@ -120,13 +116,10 @@ async def finish_submit(
     query: CallbackQuery,
     callback_data: FinishSubmitCb,
     state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    ctx: UpdateContext,
     bot: Bot,
-    notifier: Notifier,
 ) -> None:
-    data = await state.get_data()
+    t, data = ctx.t, await state.get_data()
     if (
         await state.get_state() != FinishForm.collecting.state
         or data.get("request_id") != callback_data.id
@@ -138,10 +131,10 @@ async def finish_submit(
         for p in data.get("photos", [])
     ]
     result = await triage.finish(
-        session,
-        notifier,
+        ctx.session,
+        ctx.notifier,
         request_id=callback_data.id,
-        user=user,
+        user=ctx.user,
         comment=data.get("comment", ""),
         photos=photos,
     )
@@ -159,19 +152,11 @@ async def finish_submit(
 
 
 def get_router() -> Router:
-    router = Router(name="finishing")
+    finish = RequestActionCb.filter(F.action == Action.FINISH)
     staff = role_router("finishing-staff", is_staff())
-    staff.callback_query.register(finish_start, RequestActionCb.filter(F.action == Action.FINISH))
+    staff.callback_query.register(finish_start, finish)
     staff.message.register(finish_photo, FinishForm.collecting, F.photo)
     staff.message.register(finish_comment, FinishForm.collecting, F.text, FreeInput())
     staff.message.register(finish_other, FinishForm.collecting, ~F.text)
     staff.callback_query.register(finish_submit, FinishSubmitCb.filter())
-
-    refusals = Router(name="finishing-refusals")
-    refusals.message.register(dialog_revoked, StateFilter(FinishForm), FreeInput())
-    refusals.callback_query.register(
-        not_allowed_alert,
-        RequestActionCb.filter(F.action == Action.FINISH),
-    )
-    router.include_routers(staff, refusals)
-    return router
+    return gated("finishing", staff, dialogs=FinishForm, buttons=finish)

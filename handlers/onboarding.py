@@ -7,7 +7,6 @@ Registered before the common router, so `/start setup-...` reaches `claim` and e
 from __future__ import annotations
 
 import asyncio
-import html
 
 from aiogram import Bot, F, Router
 from aiogram.filters import (
@@ -35,7 +34,8 @@ from bot.services import onboarding
 from bot.services.notifications import Notifier
 from bot.services.onboarding import BindOutcome, BindResult, ClaimOutcome
 from bot.settings import Settings
-from models import Role, User
+from bot.staff_ui import alert
+from models import Role
 from utils.callbacks import StaffChatCb
 from utils.deep_links import INVITE_PAYLOAD, SETUP_PREFIX, start_link
 from utils.i18n import Catalogue, Translator
@@ -59,24 +59,18 @@ def bound_text(t: Translator, result: BindResult, settings: Settings) -> str:
     return t("here-bound-topic" if result.chat.thread_id is not None else "here-bound")
 
 
-async def alert(query: CallbackQuery, text: str) -> None:
-    """An alert is plain text: the catalogue's HTML escaping is undone."""
-    await query.answer(html.unescape(text)[:200], show_alert=True)
-
-
 # ------------------------------------------------------------------ claiming the bot
 async def claim(
     message: Message,
     command: CommandObject,
     state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    ctx: UpdateContext,
     catalogue: Catalogue,
     bot: Bot,
 ) -> None:
     """`/start setup-<code>`: the first person to open the link becomes admin."""
-    outcome = await onboarding.claim(session, user, command.args or "")
+    user, t = ctx.user, ctx.t
+    outcome = await onboarding.claim(ctx.session, user, command.args or "")
     if outcome is not ClaimOutcome.CLAIMED:
         await message.answer(t("setup-invalid"), reply_markup=main_menu(t, user.role))
         return

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message
-from sqlalchemy.ext.asyncio import AsyncSession
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.filters import is_admin
+from bot.context import UpdateContext
+from bot.filters import is_admin, role_router
 from bot.services import outbox
+from bot.staff_ui import edit_pressed
 from models import OutboxStatus
 from utils.callbacks import OutboxCb
 from utils.i18n import Translator
@@ -47,36 +47,29 @@ def render(t: Translator, view: outbox.OutboxOverview) -> str:
     return "\n".join(lines)
 
 
-async def show(message: Message, session: AsyncSession, t: Translator) -> None:
-    view = await outbox.overview(session)
-    failed = view.counts[OutboxStatus.FAILED]
-    await message.answer(render(t, view), reply_markup=outbox_keyboard(t, failed=failed))
+async def _screen(ctx: UpdateContext) -> tuple[str, InlineKeyboardMarkup]:
+    t, view = ctx.t, await outbox.overview(ctx.session)
+    return render(t, view), outbox_keyboard(t, failed=view.counts[OutboxStatus.FAILED])
+
+
+async def show(message: Message, ctx: UpdateContext) -> None:
+    text, keyboard = await _screen(ctx)
+    await message.answer(text, reply_markup=keyboard)
 
 
 async def press(
-    query: CallbackQuery, callback_data: OutboxCb, session: AsyncSession, t: Translator
+    query: CallbackQuery, callback_data: OutboxCb, ctx: UpdateContext, bot: Bot
 ) -> None:
     if callback_data.requeue:
-        count = await outbox.requeue_failed(session)
-        await query.answer(t("outbox-requeued", count=count))
+        count = await outbox.requeue_failed(ctx.session)
+        await query.answer(ctx.t("outbox-requeued", count=count))
     else:
         await query.answer()
-    view = await outbox.overview(session)
-    failed = view.counts[OutboxStatus.FAILED]
-    message = query.message
-    if message is None or isinstance(message, InaccessibleMessage):
-        return
-    try:
-        await message.edit_text(render(t, view), reply_markup=outbox_keyboard(t, failed=failed))
-    except TelegramBadRequest as exc:
-        if "message is not modified" not in exc.message:
-            raise
+    await edit_pressed(query, bot, *await _screen(ctx))
 
 
 def get_router() -> Router:
-    router = Router(name="outbox_admin")
-    router.message.filter(is_admin())
-    router.callback_query.filter(is_admin())
+    router = role_router("outbox_admin", is_admin())
     router.message.register(show, Command("outbox"), F.chat.type == "private")
     router.callback_query.register(press, OutboxCb.filter())
     return router

@@ -15,7 +15,7 @@ from bot.context import UpdateContext
 from bot.filters import FreeInput, is_admin, role_router
 from bot.services import places as places_service
 from bot.services.places import ImportReport, PlaceCard, PlaceFields, PlaceProblem, RowVerdict
-from bot.staff_ui import alert, dialog_revoked, edit_text, not_allowed, toast
+from bot.staff_ui import alert, ask, edit_pressed, edit_text, gated, toast
 from models.places import PLACE_NAME_MAX, PlaceInfo
 from utils.callbacks import (
     ALL_BUILDINGS,
@@ -214,9 +214,7 @@ async def place_history(
         if not rows:
             lines.append(t("places-history-none"))
     keyboard = back_to_place_keyboard(t, history.place.id)
-    await edit_text(
-        bot, query.message.chat.id, query.message.message_id, "\n".join(lines), keyboard
-    )
+    await edit_pressed(query, bot, "\n".join(lines), keyboard)
 
 
 async def place_qr(
@@ -245,11 +243,12 @@ async def place_qr(
 
 # ------------------------------------------------------------------ forms
 async def add_start(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
-    await _start(query, state, t, PlaceForm.add, t("places-ask", limit=PLACE_NAME_MAX))
+    text = t("places-ask", limit=PLACE_NAME_MAX)
+    await ask(query, state, PlaceForm.add, text, cancel_keyboard(t))
 
 
 async def import_start(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
-    await _start(query, state, t, PlaceForm.upload, t("places-ask-import"))
+    await ask(query, state, PlaceForm.upload, t("places-ask-import"), cancel_keyboard(t))
 
 
 async def place_prompt(
@@ -270,19 +269,7 @@ async def place_prompt(
         common = await places_service.unplaced_locations(session)
         examples = ", ".join(f"«{text}» ({n})" for text, n in common[:8]) or "—"
         form, text = PlaceForm.attach, t("places-ask-attach", label=place.label, examples=examples)
-    await _start(query, state, t, form, text, place_id=place.id)
-
-
-async def _start(
-    query: CallbackQuery, state: FSMContext, t: Translator, form: State, text: str, **data: int
-) -> None:
-    await state.clear()
-    await state.set_state(form)
-    if data:
-        await state.set_data(data)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.answer(text, reply_markup=cancel_keyboard(t))
+    await ask(query, state, form, text, cancel_keyboard(t), {"place_id": place.id})
 
 
 async def _place_id(state: FSMContext) -> int:
@@ -357,7 +344,6 @@ async def not_text(message: Message, t: Translator) -> None:
 
 
 def get_router() -> Router:
-    router = Router(name="places")
     admin = role_router("places-admin", is_admin())
     admin.message.register(places_command, Command("places"), F.chat.type == "private")
     admin.callback_query.register(places_list, PlacesCb.filter())
@@ -375,9 +361,4 @@ def get_router() -> Router:
     admin.message.register(not_text, text_forms, ~F.text)
     admin.message.register(attach_given, StateFilter(PlaceForm.attach), F.text, FreeInput())
     admin.message.register(table_given, StateFilter(PlaceForm.upload), FreeInput())
-
-    refusals = Router(name="places-refusals")
-    refusals.message.register(not_allowed, Command("places"), F.chat.type == "private")
-    refusals.message.register(dialog_revoked, StateFilter(PlaceForm), FreeInput())
-    router.include_routers(admin, refusals)
-    return router
+    return gated("places", admin, commands=Command("places"), dialogs=PlaceForm)

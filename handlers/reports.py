@@ -11,14 +11,13 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, or_f
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.chat_action import ChatActionSender
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import UpdateContext
 from bot.filters import is_admin, role_router
 from bot.services import stats as stats_service
 from bot.services.charts import ChartTexts, render_chart
 from bot.services.export import build_export
-from bot.settings import Settings
-from bot.staff_ui import not_allowed, not_allowed_alert
+from bot.staff_ui import gated
 from models import RequestStatus, utcnow
 from models.reports import ANY_STATUS, ExportPeriod
 from utils.callbacks import ExportCb
@@ -40,9 +39,10 @@ async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None
         await message.edit_text(text, reply_markup=markup)
 
 
-async def stats(message: Message, t: Translator, session: AsyncSession, settings: Settings) -> None:
-    data = await stats_service.collect(session, now=utcnow(), tz=settings.tz)
-    await message.answer(render_stats(t, data, settings.tz))
+async def stats(message: Message, ctx: UpdateContext) -> None:
+    t, tz = ctx.t, ctx.settings.tz
+    data = await stats_service.collect(ctx.session, now=utcnow(), tz=tz)
+    await message.answer(render_stats(t, data, tz))
     png = await asyncio.to_thread(render_chart, data, ChartTexts.from_catalogue(t), t.language)
     await message.answer_photo(
         BufferedInputFile(png, filename="zavhoz-stats.png"), caption=t("stats-chart-caption")
@@ -54,14 +54,9 @@ async def export(message: Message, t: Translator) -> None:
 
 
 async def export_step(
-    query: CallbackQuery,
-    callback_data: ExportCb,
-    t: Translator,
-    session: AsyncSession,
-    settings: Settings,
-    bot: Bot,
+    query: CallbackQuery, callback_data: ExportCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    message = query.message
+    t, message = ctx.t, query.message
     if not isinstance(message, Message):
         await query.answer(t("button-outdated"), show_alert=True)
         return
@@ -92,20 +87,19 @@ async def export_step(
         )
         return
     await query.answer()
-    await _send_export(message, t, session, settings, bot, period=period, status=status)
+    await _send_export(message, ctx, bot, period=period, status=status)
 
 
 async def _send_export(
     message: Message,
-    t: Translator,
-    session: AsyncSession,
-    settings: Settings,
+    ctx: UpdateContext,
     bot: Bot,
     *,
     period: ExportPeriod,
     status: RequestStatus | None,
 ) -> None:
     """The file itself, with "sending a document…" shown while it is built."""
+    t = ctx.t
     period_text = t(f"export-period-{period}")
     status_text = status_label(t, status) if status else t("export-status-any")
     await _edit(
@@ -121,7 +115,7 @@ async def _send_export(
         initial_sleep=CHAT_ACTION_REPEAT,
     ):
         file = await build_export(
-            session, t, period=period, status=status, now=utcnow(), tz=settings.tz
+            ctx.session, t, period=period, status=status, now=utcnow(), tz=ctx.settings.tz
         )
     if not file.rows:
         await message.answer(t("export-empty"), reply_markup=export_back_keyboard(t))
@@ -138,15 +132,10 @@ async def _send_export(
 
 
 def get_router() -> Router:
-    router = Router(name="reports")
     private = F.chat.type == "private"
     admin = role_router("reports-admin", is_admin())
     admin.message.register(stats, Command("stats"), private)
     admin.message.register(export, Command("export"), private)
     admin.callback_query.register(export_step, ExportCb.filter())
-
-    refusals = Router(name="reports-refusals")
-    refusals.message.register(not_allowed, or_f(Command("stats"), Command("export")), private)
-    refusals.callback_query.register(not_allowed_alert, ExportCb.filter())
-    router.include_routers(admin, refusals)
-    return router
+    commands = or_f(Command("stats"), Command("export"))
+    return gated("reports", admin, commands=commands, buttons=ExportCb.filter())

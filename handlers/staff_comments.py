@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import UpdateContext
 from bot.filters import FreeInput, is_admin, is_staff, role_router
 from bot.services import triage
 from bot.services.comments import CommentOutcome, FileRef, add_comment
-from bot.services.notifications import Notifier
 from bot.services.triage import MessageRef
-from bot.staff_ui import alert, ask, dialog_revoked, edit_markup, prompt_markup, show_pressed, toast
-from models import AttachmentKind, User
+from bot.staff_ui import (
+    alert,
+    ask,
+    edit_markup,
+    gated,
+    prompt_markup,
+    show_pressed,
+    toast,
+)
+from models import AttachmentKind
 from utils.callbacks import CommentDeleteCb, CommentDeleteListCb, StaffCommentCb
 from utils.i18n import Translator
 from utils.keyboards.staff import comment_delete_keyboard
@@ -33,14 +38,10 @@ class StaffCommentForm(StatesGroup):
 
 
 async def comment_start(
-    query: CallbackQuery,
-    callback_data: StaffCommentCb,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    query: CallbackQuery, callback_data: StaffCommentCb, state: FSMContext, ctx: UpdateContext
 ) -> None:
-    card = await triage.staff_card(session, request_id=callback_data.id, user=user)
+    t = ctx.t
+    card = await triage.staff_card(ctx.session, request_id=callback_data.id, user=ctx.user)
     allowed = card is not None and (card.can_note if callback_data.internal else card.can_comment)
     if not allowed or not isinstance(query.message, Message):
         await alert(query, t("triage-forbidden"))
@@ -62,25 +63,18 @@ def _files(message: Message) -> list[FileRef]:
     ]
 
 
-async def comment_given(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    notifier: Notifier,
-) -> None:
-    data = await state.get_data()
+async def comment_given(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    t, data = ctx.t, await state.get_data()
     text, problem = clean_comment(message.text or message.caption)
     if problem is not None:
         await message.answer(t("comment-too-long", limit=COMMENT_MAX))
         return
     internal, request_id = bool(data["internal"]), int(data["request_id"])
     result = await add_comment(
-        session,
-        notifier,
+        ctx.session,
+        ctx.notifier,
         request_id=request_id,
-        user=user,
+        user=ctx.user,
         text=text,
         files=_files(message),
         internal=internal,
@@ -100,13 +94,10 @@ async def comment_other(message: Message, t: Translator) -> None:
 
 
 async def delete_list(
-    query: CallbackQuery,
-    callback_data: CommentDeleteListCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    query: CallbackQuery, callback_data: CommentDeleteListCb, ctx: UpdateContext
 ) -> None:
-    card = await triage.staff_card(session, request_id=callback_data.id, user=user)
+    t = ctx.t
+    card = await triage.staff_card(ctx.session, request_id=callback_data.id, user=ctx.user)
     live = [c for c in card.comments if not c.deleted] if card else []
     if not live or not isinstance(query.message, Message):
         await alert(query, t("comment-none"))
@@ -121,26 +112,22 @@ async def delete_list(
 
 
 async def delete_comment(
-    query: CallbackQuery,
-    callback_data: CommentDeleteCb,
-    session: AsyncSession,
-    ctx: UpdateContext,
-    bot: Bot,
-    notifier: Notifier,
+    query: CallbackQuery, callback_data: CommentDeleteCb, ctx: UpdateContext, bot: Bot
 ) -> None:
     message = query.message if isinstance(query.message, Message) else None
     on = MessageRef(message.chat.id, message.message_id) if message is not None else None
-    result = await triage.delete_comment(session, comment_id=callback_data.id, user=ctx.user, on=on)
+    result = await triage.delete_comment(
+        ctx.session, comment_id=callback_data.id, user=ctx.user, on=on
+    )
     if not result.ok:
         await alert(query, ctx.t("comment-none"))
         return
     await toast(query, ctx.t("comment-deleted-done"))
     if result.pressed is not None and message is not None:
-        await show_pressed(bot, message, result.pressed, ctx, notifier)
+        await show_pressed(bot, message, result.pressed, ctx)
 
 
 def get_router() -> Router:
-    router = Router(name="staff-comments")
     admin = role_router("staff-comments-admin", is_admin())
     admin.callback_query.register(delete_list, CommentDeleteListCb.filter())
     admin.callback_query.register(delete_comment, CommentDeleteCb.filter())
@@ -150,8 +137,4 @@ def get_router() -> Router:
     staff.message.register(comment_given, StaffCommentForm.text, F.text, FreeInput())
     staff.message.register(comment_given, StaffCommentForm.text, F.photo)
     staff.message.register(comment_other, StaffCommentForm.text, ~F.text)
-
-    refusals = Router(name="staff-comments-refusals")
-    refusals.message.register(dialog_revoked, StateFilter(StaffCommentForm), FreeInput())
-    router.include_routers(admin, staff, refusals)
-    return router
+    return gated("staff-comments", admin, staff, dialogs=StaffCommentForm)

@@ -9,17 +9,15 @@ request as it is now); a stale or forged button gets an alert and changes nothin
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter, or_f
+from aiogram.filters import Command, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.methods import SendMediaGroup
-from aiogram.types import CallbackQuery, InputMediaPhoto, Message
-from sqlalchemy.ext.asyncio import AsyncSession
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, InputMediaPhoto, Message
 
 from bot.context import UpdateContext
 from bot.filters import FreeInput, TextKey, is_admin, is_staff, role_router
 from bot.services import triage
-from bot.services.notifications import Notifier
 from bot.services.triage import REASON_MAX, ActResult, AssignOptions, MessageRef
 from bot.staff_ui import (
     alert,
@@ -27,17 +25,16 @@ from bot.staff_ui import (
     ask,
     card_if_allowed,
     denial_text,
-    dialog_revoked,
     edit_markup,
+    edit_pressed,
     edit_text,
     full_card_view,
-    not_allowed,
-    not_allowed_alert,
+    gated,
     prompt_markup,
     show_pressed,
     toast,
 )
-from models import Action, AttachmentKind, User, utcnow
+from models import Action, AttachmentKind, utcnow
 from utils.callbacks import (
     AssignPageCb,
     AssignToCb,
@@ -64,36 +61,26 @@ class ReasonForm(StatesGroup):
 
 
 # ------------------------------------------------------------------ the tasks
-async def tasks_command(
-    message: Message, state: FSMContext, session: AsyncSession, user: User, t: Translator
-) -> None:
+async def _tasks(ctx: UpdateContext) -> tuple[str, InlineKeyboardMarkup]:
+    t, rows = ctx.t, await triage.tasks(ctx.session, user=ctx.user)
+    return tasks_text(t, rows, now=utcnow()), tasks_keyboard(t, button_rows(rows))
+
+
+async def tasks_command(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     await state.clear()
-    rows = await triage.tasks(session, user=user)
-    await message.answer(
-        tasks_text(t, rows, now=utcnow()), reply_markup=tasks_keyboard(t, button_rows(rows))
-    )
+    text, keyboard = await _tasks(ctx)
+    await message.answer(text, reply_markup=keyboard)
 
 
-async def tasks_refresh(
-    query: CallbackQuery, session: AsyncSession, user: User, t: Translator, bot: Bot
-) -> None:
-    rows = await triage.tasks(session, user=user)
+async def tasks_refresh(query: CallbackQuery, ctx: UpdateContext, bot: Bot) -> None:
+    screen = await _tasks(ctx)
     await query.answer()
-    if isinstance(query.message, Message):
-        await edit_text(
-            bot,
-            query.message.chat.id,
-            query.message.message_id,
-            tasks_text(t, rows, now=utcnow()),
-            tasks_keyboard(t, button_rows(rows)),
-        )
+    await edit_pressed(query, bot, *screen)
 
 
 # -------------------------------------------------------------- the full card
-async def open_card(
-    query: CallbackQuery, callback_data: OpenRequestCb, session: AsyncSession, ctx: UpdateContext
-) -> None:
-    card = await triage.staff_card(session, request_id=callback_data.id, user=ctx.user)
+async def open_card(query: CallbackQuery, callback_data: OpenRequestCb, ctx: UpdateContext) -> None:
+    card = await triage.staff_card(ctx.session, request_id=callback_data.id, user=ctx.user)
     if card is None or not isinstance(query.message, Message):
         await alert(query, ctx.t("triage-not-found"))
         return
@@ -103,19 +90,14 @@ async def open_card(
 
 
 async def card_back(
-    query: CallbackQuery,
-    callback_data: CardKeyboardCb,
-    session: AsyncSession,
-    ctx: UpdateContext,
-    bot: Bot,
-    notifier: Notifier,
+    query: CallbackQuery, callback_data: CardKeyboardCb, ctx: UpdateContext, bot: Bot
 ) -> None:
     message = query.message
     if not isinstance(message, Message):
         await query.answer()
         return
     pressed = await triage.pressed_card(
-        session,
+        ctx.session,
         request_id=callback_data.id,
         user=ctx.user,
         chat_id=message.chat.id,
@@ -125,18 +107,14 @@ async def card_back(
         await alert(query, ctx.t("triage-not-found"))
         return
     await query.answer()
-    await show_pressed(bot, message, pressed, ctx, notifier, keyboard_only=pressed.is_copy)
+    await show_pressed(bot, message, pressed, ctx, keyboard_only=pressed.is_copy)
 
 
 async def photos(
-    query: CallbackQuery,
-    callback_data: PhotosCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
-    bot: Bot,
+    query: CallbackQuery, callback_data: PhotosCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    files = await triage.request_files(session, request_id=callback_data.id, user=user)
+    t = ctx.t
+    files = await triage.request_files(ctx.session, request_id=callback_data.id, user=ctx.user)
     if not files or not isinstance(query.message, Message):
         await alert(query, t("card-no-photos"))
         return
@@ -156,12 +134,7 @@ async def photos(
 
 # --------------------------------------------------------------- card actions
 async def show_result(
-    query: CallbackQuery,
-    result: ActResult,
-    action: Action,
-    ctx: UpdateContext,
-    bot: Bot,
-    notifier: Notifier,
+    query: CallbackQuery, result: ActResult, action: Action, ctx: UpdateContext, bot: Bot
 ) -> None:
     """The answer to a one-press action: an alert when refused; else a toast and the
     pressed message redrawn."""
@@ -172,7 +145,7 @@ async def show_result(
     name = view.assignee.display if view.assignee is not None else ""
     await toast(query, t(f"done-{action}", number=view.id, name=name))
     if result.pressed is not None and isinstance(query.message, Message):
-        await show_pressed(bot, query.message, result.pressed, ctx, notifier, action=action)
+        await show_pressed(bot, query.message, result.pressed, ctx, action=action)
 
 
 def _on(query: CallbackQuery) -> MessageRef | None:
@@ -181,43 +154,33 @@ def _on(query: CallbackQuery) -> MessageRef | None:
 
 
 async def act_at_once(
-    query: CallbackQuery,
-    callback_data: RequestActionCb,
-    session: AsyncSession,
-    ctx: UpdateContext,
-    bot: Bot,
-    notifier: Notifier,
+    query: CallbackQuery, callback_data: RequestActionCb, ctx: UpdateContext, bot: Bot
 ) -> None:
     action = callback_data.action
     result = await triage.act(
-        session,
-        notifier,
+        ctx.session,
+        ctx.notifier,
         request_id=callback_data.id,
         action=action,
         user=ctx.user,
         on=_on(query),
     )
-    await show_result(query, result, action, ctx, bot, notifier)
+    await show_result(query, result, action, ctx, bot)
 
 
 async def assign_to(
-    query: CallbackQuery,
-    callback_data: AssignToCb,
-    session: AsyncSession,
-    ctx: UpdateContext,
-    bot: Bot,
-    notifier: Notifier,
+    query: CallbackQuery, callback_data: AssignToCb, ctx: UpdateContext, bot: Bot
 ) -> None:
     result = await triage.act(
-        session,
-        notifier,
+        ctx.session,
+        ctx.notifier,
         request_id=callback_data.id,
         action=Action.ASSIGN,
         user=ctx.user,
         assignee_id=callback_data.uid,
         on=_on(query),
     )
-    await show_result(query, result, Action.ASSIGN, ctx, bot, notifier)
+    await show_result(query, result, Action.ASSIGN, ctx, bot)
 
 
 async def show_picker(
@@ -234,27 +197,19 @@ async def show_picker(
 
 
 async def assign_start(
-    query: CallbackQuery,
-    callback_data: RequestActionCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    query: CallbackQuery, callback_data: RequestActionCb, ctx: UpdateContext
 ) -> None:
-    options = await triage.assign_options(session, request_id=callback_data.id, user=user)
-    await show_picker(query, callback_data.id, options, t)
+    options = await triage.assign_options(ctx.session, request_id=callback_data.id, user=ctx.user)
+    await show_picker(query, callback_data.id, options, ctx.t)
 
 
 async def assign_page(
-    query: CallbackQuery,
-    callback_data: AssignPageCb,
-    session: AsyncSession,
-    user: User,
-    t: Translator,
+    query: CallbackQuery, callback_data: AssignPageCb, ctx: UpdateContext
 ) -> None:
     options = await triage.assign_options(
-        session, request_id=callback_data.id, user=user, after_id=callback_data.after
+        ctx.session, request_id=callback_data.id, user=ctx.user, after_id=callback_data.after
     )
-    await show_picker(query, callback_data.id, options, t)
+    await show_picker(query, callback_data.id, options, ctx.t)
 
 
 # -------------------------------------------------------- reasons (reject, hold)
@@ -271,14 +226,7 @@ async def reason_start(
     await ask(query, state, ReasonForm.text, text, prompt_markup(t, message), data)
 
 
-async def reason_given(
-    message: Message,
-    state: FSMContext,
-    session: AsyncSession,
-    ctx: UpdateContext,
-    bot: Bot,
-    notifier: Notifier,
-) -> None:
+async def reason_given(message: Message, state: FSMContext, ctx: UpdateContext, bot: Bot) -> None:
     data = await state.get_data()
     reason = normalize(message.text)
     if not reason or len(reason) > REASON_MAX:
@@ -287,8 +235,8 @@ async def reason_given(
     action, request_id = Action(data["action"]), int(data["request_id"])
     card = MessageRef(int(data["card_chat"]), int(data["card_message"]))
     result = await triage.act(
-        session,
-        notifier,
+        ctx.session,
+        ctx.notifier,
         request_id=request_id,
         action=action,
         user=ctx.user,
@@ -316,23 +264,19 @@ async def reason_not_text(message: Message, t: Translator) -> None:
 async def dialog_cancel(query: CallbackQuery, state: FSMContext, t: Translator, bot: Bot) -> None:
     await state.clear()
     await query.answer()
-    if isinstance(query.message, Message):
-        await edit_text(
-            bot, query.message.chat.id, query.message.message_id, t("dialog-cancelled"), None
-        )
+    await edit_pressed(query, bot, t("dialog-cancelled"), None)
 
 
 def get_router() -> Router:
-    router = Router(name="triage")
     private = F.chat.type == "private"
     admin = role_router("triage-admin", is_admin())
     admin.callback_query.register(assign_start, RequestActionCb.filter(F.action == Action.ASSIGN))
     admin.callback_query.register(assign_page, AssignPageCb.filter())
     admin.callback_query.register(assign_to, AssignToCb.filter())
 
+    opens = or_f(Command("tasks"), TextKey("menu-my-tasks"))
     staff = role_router("triage-staff", is_staff())
-    staff.message.register(tasks_command, Command("tasks"), private)
-    staff.message.register(tasks_command, TextKey("menu-my-tasks"), private)
+    staff.message.register(tasks_command, opens, private)
     staff.callback_query.register(tasks_refresh, TasksCb.filter())
     staff.callback_query.register(open_card, OpenRequestCb.filter())
     staff.callback_query.register(card_back, CardKeyboardCb.filter())
@@ -342,18 +286,9 @@ def get_router() -> Router:
     staff.message.register(reason_given, ReasonForm.text, F.text, FreeInput())
     staff.message.register(reason_not_text, ReasonForm.text, ~F.text)
 
-    # Whoever is not (any more) of the role: a refusal, and an open dialog is dropped.
-    refusals = Router(name="triage-refusals")
-    refusals.message.register(
-        not_allowed, or_f(Command("tasks"), TextKey("menu-my-tasks")), private
-    )
-    refusals.message.register(dialog_revoked, StateFilter(ReasonForm), FreeInput())
     staff_actions = (*AT_ONCE, *WITH_REASON, Action.ASSIGN)
-    refusals.callback_query.register(
-        not_allowed_alert,
-        or_f(RequestActionCb.filter(F.action.in_(staff_actions)), AssignToCb.filter()),
-    )
+    buttons = or_f(RequestActionCb.filter(F.action.in_(staff_actions)), AssignToCb.filter())
+    router = gated("triage", admin, staff, commands=opens, dialogs=ReasonForm, buttons=buttons)
     # Cancelling one's own dialog needs no role.
     router.callback_query.register(dialog_cancel, StaffCancelCb.filter())
-    router.include_routers(admin, staff, refusals)
     return router

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_user_commands
 from bot.context import UpdateContext
@@ -18,10 +17,9 @@ from bot.services.admin_users import SEARCH_MAX, ChangeOutcome, ChangeResult
 from bot.staff_ui import (
     alert,
     ask,
-    dialog_revoked,
     drop_dialog,
     edit_text,
-    not_allowed,
+    gated,
     redraw_or_gone,
     toast,
 )
@@ -71,12 +69,10 @@ _REFUSAL = {
 }
 
 
-async def users_command(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator
-) -> None:
+async def users_command(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
     await state.clear()
-    rows, more = await admin_users.users_page(session)
-    text, keyboard = _list(t, rows, more, after=0, query=None)
+    rows, more = await admin_users.users_page(ctx.session)
+    text, keyboard = _list(ctx.t, rows, more, after=0, query=None)
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -84,15 +80,17 @@ async def users_page(
     query: CallbackQuery,
     callback_data: UsersPageCb,
     state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
+    ctx: UpdateContext,
     bot: Bot,
 ) -> None:
+    t = ctx.t
     search = (await state.get_data()).get("users_q") if callback_data.s else None
     if callback_data.s and not search:
         await alert(query, t("button-outdated"))
         return
-    rows, more = await admin_users.users_page(session, after_id=callback_data.after, query=search)
+    rows, more = await admin_users.users_page(
+        ctx.session, after_id=callback_data.after, query=search
+    )
     await query.answer()
     if isinstance(query.message, Message):
         text, keyboard = _list(t, rows, more, after=callback_data.after, query=search)
@@ -103,10 +101,8 @@ async def search_start(query: CallbackQuery, state: FSMContext, t: Translator) -
     await ask(query, state, UserSearchForm.query, t("users-search-ask"), cancel_keyboard(t))
 
 
-async def search_query(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator
-) -> None:
-    text = (message.text or "").strip()
+async def search_query(message: Message, state: FSMContext, ctx: UpdateContext) -> None:
+    t, text = ctx.t, (message.text or "").strip()
     if not text or len(text) > SEARCH_MAX:
         await message.answer(
             t("users-search-invalid", limit=SEARCH_MAX), reply_markup=cancel_keyboard(t)
@@ -114,7 +110,7 @@ async def search_query(
         return
     await state.set_state(None)
     await state.set_data({"users_q": text})
-    rows, more = await admin_users.users_page(session, query=text)
+    rows, more = await admin_users.users_page(ctx.session, query=text)
     reply, keyboard = _list(t, rows, more, after=0, query=text)
     await message.answer(reply, reply_markup=keyboard)
 
@@ -126,13 +122,9 @@ async def search_not_text(message: Message, t: Translator) -> None:
 
 
 async def user_card(
-    query: CallbackQuery,
-    callback_data: UserCardCb,
-    session: AsyncSession,
-    ctx: UpdateContext,
-    bot: Bot,
+    query: CallbackQuery, callback_data: UserCardCb, ctx: UpdateContext, bot: Bot
 ) -> None:
-    row = await admin_users.user_row(session, user_id=callback_data.id)
+    row = await admin_users.user_row(ctx.session, user_id=callback_data.id)
     await redraw_or_gone(query, bot, _card(ctx, row) if row else None, ctx.t("users-not-found"))
 
 
@@ -150,15 +142,11 @@ async def _after_change(
 
 
 async def change_role(
-    query: CallbackQuery,
-    callback_data: UserRoleCb,
-    session: AsyncSession,
-    ctx: UpdateContext,
-    bot: Bot,
+    query: CallbackQuery, callback_data: UserRoleCb, ctx: UpdateContext, bot: Bot
 ) -> None:
     catalogue = ctx.t.catalogue
     result = await admin_users.change_role(
-        session,
+        ctx.session,
         catalogue,
         actor=ctx.user,
         user_id=callback_data.id,
@@ -177,13 +165,12 @@ async def change_role(
 async def block(
     query: CallbackQuery,
     callback_data: UserBlockCb,
-    session: AsyncSession,
     ctx: UpdateContext,
     bot: Bot,
     fsm_storage: BaseStorage,
 ) -> None:
     result = await admin_users.set_blocked(
-        session,
+        ctx.session,
         actor=ctx.user,
         user_id=callback_data.id,
         blocked=callback_data.block,
@@ -197,7 +184,6 @@ async def block(
 
 
 def get_router() -> Router:
-    router = Router(name="users")
     admin = role_router("users-admin", is_admin())
     admin.message.register(users_command, Command("users"), F.chat.type == "private")
     admin.callback_query.register(users_page, UsersPageCb.filter())
@@ -207,9 +193,4 @@ def get_router() -> Router:
     admin.callback_query.register(user_card, UserCardCb.filter())
     admin.callback_query.register(change_role, UserRoleCb.filter())
     admin.callback_query.register(block, UserBlockCb.filter())
-
-    refusals = Router(name="users-refusals")
-    refusals.message.register(not_allowed, Command("users"), F.chat.type == "private")
-    refusals.message.register(dialog_revoked, StateFilter(UserSearchForm), FreeInput())
-    router.include_routers(admin, refusals)
-    return router
+    return gated("users", admin, commands=Command("users"), dialogs=UserSearchForm)
