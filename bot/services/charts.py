@@ -37,9 +37,9 @@ class ChartTexts:
 
 def render_chart(stats: Stats, texts: ChartTexts, language: str) -> bytes:
     """PNG bytes. CPU-bound: run it with asyncio.to_thread."""
-    # Every label is plain text: a category named "$x^2$" is not a formula (mathtext
-    # would draw it, or fail on "$$" or "\\frac{"). Set for everything this figure draws.
-    with rendering({"text.parse_math": False, "text.usetex": False}):
+    # Every label is plain text (`rendering` sees to it): a category named "$x^2$" is not
+    # a formula (mathtext would draw it, or fail on "$$" or "\\frac{").
+    with rendering():
         return _draw(stats, texts, language)
 
 

@@ -41,6 +41,13 @@ def test_a_sheet_of_labels_spills_onto_a_second_page_and_every_code_scans() -> N
     assert "Кабинет 100" in text1 and "Корпус А" in text1  # Cyrillic, as text
 
 
+@pytest.mark.parametrize("name", ["$x^2$ каб.", "Лаборатория $$", r"\frac{1}{2} $\alpha"])
+def test_a_name_that_looks_like_a_formula_is_printed_as_it_is(name: str) -> None:
+    url = "https://t.me/zavhoz_bot?start=place-1"
+    [(_, codes, text)] = pages(qr_labels_pdf([QrLabel(name, url)], per_page=1))
+    assert codes == [url] and name in text
+
+
 @pytest.mark.parametrize("per_page", [1, 4, 6])
 def test_any_grid_keeps_the_codes_readable(per_page: int) -> None:
     labels = [QrLabel(f"№{i}", f"https://t.me/b?start=p{i}") for i in range(per_page)]
