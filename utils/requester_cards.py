@@ -94,7 +94,7 @@ def draft_step_screen(
     if step == NewRequest.category:
         current = form.category_name(t.language) if form.category_id else None
         return _with_current(t, [t("draft-step-category")], current), categories_keyboard(
-            t, categories
+            t, tuple(categories)
         )
     if step == NewRequest.location:
         if form.suggestions and form.typed:

@@ -5,11 +5,12 @@ from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 from models.enums import Role
 from utils.callbacks import LanguageCb
 from utils.i18n import Translator
-from utils.keyboards.builder import InlineKeyboardBuilder, ReplyKeyboardBuilder
+from utils.keyboards.builder import InlineKeyboardBuilder, ReplyKeyboardBuilder, built_once
 
 LANGUAGE_NAMES = {"ru": "🇷🇺 Русский", "en": "🇬🇧 English"}
 
 
+@built_once
 def main_menu(t: Translator, role: Role) -> ReplyKeyboardMarkup:
     kb = ReplyKeyboardBuilder()
     kb.button(text=t("menu-new-request"))

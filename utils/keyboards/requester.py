@@ -32,7 +32,7 @@ from utils.callbacks import (
 )
 from utils.cards import STATUS_MARK
 from utils.i18n import Translator
-from utils.keyboards.builder import InlineKeyboardBuilder
+from utils.keyboards.builder import InlineKeyboardBuilder, built_once
 from utils.keyboards.cards import add_action_buttons
 
 PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
@@ -44,8 +44,9 @@ def _back(kb: InlineKeyboardBuilder, t: Translator) -> None:
 
 
 # ----------------------------------------------------------------------- dialog
+@built_once
 def categories_keyboard(
-    t: Translator, categories: Sequence[CategoryChoice]
+    t: Translator, categories: tuple[CategoryChoice, ...]
 ) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for category in categories:
@@ -105,6 +106,7 @@ def photos_keyboard(t: Translator, count: int) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+@built_once
 def priority_keyboard(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for priority in PRIORITY_ORDER:
@@ -126,6 +128,7 @@ def summary_keyboard(t: Translator, token: str) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+@built_once
 def edit_fields_keyboard(t: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for field in DraftField:
