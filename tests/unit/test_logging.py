@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -208,23 +207,6 @@ def test_exc_info_is_left_for_the_exception_formatter() -> None:
 
 
 # --- the configured pipeline ---------------------------------------------------------
-
-
-@pytest.fixture
-def logging_state() -> Iterator[None]:
-    """Undo configure_logging(): the root handler it adds, levels, structlog, context."""
-    root = logging.getLogger()
-    names = ["aiogram.event", "sqlalchemy.engine", "sqlalchemy.pool", "aiohttp.access"]
-    levels = {name: logging.getLogger(name).level for name in names}
-    root_level = root.level
-    yield
-    for handler in [h for h in root.handlers if h.get_name() == "zavhoz"]:
-        root.removeHandler(handler)
-    root.setLevel(root_level)
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
-    structlog.reset_defaults()
-    structlog.contextvars.clear_contextvars()
 
 
 def json_lines(err: str) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ import asyncio
 import importlib.metadata
 import json
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -14,12 +13,9 @@ import pytest
 import sentry_sdk
 import structlog
 from aiogram.types import Chat, Contact, Message, User
-from sentry_sdk.envelope import Envelope
-from sentry_sdk.transport import Transport
 
-from bot.logging import configure_logging
 from bot.sentry import bind_update_context, get_release, init_sentry, scrub_event
-from bot.settings import LogFormat
+from tests.logs_support import RecordingTransport
 
 if TYPE_CHECKING:
     from sentry_sdk.types import Event
@@ -37,57 +33,6 @@ USERNAME = "agrafena_teacher"
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw5"
 SECRETS = [PHONE, PHONE_DIGITS, TEXT, "Течёт кран", FIRST_NAME, LAST_NAME, USERNAME]
 TOKEN_SECRET = BOT_TOKEN.split(":")[1]
-
-
-class RecordingTransport(Transport):
-    """Keeps every envelope instead of sending it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.envelopes: list[Envelope] = []
-
-    def capture_envelope(self, envelope: Envelope) -> None:
-        self.envelopes.append(envelope)
-
-    @property
-    def events(self) -> list[dict[str, Any]]:
-        events = (env.get_event() for env in self.envelopes)
-        return [cast(dict[str, Any], event) for event in events if event is not None]
-
-    def dump(self) -> str:
-        """Every byte that would have left the process, with non-ASCII unescaped."""
-        parts = [b"".join(env.serialize() for env in self.envelopes).decode()]
-        parts += [json.dumps(event, ensure_ascii=False) for event in self.events]
-        return "\n".join(parts)
-
-
-@pytest.fixture
-def transport() -> Iterator[RecordingTransport]:
-    """A Sentry client writing to a recording transport, torn down after the test."""
-    recording = RecordingTransport()
-    with sentry_sdk.isolation_scope():
-        yield recording
-        sentry_sdk.get_client().close()
-    # Back to the NonRecordingClient: Sentry is off for the next tests. (A DSN-less
-    # `sentry_sdk.init()` would leave a client that still reports itself active.)
-    sentry_sdk.get_global_scope().set_client(None)
-
-
-@pytest.fixture
-def json_logging() -> Iterator[None]:
-    """configure_logging() for the test, undone afterwards."""
-    root = logging.getLogger()
-    names = ["aiogram.event", "sqlalchemy.engine", "sqlalchemy.pool", "aiohttp.access"]
-    levels = {name: logging.getLogger(name).level for name in names}
-    root_level = root.level
-    configure_logging("INFO", LogFormat.JSON)
-    yield
-    for handler in [h for h in root.handlers if h.get_name() == "zavhoz"]:
-        root.removeHandler(handler)
-    root.setLevel(root_level)
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
-    structlog.reset_defaults()
 
 
 def a_message() -> Message:
