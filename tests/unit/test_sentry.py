@@ -35,6 +35,13 @@ SECRETS = [PHONE, PHONE_DIGITS, TEXT, "Течёт кран", FIRST_NAME, LAST_NA
 TOKEN_SECRET = BOT_TOKEN.split(":")[1]
 
 
+@pytest.fixture
+def sentry(transport: RecordingTransport, json_logging: None) -> RecordingTransport:
+    """Sentry on, after configure_logging(): what the logs send it lands in `transport`."""
+    init_sentry(DSN, "testing", transport=transport)
+    return transport
+
+
 def a_message() -> Message:
     user = User(
         id=42,
@@ -107,31 +114,27 @@ def test_exception_event_keeps_the_user_id_and_nothing_personal(
     assert event["extra"]["last_message"]["chat_id"] == 42
 
 
-@pytest.mark.usefixtures("json_logging")
 def test_stdlib_error_log_becomes_a_masked_event_with_masked_breadcrumbs(
-    transport: RecordingTransport,
+    sentry: RecordingTransport,
 ) -> None:
-    init_sentry(DSN, "testing", transport=transport)
     log = logging.getLogger("aiogram.dispatcher")
 
     log.info("contact from %s", PHONE)  # INFO (let through by configure_logging): a breadcrumb
     log.error("Failed to send to %s via bot%s", PHONE, BOT_TOKEN)
     sentry_sdk.flush()
 
-    [event] = transport.events
+    [event] = sentry.events
     assert event["level"] == "error"
     assert event["logger"] == "aiogram.dispatcher"
     assert "bot123456789:***" in event["logentry"]["formatted"]
     crumbs = event["breadcrumbs"]["values"]
     assert any(c.get("message") == "contact from <phone>" for c in crumbs)
-    assert_no_personal_data(transport.dump())
+    assert_no_personal_data(sentry.dump())
 
 
-@pytest.mark.usefixtures("json_logging")
 def test_structlog_error_is_titled_by_its_event_name_and_keeps_the_traceback(
-    transport: RecordingTransport,
+    sentry: RecordingTransport,
 ) -> None:
-    init_sentry(DSN, "testing", transport=transport)
     log = structlog.get_logger("bot.sender")
 
     log.info("outbox_picked", request_id=1234)  # becomes a breadcrumb
@@ -141,7 +144,7 @@ def test_structlog_error_is_titled_by_its_event_name_and_keeps_the_traceback(
         log.error("outbox_send_failed", text=TEXT, chat_id=42, exc_info=exc)
     sentry_sdk.flush()
 
-    [event] = transport.events
+    [event] = sentry.events
     # One issue per event name, not one per timestamp.
     assert event["logentry"]["message"] == "outbox_send_failed"
     assert event["extra"]["chat_id"] == 42
@@ -152,7 +155,7 @@ def test_structlog_error_is_titled_by_its_event_name_and_keeps_the_traceback(
     crumb = next(c for c in event["breadcrumbs"]["values"] if c["category"] == "bot.sender")
     assert crumb["message"] == "outbox_picked"
     assert crumb["data"]["request_id"] == 1234
-    assert_no_personal_data(transport.dump())
+    assert_no_personal_data(sentry.dump())
 
 
 def test_bind_update_context_tags_the_event(transport: RecordingTransport) -> None:
