@@ -15,8 +15,10 @@ from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from fastapi import FastAPI
 
+from models import Role, User
 from panel.app import create_panel_app
-from tests.conftest import Harness
+from tests.conftest import ADMIN, Harness
+from tests.staff import add_person
 from tests.updates import Person, message
 
 BASE_URL = "http://panel.test"
@@ -52,6 +54,22 @@ async def log_in(harness: Harness, http: httpx.AsyncClient, person: Person) -> s
     assert landed.status_code == 200, landed.text
     assert landed.url.path == "/queue"
     return csrf_of(landed.text)
+
+
+async def logged_in(
+    harness: Harness, http: httpx.AsyncClient, person: Person = ADMIN, role: Role = Role.ADMIN
+) -> tuple[User, str]:
+    """`person` added with `role` and logged in on `http`: their row and the CSRF token."""
+    user = await add_person(harness.session_pool, person, role)
+    return user, await log_in(harness, http, person)
+
+
+async def post_action(
+    http: httpx.AsyncClient, csrf: str, request_id: int, action: str, **fields: str
+) -> httpx.Response:
+    """The action form on a request's page, posted with the session's CSRF token."""
+    data = {"csrf": csrf, "action": action, **fields}
+    return await http.post(f"/requests/{request_id}/action", data=data)
 
 
 def csrf_of(html: str) -> str:

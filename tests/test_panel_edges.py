@@ -37,7 +37,7 @@ from panel.app import create_panel_app
 from panel.files import FileCache
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
 from tests.fake_bot_api import FakeBotAPI
-from tests.panel_support import BASE_URL, client, log_in, login_link
+from tests.panel_support import BASE_URL, client, log_in, logged_in, login_link, post_action
 from tests.recording_session import BOT_TOKEN
 from tests.staff import add_person, add_request, count, history, outbox_rows, request_state
 from tests.updates import Person, message
@@ -174,8 +174,7 @@ async def test_a_signed_telegram_login_with_a_malformed_id_is_refused(
 async def test_logout_with_a_forged_token_keeps_the_session(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    csrf = await log_in(harness, client, ADMIN)
+    _, csrf = await logged_in(harness, client)
 
     refused = await client.post("/logout", data={"csrf": csrf[::-1]})
 
@@ -192,13 +191,12 @@ async def test_the_counts_api_gives_the_viewers_numbers(
     pool = harness.session_pool
     author = await add_person(pool, TEACHER)
     admin = await add_person(pool, ADMIN, Role.ADMIN)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
     await add_request(pool, author)
     await add_request(pool, author)
     await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
     await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
-    await log_in(harness, client, EXECUTOR)
     mine = (await client.get("/api/counts")).json()
     assert (mine["new"], mine["work"]) == (2, 1)  # not the admin's request in work
     # A JSON caller hears "forbidden" as JSON, not as a page.
@@ -213,19 +211,16 @@ async def test_the_counts_api_gives_the_viewers_numbers(
 
 async def test_a_huge_request_id_is_not_found(harness: Harness, client: httpx.AsyncClient) -> None:
     author = await add_person(harness.session_pool, TEACHER)
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    _, csrf = await logged_in(harness, client)
     rid = await add_request(harness.session_pool, author)
-    csrf = await log_in(harness, client, ADMIN)
 
     for path in (f"/requests/{HUGE}", f"/requests/{rid}/files/{HUGE}", f"/requests/{NO_SUCH}"):
         page = await client.get(path)
         assert page.status_code == 404, path
         assert ru(harness, "web-error-404") in page.text
-    posted = await client.post(f"/requests/{HUGE}/action", data={"csrf": csrf, "action": "take"})
+    posted = await post_action(client, csrf, HUGE, "take")
     assert posted.status_code == 404 and ru(harness, "web-error-404") in posted.text
-    in_range = await client.post(
-        f"/requests/{NO_SUCH}/action", data={"csrf": csrf, "action": "take"}
-    )
+    in_range = await post_action(client, csrf, NO_SUCH, "take")
     assert in_range.headers["location"] == f"/requests/{NO_SUCH}?result=not_found"
     assert await request_state(harness.session_pool, rid) == (RequestStatus.NEW, None)
     # Without a session the answer is the login page, whatever the id.
@@ -241,12 +236,11 @@ async def test_an_action_that_is_no_status_change_is_refused(
     scheduler's; a made-up name is nobody's. None of them moves the request."""
     pool = harness.session_pool
     author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
+    admin, csrf = await logged_in(harness, client)
     rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
-    csrf = await log_in(harness, client, ADMIN)
 
     for name in ("cancel", "confirm", "auto_close", "explode", ""):
-        posted = await client.post(f"/requests/{rid}/action", data={"csrf": csrf, "action": name})
+        posted = await post_action(client, csrf, rid, name)
         assert posted.headers["location"] == f"/requests/{rid}?result=forbidden", name
     page = await client.get(f"/requests/{rid}?result=forbidden")
     assert ru(harness, "web-result-forbidden") in page.text
@@ -261,15 +255,12 @@ async def test_taking_a_request_somebody_already_took_is_refused(
     pool = harness.session_pool
     author = await add_person(pool, TEACHER)
     executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
-    await add_person(pool, ADMIN, Role.ADMIN)
+    _, csrf = await logged_in(harness, client)
     rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
     closed = await add_request(pool, author, status=RequestStatus.CLOSED)
-    csrf = await log_in(harness, client, ADMIN)
 
-    took = await client.post(f"/requests/{rid}/action", data={"csrf": csrf, "action": "take"})
-    commented = await client.post(
-        f"/requests/{closed}/action", data={"csrf": csrf, "action": "comment", "text": "Ещё"}
-    )
+    took = await post_action(client, csrf, rid, "take")
+    commented = await post_action(client, csrf, closed, "comment", text="Ещё")
 
     assert took.headers["location"] == f"/requests/{rid}?result=wrong_status"
     assert commented.headers["location"] == f"/requests/{closed}?result=closed"
@@ -287,14 +278,13 @@ async def test_a_comments_files_are_shown_under_that_comment(
 ) -> None:
     pool = harness.session_pool
     author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
+    await logged_in(harness, client)
     rid = await add_request(pool, author)
     comment_id = await add_comment(harness, rid, author, "Вот ещё фото")
     own = await add_file(harness, rid, kind=AttachmentKind.PHOTO, file_id="own")
     attached = await add_file(
         harness, rid, mime_type="application/pdf", file_id="scan", comment_id=comment_id
     )
-    await log_in(harness, client, ADMIN)
 
     page = (await client.get(f"/requests/{rid}")).text
 
@@ -309,11 +299,10 @@ async def test_a_pdf_is_shown_and_anything_else_is_only_downloaded(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
     author = await add_person(harness.session_pool, TEACHER)
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await logged_in(harness, client)
     rid = await add_request(harness.session_pool, author)
     pdf = await add_file(harness, rid, mime_type="Application/PDF", file_id="pdf")
     html_file = await add_file(harness, rid, mime_type="text/html", file_id="html")
-    await log_in(harness, client, ADMIN)
 
     shown = await client.get(f"/requests/{rid}/files/{pdf}")
     downloaded = await client.get(f"/requests/{rid}/files/{html_file}")
@@ -329,12 +318,11 @@ async def test_a_file_of_another_request_is_not_served(
 ) -> None:
     pool = harness.session_pool
     author = await add_person(pool, TEACHER)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
     admin = await add_person(pool, ADMIN, Role.ADMIN)
     mine = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
     theirs = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
     secret = await add_file(harness, theirs, mime_type="application/pdf", file_id="secret")
-    await log_in(harness, client, EXECUTOR)
 
     # The executor's own request in the path does not open a file of a request they
     # may not see, and neither does that request's own path.
@@ -389,10 +377,9 @@ async def test_the_file_cache_forgets_the_least_recently_used_file(harness: Harn
 
 # ---------------------------------------------------------------------- people
 async def test_the_people_list_pages_by_ten(harness: Harness, client: httpx.AsyncClient) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await logged_in(harness, client)
     for n in range(11):
         await add_person(harness.session_pool, Person(id=910_000 + n, first_name=f"Жилец{n:02d}"))
-    await log_in(harness, client, ADMIN)
 
     first = (await client.get("/people")).text
     assert "Жилец08" in first and "Жилец09" not in first  # the admin is the first of ten
@@ -406,9 +393,8 @@ async def test_the_people_list_pages_by_ten(harness: Harness, client: httpx.Asyn
 async def test_a_role_that_does_not_exist_changes_nothing(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    _, csrf = await logged_in(harness, client)
     teacher = await add_person(harness.session_pool, TEACHER)
-    csrf = await log_in(harness, client, ADMIN)
 
     posted = await client.post(f"/people/{teacher.id}/role", data={"csrf": csrf, "role": "god"})
     missing = await client.post(f"/people/{NO_SUCH}/block", data={"csrf": csrf, "blocked": "1"})
@@ -434,8 +420,7 @@ async def category(harness: Harness, category_id: int) -> Category:
 async def test_an_admin_renames_hides_and_shows_a_category(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    csrf = await log_in(harness, client, ADMIN)
+    _, csrf = await logged_in(harness, client)
 
     renamed = await client.post("/categories/1", data={"csrf": csrf, "names": "Вода / Water"})
     assert renamed.headers["location"] == "/categories?result=done"
@@ -453,8 +438,7 @@ async def test_an_admin_renames_hides_and_shows_a_category(
 async def test_category_forms_refuse_bad_names_and_unknown_ids(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    csrf = await log_in(harness, client, ADMIN)
+    _, csrf = await logged_in(harness, client)
     second = (await category(harness, 2)).name_ru
     before = await count(harness.session_pool, Category)
 
