@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 import httpx
@@ -15,9 +16,12 @@ from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from fastapi import FastAPI
 
-from models import Role, User
+from bot.app import build_bot
+from models import Attachment, AttachmentKind, Comment, Role, User
 from panel.app import create_panel_app
+from panel.files import FileCache
 from tests.conftest import ADMIN, Harness
+from tests.fake_bot_api import FakeBotAPI
 from tests.staff import add_person
 from tests.updates import Person, message
 
@@ -76,3 +80,56 @@ def csrf_of(html: str) -> str:
     found = CSRF.search(html)
     assert found is not None, "no CSRF token on the page"
     return found.group(1)
+
+
+async def add_file(
+    harness: Harness,
+    request_id: int,
+    *,
+    kind: AttachmentKind = AttachmentKind.DOCUMENT,
+    file_id: str = "doc-id",
+    mime_type: str | None = None,
+    file_size: int | None = None,
+    comment_id: int | None = None,
+) -> int:
+    """A file attached to the request (or to one of its comments); its id."""
+    async with harness.session_pool() as session, session.begin():
+        row = Attachment(
+            request_id=request_id,
+            comment_id=comment_id,
+            kind=kind,
+            file_id=file_id,
+            file_unique_id=f"u-{file_id}",
+            mime_type=mime_type,
+            file_size=file_size,
+        )
+        session.add(row)
+        await session.flush()
+        return row.id
+
+
+@asynccontextmanager
+async def admin_panel(
+    api: FakeBotAPI, harness: Harness, cache: FileCache | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The panel with this file cache, its Bot on the fake Bot API, the admin logged in."""
+    bot = build_bot(harness.settings.model_copy(update={"telegram_api_url": api.url}))
+    app = create_panel_app(
+        harness.settings, harness.session_pool, bot, harness.catalogue, files=cache
+    )
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+            await log_in(harness, http, ADMIN)
+            yield http
+    finally:
+        await bot.session.close()
+
+
+async def add_comment(harness: Harness, request_id: int, author: User, text: str) -> int:
+    """A comment on the request by `author`; its id."""
+    async with harness.session_pool() as session, session.begin():
+        row = Comment(request_id=request_id, author_id=author.id, text=text)
+        session.add(row)
+        await session.flush()
+        return row.id

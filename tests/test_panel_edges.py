@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from aiogram.methods import SendMessage
 from sqlalchemy import select
 
-from bot.app import build_bot
 from bot.services import panel_auth
 from models import (
-    Attachment,
     AttachmentKind,
     Category,
     Comment,
@@ -33,11 +28,19 @@ from models import (
     User,
     utcnow,
 )
-from panel.app import create_panel_app
 from panel.files import FileCache
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
 from tests.fake_bot_api import FakeBotAPI
-from tests.panel_support import BASE_URL, client, log_in, logged_in, login_link, post_action
+from tests.panel_support import (
+    add_comment,
+    add_file,
+    admin_panel,
+    client,
+    log_in,
+    logged_in,
+    login_link,
+    post_action,
+)
 from tests.recording_session import BOT_TOKEN
 from tests.staff import add_person, add_request, count, history, outbox_rows, request_state
 from tests.updates import Person, message
@@ -50,55 +53,6 @@ NO_SUCH = 2**31 - 1  # the largest id there can be: none in these tests
 
 def ru(harness: Harness, key: str, **kwargs: object) -> str:
     return harness.catalogue.get("ru", key, **kwargs)
-
-
-async def add_file(
-    harness: Harness,
-    request_id: int,
-    *,
-    kind: AttachmentKind = AttachmentKind.DOCUMENT,
-    file_id: str = "doc-id",
-    mime_type: str | None = None,
-    file_size: int | None = None,
-    comment_id: int | None = None,
-) -> int:
-    async with harness.session_pool() as session, session.begin():
-        row = Attachment(
-            request_id=request_id,
-            comment_id=comment_id,
-            kind=kind,
-            file_id=file_id,
-            file_unique_id=f"u-{file_id}",
-            mime_type=mime_type,
-            file_size=file_size,
-        )
-        session.add(row)
-        await session.flush()
-        return row.id
-
-
-@asynccontextmanager
-async def admin_panel(api: FakeBotAPI, harness: Harness, cache: FileCache) -> AsyncIterator[Any]:
-    """The panel with this file cache, its Bot on the fake Bot API, the admin logged in."""
-    bot = build_bot(harness.settings.model_copy(update={"telegram_api_url": api.url}))
-    app = create_panel_app(
-        harness.settings, harness.session_pool, bot, harness.catalogue, files=cache
-    )
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
-            await log_in(harness, http, ADMIN)
-            yield http
-    finally:
-        await bot.session.close()
-
-
-async def add_comment(harness: Harness, request_id: int, author: User, text: str) -> int:
-    async with harness.session_pool() as session, session.begin():
-        row = Comment(request_id=request_id, author_id=author.id, text=text)
-        session.add(row)
-        await session.flush()
-        return row.id
 
 
 # ------------------------------------------------------------------------- login

@@ -20,7 +20,6 @@ from sqlalchemy import select, update
 
 from bot.services import panel_auth
 from models import (
-    Attachment,
     AttachmentKind,
     Comment,
     PanelLoginToken,
@@ -34,7 +33,16 @@ from models import (
 from models.workflow import Subject, Viewer, may_see
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
 from tests.fake_bot_api import FakeBotAPI
-from tests.panel_support import client, csrf_of, log_in, logged_in, login_link, post_action
+from tests.panel_support import (
+    add_file,
+    admin_panel,
+    client,
+    csrf_of,
+    log_in,
+    logged_in,
+    login_link,
+    post_action,
+)
 from tests.recording_session import BOT_TOKEN
 from tests.staff import (
     STAFF_GROUP,
@@ -483,55 +491,33 @@ async def test_user_text_is_escaped_and_files_come_through_the_panel(
     author = await add_person(pool, TEACHER)
     await logged_in(harness, client)
     rid = await add_request(pool, author, description="<script>alert(1)</script>")
-    async with pool() as session, session.begin():
-        photo = Attachment(
-            request_id=rid,
-            kind=AttachmentKind.PHOTO,
-            file_id="photo-file-id",
-            file_unique_id="photo-unique",
-        )
-        session.add(photo)
+    photo = await add_file(harness, rid, kind=AttachmentKind.PHOTO, file_id="photo-file-id")
 
     page = await client.get(f"/requests/{rid}")
 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     assert "<script>" not in page.text
     assert BOT_TOKEN not in page.text and "photo-file-id" not in page.text
-    image = await client.get(f"/requests/{rid}/files/{photo.id}")
+    image = await client.get(f"/requests/{rid}/files/{photo}")
     assert image.status_code == 200
     assert image.headers["content-type"] == "image/jpeg"
     assert image.content == b"fake-file-content"  # what the Bot API download returned
-    assert (await client.get(f"/requests/{rid}/files/{photo.id + 1}")).status_code == 404
+    assert (await client.get(f"/requests/{rid}/files/{photo + 1}")).status_code == 404
 
 
 async def test_a_photo_is_fetched_from_the_bot_api_once_then_cached(harness: Harness) -> None:
-    from bot.app import build_bot
-    from panel.app import create_panel_app
-
     pool = harness.session_pool
     author = await add_person(pool, TEACHER)
     await add_person(pool, ADMIN, Role.ADMIN)
     rid = await add_request(pool, author)
-    async with pool() as session, session.begin():
-        photo = Attachment(
-            request_id=rid,
-            kind=AttachmentKind.PHOTO,
-            file_id="real-photo-id",
-            file_unique_id="real-photo",
-        )
-        session.add(photo)
+    photo = await add_file(harness, rid, kind=AttachmentKind.PHOTO, file_id="real-photo-id")
     async with FakeBotAPI(BOT_TOKEN) as api:
         api.add_file("real-photo-id", b"\xff\xd8 jpeg bytes", "photos/file_7.jpg")
-        bot = build_bot(harness.settings.model_copy(update={"telegram_api_url": api.url}))
-        app = create_panel_app(harness.settings, pool, bot, harness.catalogue)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://panel.test") as http:
-            await log_in(harness, http, ADMIN)
+        async with admin_panel(api, harness) as http:
             page = (await http.get(f"/requests/{rid}")).text
             for _ in range(2):
-                image = await http.get(f"/requests/{rid}/files/{photo.id}")
+                image = await http.get(f"/requests/{rid}/files/{photo}")
                 assert image.content == b"\xff\xd8 jpeg bytes"
-        await bot.session.close()
         assert api.downloads == ["photos/file_7.jpg"]  # the second time from the cache
     assert api.url not in page and "photos/file_7.jpg" not in page
 
