@@ -20,9 +20,9 @@ from bot.app import build_bot
 from models import Attachment, AttachmentKind, Comment, Role, User
 from panel.app import create_panel_app
 from panel.files import FileCache
-from tests.conftest import ADMIN, Harness
+from tests.conftest import ADMIN, TEACHER, Harness
 from tests.fake_bot_api import FakeBotAPI
-from tests.staff import add_person
+from tests.staff import add_person, add_request
 from tests.updates import Person, message
 
 BASE_URL = "http://panel.test"
@@ -66,6 +66,13 @@ async def logged_in(
     """`person` added with `role` and logged in on `http`: their row and the CSRF token."""
     user = await add_person(harness.session_pool, person, role)
     return user, await log_in(harness, http, person)
+
+
+async def teachers_request(harness: Harness, staff: Person = ADMIN) -> int:
+    """A new request by the teacher, and the admin there (not yet logged in) to handle it."""
+    author = await add_person(harness.session_pool, TEACHER)
+    await add_person(harness.session_pool, staff, Role.ADMIN)
+    return await add_request(harness.session_pool, author)
 
 
 async def post_action(

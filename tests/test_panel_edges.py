@@ -40,6 +40,7 @@ from tests.panel_support import (
     logged_in,
     login_link,
     post_action,
+    teachers_request,
 )
 from tests.recording_session import BOT_TOKEN
 from tests.staff import add_person, add_request, count, history, outbox_rows, request_state
@@ -289,10 +290,7 @@ async def test_a_file_of_another_request_is_not_served(
 async def test_a_file_too_big_for_the_bot_api_is_refused_without_a_download(
     harness: Harness,
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
+    rid = await teachers_request(harness)
     known_big = await add_file(harness, rid, file_id="known-big", file_size=11)
     told_big = await add_file(harness, rid, file_id="told-big")  # size unknown in the row
     small = await add_file(harness, rid, file_id="small")
@@ -312,10 +310,7 @@ async def test_a_file_too_big_for_the_bot_api_is_refused_without_a_download(
 
 
 async def test_the_file_cache_forgets_the_least_recently_used_file(harness: Harness) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
+    rid = await teachers_request(harness)
     ids = [await add_file(harness, rid, file_id=name) for name in ("a", "b", "c")]
     async with FakeBotAPI(BOT_TOKEN) as api:
         api.add_file("a", b"a" * 6, "documents/a")
@@ -415,10 +410,7 @@ async def test_category_forms_refuse_bad_names_and_unknown_ids(
 
 
 async def test_a_file_telegram_no_longer_has_is_the_not_found_page(harness: Harness) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
+    rid = await teachers_request(harness)
     gone = await add_file(harness, rid, file_id="expired-long-ago")
     async with FakeBotAPI(BOT_TOKEN) as api, admin_panel(api, harness, FileCache()) as http:
         response = await http.get(f"/requests/{rid}/files/{gone}")

@@ -42,6 +42,7 @@ from tests.panel_support import (
     logged_in,
     login_link,
     post_action,
+    teachers_request,
 )
 from tests.recording_session import BOT_TOKEN
 from tests.staff import (
@@ -506,10 +507,7 @@ async def test_user_text_is_escaped_and_files_come_through_the_panel(
 
 
 async def test_a_photo_is_fetched_from_the_bot_api_once_then_cached(harness: Harness) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
+    rid = await teachers_request(harness)
     photo = await add_file(harness, rid, kind=AttachmentKind.PHOTO, file_id="real-photo-id")
     async with FakeBotAPI(BOT_TOKEN) as api:
         api.add_file("real-photo-id", b"\xff\xd8 jpeg bytes", "photos/file_7.jpg")
