@@ -228,21 +228,15 @@ async def test_start_and_main_menu(harness: Harness, meter: Meter) -> None:
     await add_person(pool, TEACHER)
     await add_person(pool, EXECUTOR, Role.EXECUTOR)
 
-    async with meter.measure("start: known user"):
-        await harness.feed(message(TEACHER, "/start"))
-    assert "Мария Учителева" in said(harness.pop(SendMessage))
-
-    async with meter.measure("start: new user"):
-        await harness.feed(message(ADMIN, "/start"))
-    assert "Анна Админова" in said(harness.pop(SendMessage))
-
-    async with meter.measure("menu: help"):
-        await harness.feed(message(TEACHER, "❓ Помощь"))
-    assert "/new" in said(harness.pop(SendMessage))
-
-    async with meter.measure("menu: my requests (none)"):
-        await harness.feed(message(TEACHER, "📋 Мои заявки"))
-    assert "пока нет заявок" in said(harness.pop(SendMessage))
+    for flow, person, text, answered in [
+        ("start: known user", TEACHER, "/start", "Мария Учителева"),
+        ("start: new user", ADMIN, "/start", "Анна Админова"),
+        ("menu: help", TEACHER, "❓ Помощь", "/new"),
+        ("menu: my requests (none)", TEACHER, "📋 Мои заявки", "пока нет заявок"),
+    ]:
+        async with meter.measure(flow):
+            await harness.feed(message(person, text))
+        assert answered in said(harness.pop(SendMessage)), flow
 
     async with meter.measure("menu: my tasks (none)"):
         await harness.feed(message(EXECUTOR, "🛠 Мои задачи"))
