@@ -15,6 +15,7 @@ import pytest
 from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_bot
 from models import Attachment, AttachmentKind, Comment, Role, User
@@ -26,6 +27,7 @@ from tests.staff import add_person, add_request
 from tests.updates import Person, message
 
 BASE_URL = "http://panel.test"
+Pool = async_sessionmaker[AsyncSession]
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -38,6 +40,12 @@ async def client(harness: Harness) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=build_app(harness))
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
         yield http
+
+
+@pytest.fixture
+async def author(harness: Harness) -> User:
+    """The teacher, who files the requests in the panel tests (added before anybody else)."""
+    return await add_person(harness.session_pool, TEACHER)
 
 
 async def login_link(harness: Harness, person: Person) -> str:
@@ -81,6 +89,11 @@ async def post_action(
     """The action form on a request's page, posted with the session's CSRF token."""
     data = {"csrf": csrf, "action": action, **fields}
     return await http.post(f"/requests/{request_id}/action", data=data)
+
+
+async def redirect_of(http: httpx.AsyncClient, path: str, csrf: str, **form: str) -> str:
+    """A form posted to `path` with the session's CSRF token: where the browser is sent."""
+    return (await http.post(path, data={"csrf": csrf, **form})).headers["location"]
 
 
 def csrf_of(html: str) -> str:

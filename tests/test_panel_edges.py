@@ -32,21 +32,24 @@ from panel.files import FileCache
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
 from tests.fake_bot_api import FakeBotAPI
 from tests.panel_support import (
+    Pool,
     add_comment,
     add_file,
     admin_panel,
+    author,
     client,
     log_in,
     logged_in,
     login_link,
     post_action,
+    redirect_of,
     teachers_request,
 )
 from tests.recording_session import BOT_TOKEN
 from tests.staff import add_person, add_request, count, history, outbox_rows, request_state
 from tests.updates import Person, message
 
-__all__ = ["client"]  # the fixture
+__all__ = ["author", "client"]  # the fixtures
 
 HUGE = 2**40  # a path id no int4 column can hold
 NO_SUCH = 2**31 - 1  # the largest id there can be: none in these tests
@@ -141,16 +144,14 @@ async def test_logout_with_a_forged_token_keeps_the_session(
 
 # ------------------------------------------------------------------------- queue
 async def test_the_counts_api_gives_the_viewers_numbers(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
+    admin = await add_person(db, ADMIN, Role.ADMIN)
     executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
-    await add_request(pool, author)
-    await add_request(pool, author)
-    await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
-    await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
+    await add_request(db, author)
+    await add_request(db, author)
+    await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
+    await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
     mine = (await client.get("/api/counts")).json()
     assert (mine["new"], mine["work"]) == (2, 1)  # not the admin's request in work
@@ -164,8 +165,9 @@ async def test_the_counts_api_gives_the_viewers_numbers(
     assert (everyone["new"], everyone["work"]) == (2, 2)
 
 
-async def test_a_huge_request_id_is_not_found(harness: Harness, client: httpx.AsyncClient) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
+async def test_a_huge_request_id_is_not_found(
+    harness: Harness, client: httpx.AsyncClient, author: User
+) -> None:
     _, csrf = await logged_in(harness, client)
     rid = await add_request(harness.session_pool, author)
 
@@ -185,34 +187,30 @@ async def test_a_huge_request_id_is_not_found(harness: Harness, client: httpx.As
 
 # ---------------------------------------------------------------------- actions
 async def test_an_action_that_is_no_status_change_is_refused(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
     """Cancel and confirm are the author's buttons in the bot; "auto_close" is the
     scheduler's; a made-up name is nobody's. None of them moves the request."""
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
     admin, csrf = await logged_in(harness, client)
-    rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
+    rid = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
     for name in ("cancel", "confirm", "auto_close", "explode", ""):
         posted = await post_action(client, csrf, rid, name)
         assert posted.headers["location"] == f"/requests/{rid}?result=forbidden", name
     page = await client.get(f"/requests/{rid}?result=forbidden")
     assert ru(harness, "web-result-forbidden") in page.text
-    assert await request_state(pool, rid) == (RequestStatus.IN_PROGRESS, admin.id)
-    assert await history(pool, rid) == []
-    assert await outbox_rows(pool) == 0
+    assert await request_state(db, rid) == (RequestStatus.IN_PROGRESS, admin.id)
+    assert await history(db, rid) == []
+    assert await outbox_rows(db) == 0
 
 
 async def test_taking_a_request_somebody_already_took_is_refused(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    executor = await add_person(db, EXECUTOR, Role.EXECUTOR)
     _, csrf = await logged_in(harness, client)
-    rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
-    closed = await add_request(pool, author, status=RequestStatus.CLOSED)
+    rid = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
+    closed = await add_request(db, author, status=RequestStatus.CLOSED)
 
     took = await post_action(client, csrf, rid, "take")
     commented = await post_action(client, csrf, closed, "comment", text="Ещё")
@@ -222,19 +220,17 @@ async def test_taking_a_request_somebody_already_took_is_refused(
     assert (
         ru(harness, "web-result-closed") in (await client.get(commented.headers["location"])).text
     )
-    assert await request_state(pool, rid) == (RequestStatus.IN_PROGRESS, executor.id)
-    assert await count(pool, Comment) == 0
-    assert await outbox_rows(pool) == 0
+    assert await request_state(db, rid) == (RequestStatus.IN_PROGRESS, executor.id)
+    assert await count(db, Comment) == 0
+    assert await outbox_rows(db) == 0
 
 
 # ------------------------------------------------------------------------- files
 async def test_a_comments_files_are_shown_under_that_comment(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
     await logged_in(harness, client)
-    rid = await add_request(pool, author)
+    rid = await add_request(db, author)
     comment_id = await add_comment(harness, rid, author, "Вот ещё фото")
     own = await add_file(harness, rid, kind=AttachmentKind.PHOTO, file_id="own")
     attached = await add_file(
@@ -251,9 +247,8 @@ async def test_a_comments_files_are_shown_under_that_comment(
 
 
 async def test_a_pdf_is_shown_and_anything_else_is_only_downloaded(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
     await logged_in(harness, client)
     rid = await add_request(harness.session_pool, author)
     pdf = await add_file(harness, rid, mime_type="Application/PDF", file_id="pdf")
@@ -269,14 +264,12 @@ async def test_a_pdf_is_shown_and_anything_else_is_only_downloaded(
 
 
 async def test_a_file_of_another_request_is_not_served(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
     executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
-    mine = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
-    theirs = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
+    admin = await add_person(db, ADMIN, Role.ADMIN)
+    mine = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
+    theirs = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
     secret = await add_file(harness, theirs, mime_type="application/pdf", file_id="secret")
 
     # The executor's own request in the path does not open a file of a request they
@@ -371,16 +364,14 @@ async def test_an_admin_renames_hides_and_shows_a_category(
 ) -> None:
     _, csrf = await logged_in(harness, client)
 
-    renamed = await client.post("/categories/1", data={"csrf": csrf, "names": "Вода / Water"})
-    assert renamed.headers["location"] == "/categories?result=done"
+    done = "/categories?result=done"
+    assert await redirect_of(client, "/categories/1", csrf, names="Вода / Water") == done
     assert (await category(harness, 1)).name_en == "Water"
-    hidden = await client.post("/categories/1", data={"csrf": csrf, "hidden": "1"})
-    assert hidden.headers["location"] == "/categories?result=done"
+    assert await redirect_of(client, "/categories/1", csrf, hidden="1") == done
     assert (await category(harness, 1)).is_hidden
     page = (await client.get("/categories")).text
     assert 'class="hidden-row"' in page and ru(harness, "web-show") in page
-    shown = await client.post("/categories/1", data={"csrf": csrf, "hidden": "0"})
-    assert shown.headers["location"] == "/categories?result=done"
+    assert await redirect_of(client, "/categories/1", csrf, hidden="0") == done
     assert not (await category(harness, 1)).is_hidden
 
 

@@ -34,14 +34,17 @@ from models.workflow import Subject, Viewer, may_see
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
 from tests.fake_bot_api import FakeBotAPI
 from tests.panel_support import (
+    Pool,
     add_file,
     admin_panel,
+    author,
     client,
     csrf_of,
     log_in,
     logged_in,
     login_link,
     post_action,
+    redirect_of,
     teachers_request,
 )
 from tests.recording_session import BOT_TOKEN
@@ -57,7 +60,7 @@ from tests.staff import (
 )
 from tests.updates import Person, message
 
-__all__ = ["client"]  # the fixture
+__all__ = ["author", "client"]  # the fixtures
 
 
 def ru(harness: Harness, key: str, **kwargs: object) -> str:
@@ -96,9 +99,8 @@ async def test_a_requester_gets_no_link(harness: Harness) -> None:
 
 
 async def test_without_a_session_every_page_is_the_login_page(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
     rid = await add_request(harness.session_pool, author, description="Секретная протечка")
 
     for path in ("/queue", f"/requests/{rid}", "/people", "/stats", "/export"):
@@ -292,18 +294,16 @@ async def test_an_executor_cannot_open_or_post_admin_pages(
 
 
 async def test_an_executor_sees_new_requests_and_their_own(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
+    admin = await add_person(db, ADMIN, Role.ADMIN)
     executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
-    new = await add_request(pool, author, description="Новая никому")
+    new = await add_request(db, author, description="Новая никому")
     mine = await add_request(
-        pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor, description="Моя"
+        db, author, status=RequestStatus.IN_PROGRESS, assignee=executor, description="Моя"
     )
     other = await add_request(
-        pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin, description="Чужая"
+        db, author, status=RequestStatus.IN_PROGRESS, assignee=admin, description="Чужая"
     )
 
     everything = (await client.get("/queue?queue=all")).text
@@ -322,13 +322,11 @@ async def test_an_executor_sees_new_requests_and_their_own(
 
 
 async def test_the_panel_shows_an_executor_exactly_what_the_workflow_rule_lets_them_see(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
     """One rule for the chat and the panel: `models.workflow.may_see`. A request the
     executor filed themselves is theirs to see, whoever works on it."""
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
+    admin = await add_person(db, ADMIN, Role.ADMIN)
     executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
     S = RequestStatus
     cases = [  # (author, status, assignee)
@@ -339,7 +337,7 @@ async def test_the_panel_shows_an_executor_exactly_what_the_workflow_rule_lets_t
         (executor, S.IN_PROGRESS, admin),  # filed by the executor themselves
     ]
     requests = [
-        await add_request(pool, who, status=status, assignee=to, description=f"Заявка {i}")
+        await add_request(db, who, status=status, assignee=to, description=f"Заявка {i}")
         for i, (who, status, to) in enumerate(cases)
     ]
     listed = (await client.get("/queue?queue=all")).text
@@ -356,40 +354,36 @@ async def test_the_panel_shows_an_executor_exactly_what_the_workflow_rule_lets_t
 
 # ------------------------------------------------------------------------- CSRF
 async def test_a_forged_or_missing_csrf_token_changes_nothing(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
     _, csrf = await logged_in(harness, client)
-    rid = await add_request(pool, author)
+    rid = await add_request(db, author)
 
     for form in ({"action": "take", "csrf": "forged-" + csrf}, {"action": "take"}):
         response = await client.post(f"/requests/{rid}/action", data=form)
         assert response.status_code == 403
     assert (await client.post("/categories", data={"names": "Окна / Windows"})).status_code == 403
 
-    assert await request_state(pool, rid) == (RequestStatus.NEW, None)
-    assert await history(pool, rid) == []
-    assert await outbox_rows(pool) == 0
-    assert await count(pool, Comment) == 0
+    assert await request_state(db, rid) == (RequestStatus.NEW, None)
+    assert await history(db, rid) == []
+    assert await outbox_rows(db) == 0
+    assert await count(db, Comment) == 0
 
 
 # ---------------------------------------------------------------------- actions
 async def test_take_in_the_browser_is_the_bots_take(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
     admin, csrf = await logged_in(harness, client)
-    rid = await add_request(pool, author)
-    group_copy = await add_card_copy(pool, rid, STAFF_GROUP.id)
+    rid = await add_request(db, author)
+    group_copy = await add_card_copy(db, rid, STAFF_GROUP.id)
 
     response = await post_action(client, csrf, rid, "take")
 
     assert response.status_code == 303
     assert response.headers["location"] == f"/requests/{rid}?result=done"
-    assert await request_state(pool, rid) == (RequestStatus.IN_PROGRESS, admin.id)
-    assert await history(pool, rid) == [
+    assert await request_state(db, rid) == (RequestStatus.IN_PROGRESS, admin.id)
+    assert await history(db, rid) == [
         (RequestStatus.NEW, RequestStatus.IN_PROGRESS, admin.id, None)
     ]
     page = await client.get(response.headers["location"])
@@ -403,20 +397,18 @@ async def test_take_in_the_browser_is_the_bots_take(
 
 
 async def test_hold_needs_a_reason_as_in_the_bot(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
     admin, csrf = await logged_in(harness, client)
-    rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
+    rid = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
     refused = await post_action(client, csrf, rid, "hold")
     assert refused.headers["location"].endswith("result=reason_required")
-    assert await request_state(pool, rid) == (RequestStatus.IN_PROGRESS, admin.id)
+    assert await request_state(db, rid) == (RequestStatus.IN_PROGRESS, admin.id)
 
     held = await post_action(client, csrf, rid, "hold", reason="Ждём <детали>")
     assert held.headers["location"].endswith("result=done")
-    assert (await history(pool, rid))[-1][3] == "Ждём <детали>"
+    assert (await history(db, rid))[-1][3] == "Ждём <детали>"
     page = (await client.get(f"/requests/{rid}")).text
     assert "Ждём &lt;детали&gt;" in page
     await harness.deliver_outbox()
@@ -424,20 +416,18 @@ async def test_hold_needs_a_reason_as_in_the_bot(
 
 
 async def test_an_executor_takes_then_finishes_with_a_report(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
     executor, csrf = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
-    rid = await add_request(pool, author)
+    rid = await add_request(db, author)
 
     took = await post_action(client, csrf, rid, "take")
     assert took.headers["location"].endswith("result=done")
     done = await post_action(client, csrf, rid, "finish", text="Заменил прокладку")
 
     assert done.headers["location"].endswith("result=done")
-    assert await request_state(pool, rid) == (RequestStatus.DONE, executor.id)
-    assert [h[1] for h in await history(pool, rid)] == [
+    assert await request_state(db, rid) == (RequestStatus.DONE, executor.id)
+    assert [h[1] for h in await history(db, rid)] == [
         RequestStatus.IN_PROGRESS,
         RequestStatus.DONE,
     ]
@@ -465,12 +455,10 @@ async def test_an_admin_blocks_a_person_who_then_cannot_log_in(
 
 
 async def test_comment_reaches_the_author_and_a_note_does_not(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
     admin, csrf = await logged_in(harness, client)
-    rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
+    rid = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
     await post_action(client, csrf, rid, "note", text="Только нам")
     await post_action(client, csrf, rid, "comment", text="Завтра")
@@ -486,12 +474,10 @@ async def test_comment_reaches_the_author_and_a_note_does_not(
 
 
 async def test_user_text_is_escaped_and_files_come_through_the_panel(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
     await logged_in(harness, client)
-    rid = await add_request(pool, author, description="<script>alert(1)</script>")
+    rid = await add_request(db, author, description="<script>alert(1)</script>")
     photo = await add_file(harness, rid, kind=AttachmentKind.PHOTO, file_id="photo-file-id")
 
     page = await client.get(f"/requests/{rid}")
@@ -521,9 +507,8 @@ async def test_a_photo_is_fetched_from_the_bot_api_once_then_cached(harness: Har
 
 
 async def test_search_by_number_opens_the_request(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
     await logged_in(harness, client)
     rid = await add_request(harness.session_pool, author, description="Сломан стул")
     await add_request(harness.session_pool, author, description="Течёт кран")
@@ -535,9 +520,8 @@ async def test_search_by_number_opens_the_request(
 
 
 async def test_queue_filters_by_place_and_bad_input_is_ignored(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
     await logged_in(harness, client)
     await add_request(harness.session_pool, author, location="Спортзал", description="Мяч")
     await add_request(harness.session_pool, author, location="каб. 12", description="Парта")
@@ -551,16 +535,14 @@ async def test_queue_filters_by_place_and_bad_input_is_ignored(
 
 
 async def test_the_total_counts_what_the_queue_lists_filtered_or_not(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
     admin, _ = await logged_in(harness, client)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    executor = await add_person(db, EXECUTOR, Role.EXECUTOR)
     for place in ("Спортзал", "Спортзал", "каб. 12"):
-        await add_request(pool, author, location=place)
-    await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
-    await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
+        await add_request(db, author, location=place)
+    await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
+    await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
     def total(page: httpx.Response) -> int:
         found = re.search(r'<p class="total">([^<]*)</p>', page.text)
@@ -578,9 +560,8 @@ async def test_the_total_counts_what_the_queue_lists_filtered_or_not(
 
 
 async def test_queue_filters_by_period_and_sorts_oldest_first(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
     await logged_in(harness, client)
     old = await add_request(harness.session_pool, author, description="Январская")
     fresh = await add_request(
@@ -599,9 +580,8 @@ async def test_queue_filters_by_period_and_sorts_oldest_first(
 
 
 async def test_keyset_pages_show_every_request_once_in_either_order(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
     await logged_in(harness, client)
     ids = [await add_request(harness.session_pool, author) for _ in range(30)]
 
@@ -651,16 +631,16 @@ async def test_an_admin_adds_and_hides_a_category(
 ) -> None:
     _, csrf = await logged_in(harness, client)
 
-    added = await client.post("/categories", data={"csrf": csrf, "names": "Окна / Windows"})
-    assert added.headers["location"] == "/categories?result=done"
-    duplicate = await client.post("/categories", data={"csrf": csrf, "names": "Окна / Windows"})
-    assert duplicate.headers["location"] == "/categories?result=duplicate"
+    for result in ("done", "duplicate"):
+        added = await redirect_of(client, "/categories", csrf, names="Окна / Windows")
+        assert added == f"/categories?result={result}"
     page = (await client.get("/categories")).text
     assert "Окна / Windows" in page
 
 
-async def test_stats_chart_and_export_download(harness: Harness, client: httpx.AsyncClient) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
+async def test_stats_chart_and_export_download(
+    harness: Harness, client: httpx.AsyncClient, author: User
+) -> None:
     await logged_in(harness, client)
     await add_request(harness.session_pool, author, created_at=utcnow())
     rated = await add_request(harness.session_pool, author, status=RequestStatus.CLOSED)
