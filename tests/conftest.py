@@ -23,11 +23,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.dispatcher import build_dispatcher
+from bot.logging import configure_logging
 from bot.sender.loop import OutboxSender
-from bot.settings import Settings
+from bot.settings import LogFormat, Settings
 from database import migrate
 from database.engine import create_engine, create_session_pool
 from models import Base
+from tests.logs_support import RecordingTransport, recording_sentry, restored_logging
 from tests.recording_session import BOT_TOKEN, RecordingSession, make_bot
 from tests.updates import Person
 from tests.virtual_clock import FastForwardClock
@@ -220,18 +222,46 @@ class Harness:
 
 
 @pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    """Settings the harness has beyond make_settings()'s; a test module may override this."""
+    return {}
+
+
+@pytest.fixture
 async def harness(
     database_url: str,
     session_pool: async_sessionmaker[AsyncSession],
     catalogue: Catalogue,
     redis: Redis,
     clean_state: None,
+    settings_overrides: dict[str, Any],
 ) -> AsyncIterator[Harness]:
     h = Harness(
-        settings=make_settings(database_url),
+        settings=make_settings(database_url, **settings_overrides),
         session_pool=session_pool,
         catalogue=catalogue,
         redis=redis,
     )
     yield h
     h.expect_nothing()  # an API call no test looked at is a failure, not noise
+
+
+# ------------------------------------------------------------------- logs and Sentry
+@pytest.fixture
+def transport() -> Iterator[RecordingTransport]:
+    """A Sentry client writing to a recording transport, torn down after the test."""
+    with recording_sentry() as recording:
+        yield recording
+
+
+@pytest.fixture
+def logging_state() -> Iterator[None]:
+    """Whatever configure_logging() the test does is undone afterwards."""
+    with restored_logging():
+        yield
+
+
+@pytest.fixture
+def json_logging(logging_state: None) -> None:
+    """configure_logging() at INFO in JSON for the test, undone afterwards."""
+    configure_logging("INFO", LogFormat.JSON)

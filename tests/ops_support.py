@@ -132,13 +132,23 @@ async def running_bot(env: dict[str, str], cwd: Path) -> AsyncIterator[RunningBo
         await bot.reader
 
 
-def webhook_env(api: FakeBotAPI, database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+def process_env(api: FakeBotAPI, database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+    """A bot on the fake Bot API (and its token), PostgreSQL and Redis, logging JSON lines."""
     return bot_env(
-        BOT_TOKEN=TOKEN,
+        BOT_TOKEN=api.token,
         TELEGRAM_API_URL=api.url,
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         LOG_FORMAT="json",
+        **extra,
+    )
+
+
+def webhook_env(api: FakeBotAPI, database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
+    return process_env(
+        api,
+        database_url,
+        redis_url,
         AUTO_MIGRATE="false",
         WEBHOOK_URL="https://bot.example.test",
         WEBHOOK_SECRET=SECRET,

@@ -81,6 +81,26 @@ async def add_request(db: async_sessionmaker[AsyncSession], **values: Any) -> Re
     return request
 
 
+async def assigned_request(
+    db: async_sessionmaker[AsyncSession],
+    people: People,
+    created_at: datetime,
+    *,
+    author: User | None = None,
+    status: RequestStatus = RequestStatus.IN_PROGRESS,
+    **values: Any,
+) -> Request:
+    """A request of the teacher's (or `author`'s) that the executor has, in work by default."""
+    return await add_request(
+        db,
+        author_id=(author or people.teacher).id,
+        status=status,
+        assignee_id=people.executor.id,
+        created_at=created_at,
+        **values,
+    )
+
+
 async def add_extras(
     db: async_sessionmaker[AsyncSession],
     request_id: int,

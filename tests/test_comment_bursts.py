@@ -7,42 +7,27 @@ harness's fast-forward clock, so "20 seconds later" is exact and instant.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendMessage
-from redis.asyncio import Redis
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.outbox import enqueue
 from models import OutboxMessage, OutboxStatus, Role, User
-from tests.conftest import ADMIN, TEACHER, Harness, make_settings
+from tests.conftest import ADMIN, TEACHER, Harness
 from tests.test_my_requests import make_request, register
 from tests.updates import Person, message, press
 from utils.callbacks import MyCommentCb
-from utils.i18n import Catalogue
 
 WINDOW = 20.0
 SECOND_ADMIN = Person(id=900_020, first_name="Пётр", last_name="Завучев", username="deputy")
 
 
 @pytest.fixture
-async def harness(
-    database_url: str,
-    session_pool: async_sessionmaker[AsyncSession],
-    catalogue: Catalogue,
-    redis: Redis,
-    clean_state: None,
-) -> AsyncIterator[Harness]:
-    h = Harness(
-        settings=make_settings(database_url, comment_coalesce_seconds=WINDOW),
-        session_pool=session_pool,
-        catalogue=catalogue,
-        redis=redis,
-    )
-    yield h
-    h.expect_nothing()
+def settings_overrides() -> dict[str, Any]:
+    """The harness with the production coalescing window."""
+    return {"comment_coalesce_seconds": WINDOW}
 
 
 async def comment(harness: Harness, request_id: int, text: str) -> None:

@@ -34,24 +34,29 @@ def round_trips(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return count
 
 
-async def test_one_read_and_one_write_per_update(
-    storage: RedisStorage, round_trips: list[int]
-) -> None:
+@pytest.fixture
+async def dialog(storage: RedisStorage, round_trips: list[int]) -> UpdateFSMContext:
+    """The context of an update in a dialog stored at the location step with one file;
+    the round trips are counted from here on."""
     await storage.set_state(KEY, "Dialog:location")
     await storage.set_data(KEY, {"files": ["a"]})
     round_trips[0] = 0
+    return UpdateFSMContext(storage, KEY)
 
-    context = UpdateFSMContext(storage, KEY)
-    assert await context.get_state() == "Dialog:location"
-    data = await context.get_data()
+
+async def test_one_read_and_one_write_per_update(
+    dialog: UpdateFSMContext, storage: RedisStorage, round_trips: list[int]
+) -> None:
+    assert await dialog.get_state() == "Dialog:location"
+    data = await dialog.get_data()
     data["files"].append("changed only in the copy")
-    assert await context.get_data() == {"files": ["a"]}
-    await context.update_data(location="Каб. 214")
-    await context.set_state("Dialog:description")
+    assert await dialog.get_data() == {"files": ["a"]}
+    await dialog.update_data(location="Каб. 214")
+    await dialog.set_state("Dialog:description")
     assert round_trips[0] == 1  # one MGET, nothing written yet
     assert await storage.get_state(KEY) == "Dialog:location"
 
-    await context.flush()
+    await dialog.flush()
     assert round_trips[0] == 3  # the pipeline, plus the check above
     assert await storage.get_state(KEY) == "Dialog:description"
     assert await storage.get_data(KEY) == {"files": ["a"], "location": "Каб. 214"}
@@ -77,19 +82,14 @@ async def test_nothing_changed_writes_nothing(
 
 
 async def test_setting_what_is_stored_writes_nothing(
-    storage: RedisStorage, round_trips: list[int]
+    dialog: UpdateFSMContext, storage: RedisStorage, round_trips: list[int]
 ) -> None:
     """A step shown again (a hint, /start with no dialog) costs no write."""
-    await storage.set_state(KEY, "Dialog:location")
-    await storage.set_data(KEY, {"files": ["a"]})
-    round_trips[0] = 0
-
-    again = UpdateFSMContext(storage, KEY)
-    assert await again.get_state() == "Dialog:location"
-    await again.set_state("Dialog:location")
-    await again.set_data({"files": ["a"]})
-    await again.flush()
+    assert await dialog.get_state() == "Dialog:location"
+    await dialog.set_state("Dialog:location")
+    await dialog.set_data({"files": ["a"]})
+    await dialog.flush()
     assert round_trips[0] == 1  # the MGET only
 
-    await again.set_data({"files": ["a", "b"]})  # after the handler: written at once
+    await dialog.set_data({"files": ["a", "b"]})  # after the handler: written at once
     assert await storage.get_data(KEY) == {"files": ["a", "b"]}

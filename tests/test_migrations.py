@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -46,28 +47,26 @@ def test_single_head() -> None:
     assert len(script.get_heads()) == 1
 
 
-def test_stairway_postgresql(empty_database: str) -> None:
+@pytest.fixture(params=["postgresql", "sqlite"])
+def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each kind the bot runs on."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/fresh.sqlite3"
+    return str(request.getfixturevalue("empty_database"))
+
+
+def test_stairway(fresh_database: str) -> None:
     previous = "base"
     for revision in revisions():
-        migrate.upgrade(empty_database, revision)
-        migrate.downgrade(empty_database, previous)
-        migrate.upgrade(empty_database, revision)
+        migrate.upgrade(fresh_database, revision)
+        migrate.downgrade(fresh_database, previous)
+        migrate.upgrade(fresh_database, revision)
         previous = revision
 
 
-def test_stairway_sqlite(tmp_path: object) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path}/stairway.sqlite3"
-    previous = "base"
-    for revision in revisions():
-        migrate.upgrade(url, revision)
-        migrate.downgrade(url, previous)
-        migrate.upgrade(url, revision)
-        previous = revision
-
-
-def test_no_drift_postgresql(empty_database: str) -> None:
-    migrate.upgrade(empty_database)
-    diff = asyncio.run(_async_diff(empty_database))
+def test_no_drift(fresh_database: str) -> None:
+    migrate.upgrade(fresh_database)
+    diff = asyncio.run(_async_diff(fresh_database))
     assert diff == [], f"models and migrations differ: {diff}"
 
 
@@ -94,12 +93,6 @@ async def _async_diff(url: str) -> list[object]:
             )
     finally:
         await engine.dispose()
-
-
-def test_no_drift_sqlite(tmp_path: object) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path}/drift.sqlite3"
-    migrate.upgrade(url)
-    assert asyncio.run(_async_diff(url)) == []
 
 
 def test_seeded_categories_in_both_languages(empty_database: str) -> None:

@@ -315,12 +315,17 @@ async def test_comment_back_button_returns_to_the_card(harness: Harness) -> None
 
 
 # --------------------------------------------------------------------------- cancel
+async def press_cancel(harness: Harness, person: Person, request_id: int) -> EditMessageText:
+    """`person` presses Cancel on the request's card: the card, now asking to confirm."""
+    await harness.feed(press(person, RequestActionCb(action=Action.CANCEL, id=request_id)))
+    harness.pop(AnswerCallbackQuery)
+    return harness.pop(EditMessageText)
+
+
 async def test_cancel_asks_first(harness: Harness) -> None:
     await register(harness, TEACHER, ADMIN)
     rid = await make_request(harness, TEACHER)
-    await harness.feed(press(TEACHER, RequestActionCb(action=Action.CANCEL, id=rid)))
-    harness.pop(AnswerCallbackQuery)
-    ask = harness.pop(EditMessageText)
+    ask = await press_cancel(harness, TEACHER, rid)
     assert "Отменить заявку #1?" in ask.text
     assert [t for t, _ in buttons(ask.reply_markup)] == ["✖ Да, отменить", "◀ Нет, оставить"]
     assert await status_of(harness, rid) is RequestStatus.NEW
@@ -331,9 +336,7 @@ async def test_cancel_asks_first(harness: Harness) -> None:
     assert "Отменить заявку #1?" not in kept.text and "🆕 Новая" in kept.text
     assert await status_of(harness, rid) is RequestStatus.NEW
 
-    await harness.feed(press(TEACHER, RequestActionCb(action=Action.CANCEL, id=rid)))
-    harness.pop(AnswerCallbackQuery)
-    harness.pop(EditMessageText)
+    await press_cancel(harness, TEACHER, rid)
     await harness.feed(press(TEACHER, CancelConfirmCb(id=rid, yes=True)))
     assert harness.pop(AnswerCallbackQuery).text == "Заявка #1 отменена."
     done = harness.pop(EditMessageText)
@@ -352,9 +355,7 @@ async def test_cancel_asks_first(harness: Harness) -> None:
 async def test_admin_cancels_from_the_staff_card(harness: Harness) -> None:
     await register(harness, TEACHER, ADMIN)
     rid = await make_request(harness, TEACHER)
-    await harness.feed(press(ADMIN, RequestActionCb(action=Action.CANCEL, id=rid)))
-    harness.pop(AnswerCallbackQuery)
-    ask = harness.pop(EditMessageText)
+    ask = await press_cancel(harness, ADMIN, rid)
     assert "Отменить заявку #1?" in ask.text and "Автор: Мария Учителева" in ask.text
     await harness.feed(press(ADMIN, CancelConfirmCb(id=rid, yes=True)))
     harness.pop(AnswerCallbackQuery)

@@ -111,18 +111,22 @@ async def fill_to_summary(
     return step(harness)
 
 
-async def walk_to_step(harness: Harness, number: int, person: Person = TEACHER) -> None:
-    """Start the dialog and answer plainly up to step `number` (2 place, 3 description, 4 files)."""
+async def walk_to_step(
+    harness: Harness, number: int, person: Person = TEACHER, *, location: str = "Каб. 5"
+) -> SendMessage | EditMessageText:
+    """Start the dialog and answer plainly up to step `number` (2 place, 3 description, 4 files);
+    the screen of that step."""
     answers = [
         press(person, DraftCategoryCb(id=HEATING)),
-        message(person, "Каб. 5"),
+        message(person, location),
         message(person, "Сломан стул"),
     ]
     await harness.feed(message(person, "/new"))
-    step(harness)
+    screen = step(harness)
     for answer in answers[: number - 1]:
         await harness.feed(answer)
-        step(harness)
+        screen = step(harness)
+    return screen
 
 
 async def submit(harness: Harness, summary: SendMessage | EditMessageText, person: Person) -> Any:
@@ -252,10 +256,7 @@ async def test_staff_group_and_single_photo(harness: Harness) -> None:
 
 
 async def test_location_validation_keeps_the_step(harness: Harness) -> None:
-    await harness.feed(message(TEACHER, "/new"))
-    step(harness)
-    await harness.feed(press(TEACHER, DraftCategoryCb(id=HEATING)))
-    step(harness)
+    await walk_to_step(harness, 2)
     cases = [
         (sticker(TEACHER), "Напишите место текстом"),
         (message(TEACHER, "5"), "хотя бы 2 символа"),
@@ -273,12 +274,7 @@ async def test_location_validation_keeps_the_step(harness: Harness) -> None:
 
 
 async def test_description_and_file_validation(harness: Harness) -> None:
-    await harness.feed(message(TEACHER, "/new"))
-    step(harness)
-    await harness.feed(press(TEACHER, DraftCategoryCb(id=HEATING)))
-    step(harness)
-    await harness.feed(message(TEACHER, "Каб. 5"))
-    step(harness)
+    await walk_to_step(harness, 3)
 
     for incoming, hint in [
         (message(TEACHER, "тут"), "хотя бы в 5 символах"),
@@ -371,10 +367,7 @@ async def test_recent_locations_are_offered(harness: Harness) -> None:
         summary = await fill_to_summary(harness, location=place)
         await submit(harness, summary, TEACHER)
         harness.pop(EditMessageText)
-    await harness.feed(message(TEACHER, "/new"))
-    step(harness)
-    await harness.feed(press(TEACHER, DraftCategoryCb(id=HEATING)))
-    screen = step(harness)
+    screen = await walk_to_step(harness, 2)
     assert [t for t, _ in buttons(screen.reply_markup)][:2] == ["Каб. 2", "Каб. 1"]
     await harness.feed(press(TEACHER, DraftLocationCb(index=1)))
     assert "Шаг 3/5" in step(harness).text
@@ -383,12 +376,7 @@ async def test_recent_locations_are_offered(harness: Harness) -> None:
 
 
 async def test_restart_in_the_middle_keeps_the_dialog(harness: Harness) -> None:
-    await harness.feed(message(TEACHER, "/new"))
-    step(harness)
-    await harness.feed(press(TEACHER, DraftCategoryCb(id=HEATING)))
-    step(harness)
-    await harness.feed(message(TEACHER, "Каб. 7"))
-    step(harness)
+    await walk_to_step(harness, 3, location="Каб. 7")
     harness.restart()  # a new process: new dispatcher, the same Redis
     await harness.feed(message(TEACHER, "Дует из окна"))
     assert "Шаг 4/5" in harness.pop(SendMessage).text
@@ -475,10 +463,7 @@ async def test_cancel_anywhere(harness: Harness) -> None:
 
 
 async def test_old_buttons_get_a_hint_and_the_current_step(harness: Harness) -> None:
-    await harness.feed(message(TEACHER, "/new"))
-    step(harness)
-    await harness.feed(press(TEACHER, DraftCategoryCb(id=HEATING)))
-    step(harness)
+    await walk_to_step(harness, 2)
     # At the location step, a category button from the first message.
     await harness.feed(press(TEACHER, DraftCategoryCb(id=1)))
     alert = harness.pop(AnswerCallbackQuery)
@@ -507,10 +492,7 @@ async def test_old_buttons_get_a_hint_and_the_current_step(harness: Harness) -> 
 
 
 async def test_new_in_the_middle_continues(harness: Harness) -> None:
-    await harness.feed(message(TEACHER, "/new"))
-    step(harness)
-    await harness.feed(press(TEACHER, DraftCategoryCb(id=HEATING)))
-    step(harness)
+    await walk_to_step(harness, 2)
     await harness.feed(message(TEACHER, "📝 Новая заявка"))
     again = harness.pop(SendMessage)
     assert "Вы уже заполняете заявку" in again.text and "Шаг 2/5" in again.text

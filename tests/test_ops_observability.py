@@ -39,7 +39,7 @@ from models import (
     utcnow,
 )
 from tests.conftest import OTHER_TEACHER, TEACHER, Harness
-from tests.unit.test_sentry import RecordingTransport
+from tests.logs_support import RecordingTransport, recording_sentry
 from tests.updates import Person, command, message, press
 from utils.callbacks import LanguageCb
 
@@ -48,12 +48,8 @@ TEXT = f"Течёт кран в 214, звоните {PHONE}"
 
 
 @pytest.fixture
-def json_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
+def json_logs(capsys: pytest.CaptureFixture[str], logging_state: None) -> Iterator[Any]:
     """The JSON log lines the bot writes during the test (DEBUG: everything)."""
-    root = logging.getLogger()
-    names = ["aiogram.event", "sqlalchemy.engine", "sqlalchemy.pool", "aiohttp.access"]
-    levels = {name: logging.getLogger(name).level for name in names}
-    root_level = root.level
     configure_logging("DEBUG", LogFormat.JSON)
     capsys.readouterr()
 
@@ -62,13 +58,6 @@ def json_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
         return err, [json.loads(line) for line in err.splitlines() if line.startswith("{")]
 
     yield read
-    for handler in [h for h in root.handlers if h.get_name() == "zavhoz"]:
-        root.removeHandler(handler)
-    root.setLevel(root_level)
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
-    structlog.reset_defaults()
-    structlog.contextvars.clear_contextvars()
 
 
 @pytest.fixture
@@ -87,12 +76,9 @@ def metrics(harness: Harness) -> Metrics:
 
 @pytest.fixture
 def sentry() -> Iterator[RecordingTransport]:
-    recording = RecordingTransport()
-    with sentry_sdk.isolation_scope():
+    with recording_sentry() as recording:
         init_sentry("https://public@sentry.example.invalid/1", "testing", transport=recording)
         yield recording
-        sentry_sdk.get_client().close()
-    sentry_sdk.get_global_scope().set_client(None)
 
 
 def value(metrics: Metrics, name: str, **labels: str) -> float:

@@ -21,6 +21,7 @@ from tests.ops_support import (
     as_json,
     free_port,
     post_update,
+    process_env,
     running_bot,
     webhook_env,
 )
@@ -116,13 +117,7 @@ async def test_stop_request_during_startup_exits_zero(
 ) -> None:
     async with SlowBotAPI() as api:
         api.delays["getMe"] = 30  # start-up hangs on Telegram
-        env = bot_env(
-            BOT_TOKEN=TOKEN,
-            TELEGRAM_API_URL=api.url,
-            DATABASE_URL=database_url,
-            REDIS_URL=TEST_REDIS_URL,
-            LOG_FORMAT="json",
-        )
+        env = process_env(api, database_url, TEST_REDIS_URL)
         async with running_bot(env, tmp_path) as bot:
             await api.wait_arrival("getMe", timeout=60)
             bot.proc.send_signal(signal.SIGINT)
@@ -148,14 +143,8 @@ async def test_polling_process_finishes_the_update_in_flight_and_confirms_only_i
     database_url: str, clean_state: None, tmp_path: Path
 ) -> None:
     async with SlowBotAPI() as api, aiohttp.ClientSession() as http:
-        env = bot_env(
-            BOT_TOKEN=TOKEN,
-            TELEGRAM_API_URL=api.url,
-            DATABASE_URL=database_url,
-            REDIS_URL=TEST_REDIS_URL,
-            LOG_FORMAT="json",
-            AUTO_MIGRATE="false",
-            MAX_CONCURRENT_UPDATES="1",
+        env = process_env(
+            api, database_url, TEST_REDIS_URL, AUTO_MIGRATE="false", MAX_CONCURRENT_UPDATES="1"
         )
         async with running_bot(env, tmp_path) as bot:
             try:

@@ -48,7 +48,7 @@ from models import (
 from tests.conftest import TEACHER, Harness, make_settings
 from tests.recording_session import RecordingSession, make_bot
 from tests.updates import message
-from tests.virtual_clock import FastForwardClock, VirtualClock
+from tests.virtual_clock import FastForwardClock, VirtualClock, busiest_window
 from utils.i18n import Catalogue
 
 Pool = async_sessionmaker[AsyncSession]
@@ -103,6 +103,38 @@ async def drain(sender: OutboxSender, clock: VirtualClock, *, limit: int = 10_00
     raise AssertionError("the outbox never emptied")
 
 
+async def queue_cards(pool: Pool, texts: list[str]) -> int:
+    """A request by a new author, and a card copy to the staff group per text; its id."""
+    async with pool() as session, session.begin():
+        author = User(telegram_id=7001, full_name="Author", role=Role.USER)
+        session.add(author)
+        await session.flush()
+        request = Request(author_id=author.id, category_id=1, location="1", description="x")
+        session.add(request)
+        await session.flush()
+        for text in texts:
+            outbox.enqueue(
+                session,
+                SendMessage(chat_id=GROUP, text=text),
+                kind=OutboxKind.CARD,
+                request_id=request.id,
+            )
+        return request.id
+
+
+async def sends_hello_then_stops(
+    sender: OutboxSender, api: RecordingSession, task: asyncio.Task[None]
+) -> None:
+    """The running loop sends the queued "hello" without waiting for its poll, and stops."""
+    for _ in range(200):
+        if api.log:
+            break
+        await asyncio.sleep(0.01)
+    assert sent_texts(api) == [(7001, "hello")]
+    sender.stop()
+    await asyncio.wait_for(task, 2)
+
+
 async def all_rows(pool: Pool) -> list[OutboxMessage]:
     async with pool() as session:
         return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
@@ -117,17 +149,6 @@ def per_chat(api: RecordingSession) -> dict[int | str, list[str]]:
     for chat_id, text in sent_texts(api):
         chats[chat_id].append(text)
     return chats
-
-
-def busiest_window(stamps: list[float], width: float) -> int:
-    """The most calls in any half-open window [t, t + width)."""
-    stamps = sorted(stamps)
-    best, start = 0, 0
-    for end, stamp in enumerate(stamps):
-        while stamps[start] + width <= stamp:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 def server_error() -> TelegramServerError:
@@ -374,20 +395,7 @@ async def test_403_in_a_group_fails_the_row_only(harness: Harness) -> None:
 async def test_card_copies_are_edited_and_not_modified_counts_as_success(
     db: Pool, catalogue: Catalogue
 ) -> None:
-    async with db() as session, session.begin():
-        author = User(telegram_id=7001, full_name="Author", role=Role.USER)
-        session.add(author)
-        await session.flush()
-        request = Request(author_id=author.id, category_id=1, location="1", description="x")
-        session.add(request)
-        await session.flush()
-        for _ in range(3):
-            outbox.enqueue(
-                session,
-                SendMessage(chat_id=GROUP, text="card v1"),
-                kind=OutboxKind.CARD,
-                request_id=request.id,
-            )
+    request_id = await queue_cards(db, ["card v1"] * 3)
     clock = VirtualClock()
     sender, api = new_sender(db, clock)
     await drain(sender, clock)
@@ -400,7 +408,7 @@ async def test_card_copies_are_edited_and_not_modified_counts_as_success(
             session,
             EditMessageText(chat_id=GROUP, text="card v2"),  # type: ignore[call-arg]
             kind=OutboxKind.CARD_EDIT,
-            request_id=request.id,
+            request_id=request_id,
         )
     edit = EditMessageText(chat_id=GROUP, text="x")  # type: ignore[call-arg]
     api.fail_next(
@@ -519,13 +527,7 @@ async def test_run_sends_promptly_when_woken_and_stops(db: Pool) -> None:
     await asyncio.sleep(0.05)  # it is now idle, waiting for a poll 30 s away
     await enqueue_texts(db, [(7001, "hello")])
     sender.wake()
-    for _ in range(200):
-        if api.log:
-            break
-        await asyncio.sleep(0.01)
-    assert sent_texts(api) == [(7001, "hello")]
-    sender.stop()
-    await asyncio.wait_for(task, 2)
+    await sends_hello_then_stops(sender, api, task)
 
 
 async def test_sender_works_on_sqlite(tmp_path: object) -> None:
@@ -554,10 +556,4 @@ async def test_a_commit_that_queues_a_message_wakes_the_sender(
     task = asyncio.create_task(sender.run())
     await asyncio.sleep(0.05)  # idle now, the next poll is 30 s away
     await enqueue_texts(pool, [(7001, "hello")])  # no explicit wake()
-    for _ in range(200):
-        if api.log:
-            break
-        await asyncio.sleep(0.01)
-    assert sent_texts(api) == [(7001, "hello")]
-    sender.stop()
-    await asyncio.wait_for(task, 2)
+    await sends_hello_then_stops(sender, api, task)

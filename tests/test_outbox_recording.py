@@ -18,10 +18,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.sender.loop import OutboxSender
-from bot.services import outbox
 from database.engine import create_engine, create_session_pool
-from models import CardMessage, OutboxKind, OutboxMessage, OutboxStatus, Request, Role, User
-from tests.recording_session import RecordingSession, make_bot
+from models import CardMessage, OutboxMessage, OutboxStatus
+from tests.test_outbox import new_sender, queue_cards
 from tests.virtual_clock import VirtualClock
 
 GROUP = -100_500
@@ -51,24 +50,6 @@ async def flaky(database_url: str, clean_state: None) -> AsyncIterator[tuple[Bli
         await engine.dispose()
 
 
-async def queue_cards(pool: async_sessionmaker[AsyncSession], count: int) -> int:
-    async with pool() as session, session.begin():
-        author = User(telegram_id=7001, full_name="Author", role=Role.USER)
-        session.add(author)
-        await session.flush()
-        request = Request(author_id=author.id, category_id=1, location="1", description="x")
-        session.add(request)
-        await session.flush()
-        for n in range(count):
-            outbox.enqueue(
-                session,
-                SendMessage(chat_id=GROUP, text=f"card {n}"),
-                kind=OutboxKind.CARD,
-                request_id=request.id,
-            )
-        return request.id
-
-
 async def state(pool: async_sessionmaker[AsyncSession]) -> tuple[set[OutboxStatus], list[int]]:
     async with pool() as session:
         statuses = set(await session.scalars(select(OutboxMessage.status)))
@@ -84,17 +65,11 @@ async def deliver(sender: OutboxSender, clock: VirtualClock) -> None:
         pass
 
 
-def new_sender(pool: Any, clock: VirtualClock) -> tuple[OutboxSender, RecordingSession]:
-    api = RecordingSession()
-    api.clock = clock.now
-    return OutboxSender(make_bot(api), pool, clock=clock), api
-
-
 async def test_a_blip_while_recording_sent_does_not_send_the_batch_twice(
     flaky: tuple[Blip, Any],
 ) -> None:
     blip, pool = flaky
-    await queue_cards(pool, 2)
+    await queue_cards(pool, ["card 0", "card 1"])
     clock = VirtualClock()
     sender, api = new_sender(pool, clock)
     blip.count = 2  # the first two recordings fail
@@ -113,7 +88,7 @@ async def test_a_card_sent_twice_after_a_long_outage_has_both_copies_remembered(
     flaky: tuple[Blip, Any],
 ) -> None:
     blip, pool = flaky
-    await queue_cards(pool, 1)
+    await queue_cards(pool, ["card 0"])
     clock = VirtualClock()
     sender, api = new_sender(pool, clock)
     blip.count = 1000  # down for longer than the lease

@@ -24,20 +24,10 @@ from bot.sender.loop import OutboxSender
 from bot.services import outbox
 from models import OutboxMessage, OutboxStatus
 from tests.recording_session import RecordingSession, make_bot
-from tests.virtual_clock import VirtualClock
+from tests.virtual_clock import VirtualClock, busiest_window
 
 Pool = async_sessionmaker[AsyncSession]
 RATE = 10.0
-
-
-def busiest_window(stamps: list[float], width: float) -> int:
-    stamps = sorted(stamps)
-    best, start = 0, 0
-    for end, stamp in enumerate(stamps):
-        while stamps[start] + width <= stamp:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 async def pending(db: Pool) -> int:

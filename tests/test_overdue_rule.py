@@ -19,7 +19,7 @@ from database.repositories import stats as stats_repo
 from models import RequestStatus, utcnow
 from models.queues import Queue, QueueFilter
 from models.sla import is_overdue
-from tests.reports_data import add_request, seed_people
+from tests.reports_data import assigned_request, seed_people
 
 TZ = ZoneInfo("Europe/Moscow")
 
@@ -33,13 +33,8 @@ async def test_every_query_finds_the_requests_the_pure_rule_calls_overdue(
     expected: set[int] = set()
     for status in RequestStatus:
         for due in deadlines:
-            request = await add_request(
-                db,
-                author_id=people.teacher.id,
-                assignee_id=people.executor.id,
-                status=status,
-                created_at=now - timedelta(days=1),
-                due_at=due,
+            request = await assigned_request(
+                db, people, now - timedelta(days=1), status=status, due_at=due
             )
             if is_overdue(due, status, now):
                 expected.add(request.id)

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from aiogram.methods import SendMessage
 from sqlalchemy import select
 
-from bot.app import build_bot
 from bot.services import panel_auth
 from models import (
-    Attachment,
     AttachmentKind,
     Category,
     Comment,
@@ -33,16 +28,28 @@ from models import (
     User,
     utcnow,
 )
-from panel.app import create_panel_app
 from panel.files import FileCache
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
 from tests.fake_bot_api import FakeBotAPI
-from tests.panel_support import BASE_URL, client, log_in, login_link
+from tests.panel_support import (
+    Pool,
+    add_comment,
+    add_file,
+    admin_panel,
+    author,
+    client,
+    log_in,
+    logged_in,
+    login_link,
+    post_action,
+    redirect_of,
+    teachers_request,
+)
 from tests.recording_session import BOT_TOKEN
 from tests.staff import add_person, add_request, count, history, outbox_rows, request_state
 from tests.updates import Person, message
 
-__all__ = ["client"]  # the fixture
+__all__ = ["author", "client"]  # the fixtures
 
 HUGE = 2**40  # a path id no int4 column can hold
 NO_SUCH = 2**31 - 1  # the largest id there can be: none in these tests
@@ -50,55 +57,6 @@ NO_SUCH = 2**31 - 1  # the largest id there can be: none in these tests
 
 def ru(harness: Harness, key: str, **kwargs: object) -> str:
     return harness.catalogue.get("ru", key, **kwargs)
-
-
-async def add_file(
-    harness: Harness,
-    request_id: int,
-    *,
-    kind: AttachmentKind = AttachmentKind.DOCUMENT,
-    file_id: str = "doc-id",
-    mime_type: str | None = None,
-    file_size: int | None = None,
-    comment_id: int | None = None,
-) -> int:
-    async with harness.session_pool() as session, session.begin():
-        row = Attachment(
-            request_id=request_id,
-            comment_id=comment_id,
-            kind=kind,
-            file_id=file_id,
-            file_unique_id=f"u-{file_id}",
-            mime_type=mime_type,
-            file_size=file_size,
-        )
-        session.add(row)
-        await session.flush()
-        return row.id
-
-
-@asynccontextmanager
-async def admin_panel(api: FakeBotAPI, harness: Harness, cache: FileCache) -> AsyncIterator[Any]:
-    """The panel with this file cache, its Bot on the fake Bot API, the admin logged in."""
-    bot = build_bot(harness.settings.model_copy(update={"telegram_api_url": api.url}))
-    app = create_panel_app(
-        harness.settings, harness.session_pool, bot, harness.catalogue, files=cache
-    )
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
-            await log_in(harness, http, ADMIN)
-            yield http
-    finally:
-        await bot.session.close()
-
-
-async def add_comment(harness: Harness, request_id: int, author: User, text: str) -> int:
-    async with harness.session_pool() as session, session.begin():
-        row = Comment(request_id=request_id, author_id=author.id, text=text)
-        session.add(row)
-        await session.flush()
-        return row.id
 
 
 # ------------------------------------------------------------------------- login
@@ -174,8 +132,7 @@ async def test_a_signed_telegram_login_with_a_malformed_id_is_refused(
 async def test_logout_with_a_forged_token_keeps_the_session(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    csrf = await log_in(harness, client, ADMIN)
+    _, csrf = await logged_in(harness, client)
 
     refused = await client.post("/logout", data={"csrf": csrf[::-1]})
 
@@ -187,18 +144,15 @@ async def test_logout_with_a_forged_token_keeps_the_session(
 
 # ------------------------------------------------------------------------- queue
 async def test_the_counts_api_gives_the_viewers_numbers(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
-    await add_request(pool, author)
-    await add_request(pool, author)
-    await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
-    await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
+    admin = await add_person(db, ADMIN, Role.ADMIN)
+    executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
+    await add_request(db, author)
+    await add_request(db, author)
+    await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
+    await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
-    await log_in(harness, client, EXECUTOR)
     mine = (await client.get("/api/counts")).json()
     assert (mine["new"], mine["work"]) == (2, 1)  # not the admin's request in work
     # A JSON caller hears "forbidden" as JSON, not as a page.
@@ -211,21 +165,19 @@ async def test_the_counts_api_gives_the_viewers_numbers(
     assert (everyone["new"], everyone["work"]) == (2, 2)
 
 
-async def test_a_huge_request_id_is_not_found(harness: Harness, client: httpx.AsyncClient) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+async def test_a_huge_request_id_is_not_found(
+    harness: Harness, client: httpx.AsyncClient, author: User
+) -> None:
+    _, csrf = await logged_in(harness, client)
     rid = await add_request(harness.session_pool, author)
-    csrf = await log_in(harness, client, ADMIN)
 
     for path in (f"/requests/{HUGE}", f"/requests/{rid}/files/{HUGE}", f"/requests/{NO_SUCH}"):
         page = await client.get(path)
         assert page.status_code == 404, path
         assert ru(harness, "web-error-404") in page.text
-    posted = await client.post(f"/requests/{HUGE}/action", data={"csrf": csrf, "action": "take"})
+    posted = await post_action(client, csrf, HUGE, "take")
     assert posted.status_code == 404 and ru(harness, "web-error-404") in posted.text
-    in_range = await client.post(
-        f"/requests/{NO_SUCH}/action", data={"csrf": csrf, "action": "take"}
-    )
+    in_range = await post_action(client, csrf, NO_SUCH, "take")
     assert in_range.headers["location"] == f"/requests/{NO_SUCH}?result=not_found"
     assert await request_state(harness.session_pool, rid) == (RequestStatus.NEW, None)
     # Without a session the answer is the login page, whatever the id.
@@ -235,66 +187,55 @@ async def test_a_huge_request_id_is_not_found(harness: Harness, client: httpx.As
 
 # ---------------------------------------------------------------------- actions
 async def test_an_action_that_is_no_status_change_is_refused(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
     """Cancel and confirm are the author's buttons in the bot; "auto_close" is the
     scheduler's; a made-up name is nobody's. None of them moves the request."""
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
-    csrf = await log_in(harness, client, ADMIN)
+    admin, csrf = await logged_in(harness, client)
+    rid = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
     for name in ("cancel", "confirm", "auto_close", "explode", ""):
-        posted = await client.post(f"/requests/{rid}/action", data={"csrf": csrf, "action": name})
+        posted = await post_action(client, csrf, rid, name)
         assert posted.headers["location"] == f"/requests/{rid}?result=forbidden", name
     page = await client.get(f"/requests/{rid}?result=forbidden")
     assert ru(harness, "web-result-forbidden") in page.text
-    assert await request_state(pool, rid) == (RequestStatus.IN_PROGRESS, admin.id)
-    assert await history(pool, rid) == []
-    assert await outbox_rows(pool) == 0
+    assert await request_state(db, rid) == (RequestStatus.IN_PROGRESS, admin.id)
+    assert await history(db, rid) == []
+    assert await outbox_rows(db) == 0
 
 
 async def test_taking_a_request_somebody_already_took_is_refused(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
-    closed = await add_request(pool, author, status=RequestStatus.CLOSED)
-    csrf = await log_in(harness, client, ADMIN)
+    executor = await add_person(db, EXECUTOR, Role.EXECUTOR)
+    _, csrf = await logged_in(harness, client)
+    rid = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
+    closed = await add_request(db, author, status=RequestStatus.CLOSED)
 
-    took = await client.post(f"/requests/{rid}/action", data={"csrf": csrf, "action": "take"})
-    commented = await client.post(
-        f"/requests/{closed}/action", data={"csrf": csrf, "action": "comment", "text": "Ещё"}
-    )
+    took = await post_action(client, csrf, rid, "take")
+    commented = await post_action(client, csrf, closed, "comment", text="Ещё")
 
     assert took.headers["location"] == f"/requests/{rid}?result=wrong_status"
     assert commented.headers["location"] == f"/requests/{closed}?result=closed"
     assert (
         ru(harness, "web-result-closed") in (await client.get(commented.headers["location"])).text
     )
-    assert await request_state(pool, rid) == (RequestStatus.IN_PROGRESS, executor.id)
-    assert await count(pool, Comment) == 0
-    assert await outbox_rows(pool) == 0
+    assert await request_state(db, rid) == (RequestStatus.IN_PROGRESS, executor.id)
+    assert await count(db, Comment) == 0
+    assert await outbox_rows(db) == 0
 
 
 # ------------------------------------------------------------------------- files
 async def test_a_comments_files_are_shown_under_that_comment(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
+    await logged_in(harness, client)
+    rid = await add_request(db, author)
     comment_id = await add_comment(harness, rid, author, "Вот ещё фото")
     own = await add_file(harness, rid, kind=AttachmentKind.PHOTO, file_id="own")
     attached = await add_file(
         harness, rid, mime_type="application/pdf", file_id="scan", comment_id=comment_id
     )
-    await log_in(harness, client, ADMIN)
 
     page = (await client.get(f"/requests/{rid}")).text
 
@@ -306,14 +247,12 @@ async def test_a_comments_files_are_shown_under_that_comment(
 
 
 async def test_a_pdf_is_shown_and_anything_else_is_only_downloaded(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await logged_in(harness, client)
     rid = await add_request(harness.session_pool, author)
     pdf = await add_file(harness, rid, mime_type="Application/PDF", file_id="pdf")
     html_file = await add_file(harness, rid, mime_type="text/html", file_id="html")
-    await log_in(harness, client, ADMIN)
 
     shown = await client.get(f"/requests/{rid}/files/{pdf}")
     downloaded = await client.get(f"/requests/{rid}/files/{html_file}")
@@ -325,16 +264,13 @@ async def test_a_pdf_is_shown_and_anything_else_is_only_downloaded(
 
 
 async def test_a_file_of_another_request_is_not_served(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
-    mine = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
-    theirs = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
+    executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
+    admin = await add_person(db, ADMIN, Role.ADMIN)
+    mine = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
+    theirs = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
     secret = await add_file(harness, theirs, mime_type="application/pdf", file_id="secret")
-    await log_in(harness, client, EXECUTOR)
 
     # The executor's own request in the path does not open a file of a request they
     # may not see, and neither does that request's own path.
@@ -347,10 +283,7 @@ async def test_a_file_of_another_request_is_not_served(
 async def test_a_file_too_big_for_the_bot_api_is_refused_without_a_download(
     harness: Harness,
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
+    rid = await teachers_request(harness)
     known_big = await add_file(harness, rid, file_id="known-big", file_size=11)
     told_big = await add_file(harness, rid, file_id="told-big")  # size unknown in the row
     small = await add_file(harness, rid, file_id="small")
@@ -370,10 +303,7 @@ async def test_a_file_too_big_for_the_bot_api_is_refused_without_a_download(
 
 
 async def test_the_file_cache_forgets_the_least_recently_used_file(harness: Harness) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
+    rid = await teachers_request(harness)
     ids = [await add_file(harness, rid, file_id=name) for name in ("a", "b", "c")]
     async with FakeBotAPI(BOT_TOKEN) as api:
         api.add_file("a", b"a" * 6, "documents/a")
@@ -389,10 +319,9 @@ async def test_the_file_cache_forgets_the_least_recently_used_file(harness: Harn
 
 # ---------------------------------------------------------------------- people
 async def test_the_people_list_pages_by_ten(harness: Harness, client: httpx.AsyncClient) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await logged_in(harness, client)
     for n in range(11):
         await add_person(harness.session_pool, Person(id=910_000 + n, first_name=f"Жилец{n:02d}"))
-    await log_in(harness, client, ADMIN)
 
     first = (await client.get("/people")).text
     assert "Жилец08" in first and "Жилец09" not in first  # the admin is the first of ten
@@ -406,9 +335,8 @@ async def test_the_people_list_pages_by_ten(harness: Harness, client: httpx.Asyn
 async def test_a_role_that_does_not_exist_changes_nothing(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    _, csrf = await logged_in(harness, client)
     teacher = await add_person(harness.session_pool, TEACHER)
-    csrf = await log_in(harness, client, ADMIN)
 
     posted = await client.post(f"/people/{teacher.id}/role", data={"csrf": csrf, "role": "god"})
     missing = await client.post(f"/people/{NO_SUCH}/block", data={"csrf": csrf, "blocked": "1"})
@@ -434,27 +362,23 @@ async def category(harness: Harness, category_id: int) -> Category:
 async def test_an_admin_renames_hides_and_shows_a_category(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    csrf = await log_in(harness, client, ADMIN)
+    _, csrf = await logged_in(harness, client)
 
-    renamed = await client.post("/categories/1", data={"csrf": csrf, "names": "Вода / Water"})
-    assert renamed.headers["location"] == "/categories?result=done"
+    done = "/categories?result=done"
+    assert await redirect_of(client, "/categories/1", csrf, names="Вода / Water") == done
     assert (await category(harness, 1)).name_en == "Water"
-    hidden = await client.post("/categories/1", data={"csrf": csrf, "hidden": "1"})
-    assert hidden.headers["location"] == "/categories?result=done"
+    assert await redirect_of(client, "/categories/1", csrf, hidden="1") == done
     assert (await category(harness, 1)).is_hidden
     page = (await client.get("/categories")).text
     assert 'class="hidden-row"' in page and ru(harness, "web-show") in page
-    shown = await client.post("/categories/1", data={"csrf": csrf, "hidden": "0"})
-    assert shown.headers["location"] == "/categories?result=done"
+    assert await redirect_of(client, "/categories/1", csrf, hidden="0") == done
     assert not (await category(harness, 1)).is_hidden
 
 
 async def test_category_forms_refuse_bad_names_and_unknown_ids(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    csrf = await log_in(harness, client, ADMIN)
+    _, csrf = await logged_in(harness, client)
     second = (await category(harness, 2)).name_ru
     before = await count(harness.session_pool, Category)
 
@@ -477,10 +401,7 @@ async def test_category_forms_refuse_bad_names_and_unknown_ids(
 
 
 async def test_a_file_telegram_no_longer_has_is_the_not_found_page(harness: Harness) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
+    rid = await teachers_request(harness)
     gone = await add_file(harness, rid, file_id="expired-long-ago")
     async with FakeBotAPI(BOT_TOKEN) as api, admin_panel(api, harness, FileCache()) as http:
         response = await http.get(f"/requests/{rid}/files/{gone}")

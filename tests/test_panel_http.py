@@ -20,7 +20,6 @@ from sqlalchemy import select, update
 
 from bot.services import panel_auth
 from models import (
-    Attachment,
     AttachmentKind,
     Comment,
     PanelLoginToken,
@@ -34,7 +33,20 @@ from models import (
 from models.workflow import Subject, Viewer, may_see
 from tests.conftest import ADMIN, EXECUTOR, TEACHER, Harness
 from tests.fake_bot_api import FakeBotAPI
-from tests.panel_support import client, csrf_of, log_in, login_link
+from tests.panel_support import (
+    Pool,
+    add_file,
+    admin_panel,
+    author,
+    client,
+    csrf_of,
+    log_in,
+    logged_in,
+    login_link,
+    post_action,
+    redirect_of,
+    teachers_request,
+)
 from tests.recording_session import BOT_TOKEN
 from tests.staff import (
     STAFF_GROUP,
@@ -48,7 +60,7 @@ from tests.staff import (
 )
 from tests.updates import Person, message
 
-__all__ = ["client"]  # the fixture
+__all__ = ["author", "client"]  # the fixtures
 
 
 def ru(harness: Harness, key: str, **kwargs: object) -> str:
@@ -87,9 +99,8 @@ async def test_a_requester_gets_no_link(harness: Harness) -> None:
 
 
 async def test_without_a_session_every_page_is_the_login_page(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
     rid = await add_request(harness.session_pool, author, description="Секретная протечка")
 
     for path in ("/queue", f"/requests/{rid}", "/people", "/stats", "/export"):
@@ -207,8 +218,7 @@ async def test_https_panel_offers_telegram_login_when_enabled(harness: Harness) 
 async def test_a_demoted_or_blocked_person_is_out_on_the_next_click(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    executor = await add_person(harness.session_pool, EXECUTOR, Role.EXECUTOR)
-    await log_in(harness, client, EXECUTOR)
+    executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
 
     async with harness.session_pool() as session, session.begin():
         await session.execute(update(User).where(User.id == executor.id).values(role=Role.USER))
@@ -224,8 +234,7 @@ async def test_a_demoted_or_blocked_person_is_out_on_the_next_click(
 async def test_a_session_lapses_after_12_idle_hours_and_clicks_extend_it(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    await log_in(harness, client, ADMIN)
+    await logged_in(harness, client)
 
     async def idle_for(delta: timedelta) -> None:
         async with harness.session_pool() as session, session.begin():
@@ -243,8 +252,7 @@ async def test_a_session_lapses_after_12_idle_hours_and_clicks_extend_it(
 
 
 async def test_logout_ends_the_session(harness: Harness, client: httpx.AsyncClient) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    csrf = await log_in(harness, client, ADMIN)
+    _, csrf = await logged_in(harness, client)
 
     response = await client.post("/logout", data={"csrf": csrf})
 
@@ -257,8 +265,7 @@ async def test_pages_speak_the_persons_language(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
     english_admin = Person(id=900_021, first_name="Peter", language_code="en")
-    await add_person(harness.session_pool, english_admin, Role.ADMIN)
-    await log_in(harness, client, english_admin)
+    await logged_in(harness, client, english_admin, Role.ADMIN)
 
     for path, key in (("/queue", "web-queue-done"), ("/people", "web-col-open-tasks")):
         page = (await client.get(path)).text
@@ -270,9 +277,8 @@ async def test_pages_speak_the_persons_language(
 async def test_an_executor_cannot_open_or_post_admin_pages(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, EXECUTOR, Role.EXECUTOR)
+    _, csrf = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
     teacher = await add_person(harness.session_pool, TEACHER)
-    csrf = await log_in(harness, client, EXECUTOR)
 
     for path in ("/people", "/categories", "/stats", "/stats/chart.png", "/export"):
         response = await client.get(path)
@@ -288,20 +294,17 @@ async def test_an_executor_cannot_open_or_post_admin_pages(
 
 
 async def test_an_executor_sees_new_requests_and_their_own(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
-    new = await add_request(pool, author, description="Новая никому")
+    admin = await add_person(db, ADMIN, Role.ADMIN)
+    executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
+    new = await add_request(db, author, description="Новая никому")
     mine = await add_request(
-        pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor, description="Моя"
+        db, author, status=RequestStatus.IN_PROGRESS, assignee=executor, description="Моя"
     )
     other = await add_request(
-        pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin, description="Чужая"
+        db, author, status=RequestStatus.IN_PROGRESS, assignee=admin, description="Чужая"
     )
-    await log_in(harness, client, EXECUTOR)
 
     everything = (await client.get("/queue?queue=all")).text
     assert f"#{mine}<" in everything and f"#{new}<" in everything
@@ -319,14 +322,12 @@ async def test_an_executor_sees_new_requests_and_their_own(
 
 
 async def test_the_panel_shows_an_executor_exactly_what_the_workflow_rule_lets_them_see(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
     """One rule for the chat and the panel: `models.workflow.may_see`. A request the
     executor filed themselves is theirs to see, whoever works on it."""
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    admin = await add_person(db, ADMIN, Role.ADMIN)
+    executor, _ = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
     S = RequestStatus
     cases = [  # (author, status, assignee)
         (author, S.NEW, None),
@@ -336,10 +337,9 @@ async def test_the_panel_shows_an_executor_exactly_what_the_workflow_rule_lets_t
         (executor, S.IN_PROGRESS, admin),  # filed by the executor themselves
     ]
     requests = [
-        await add_request(pool, who, status=status, assignee=to, description=f"Заявка {i}")
+        await add_request(db, who, status=status, assignee=to, description=f"Заявка {i}")
         for i, (who, status, to) in enumerate(cases)
     ]
-    await log_in(harness, client, EXECUTOR)
     listed = (await client.get("/queue?queue=all")).text
     viewer = Viewer(executor.id, Role.EXECUTOR)
     for request_id, (who, status, to) in zip(requests, cases, strict=True):
@@ -354,42 +354,36 @@ async def test_the_panel_shows_an_executor_exactly_what_the_workflow_rule_lets_t
 
 # ------------------------------------------------------------------------- CSRF
 async def test_a_forged_or_missing_csrf_token_changes_nothing(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
-    csrf = await log_in(harness, client, ADMIN)
+    _, csrf = await logged_in(harness, client)
+    rid = await add_request(db, author)
 
     for form in ({"action": "take", "csrf": "forged-" + csrf}, {"action": "take"}):
         response = await client.post(f"/requests/{rid}/action", data=form)
         assert response.status_code == 403
     assert (await client.post("/categories", data={"names": "Окна / Windows"})).status_code == 403
 
-    assert await request_state(pool, rid) == (RequestStatus.NEW, None)
-    assert await history(pool, rid) == []
-    assert await outbox_rows(pool) == 0
-    assert await count(pool, Comment) == 0
+    assert await request_state(db, rid) == (RequestStatus.NEW, None)
+    assert await history(db, rid) == []
+    assert await outbox_rows(db) == 0
+    assert await count(db, Comment) == 0
 
 
 # ---------------------------------------------------------------------- actions
 async def test_take_in_the_browser_is_the_bots_take(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
-    group_copy = await add_card_copy(pool, rid, STAFF_GROUP.id)
-    csrf = await log_in(harness, client, ADMIN)
+    admin, csrf = await logged_in(harness, client)
+    rid = await add_request(db, author)
+    group_copy = await add_card_copy(db, rid, STAFF_GROUP.id)
 
-    response = await client.post(f"/requests/{rid}/action", data={"csrf": csrf, "action": "take"})
+    response = await post_action(client, csrf, rid, "take")
 
     assert response.status_code == 303
     assert response.headers["location"] == f"/requests/{rid}?result=done"
-    assert await request_state(pool, rid) == (RequestStatus.IN_PROGRESS, admin.id)
-    assert await history(pool, rid) == [
+    assert await request_state(db, rid) == (RequestStatus.IN_PROGRESS, admin.id)
+    assert await history(db, rid) == [
         (RequestStatus.NEW, RequestStatus.IN_PROGRESS, admin.id, None)
     ]
     page = await client.get(response.headers["location"])
@@ -403,24 +397,18 @@ async def test_take_in_the_browser_is_the_bots_take(
 
 
 async def test_hold_needs_a_reason_as_in_the_bot(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
-    csrf = await log_in(harness, client, ADMIN)
+    admin, csrf = await logged_in(harness, client)
+    rid = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
-    refused = await client.post(f"/requests/{rid}/action", data={"csrf": csrf, "action": "hold"})
+    refused = await post_action(client, csrf, rid, "hold")
     assert refused.headers["location"].endswith("result=reason_required")
-    assert await request_state(pool, rid) == (RequestStatus.IN_PROGRESS, admin.id)
+    assert await request_state(db, rid) == (RequestStatus.IN_PROGRESS, admin.id)
 
-    held = await client.post(
-        f"/requests/{rid}/action",
-        data={"csrf": csrf, "action": "hold", "reason": "Ждём <детали>"},
-    )
+    held = await post_action(client, csrf, rid, "hold", reason="Ждём <детали>")
     assert held.headers["location"].endswith("result=done")
-    assert (await history(pool, rid))[-1][3] == "Ждём <детали>"
+    assert (await history(db, rid))[-1][3] == "Ждём <детали>"
     page = (await client.get(f"/requests/{rid}")).text
     assert "Ждём &lt;детали&gt;" in page
     await harness.deliver_outbox()
@@ -428,24 +416,18 @@ async def test_hold_needs_a_reason_as_in_the_bot(
 
 
 async def test_an_executor_takes_then_finishes_with_a_report(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
-    rid = await add_request(pool, author)
-    csrf = await log_in(harness, client, EXECUTOR)
+    executor, csrf = await logged_in(harness, client, EXECUTOR, Role.EXECUTOR)
+    rid = await add_request(db, author)
 
-    took = await client.post(f"/requests/{rid}/action", data={"csrf": csrf, "action": "take"})
+    took = await post_action(client, csrf, rid, "take")
     assert took.headers["location"].endswith("result=done")
-    done = await client.post(
-        f"/requests/{rid}/action",
-        data={"csrf": csrf, "action": "finish", "text": "Заменил прокладку"},
-    )
+    done = await post_action(client, csrf, rid, "finish", text="Заменил прокладку")
 
     assert done.headers["location"].endswith("result=done")
-    assert await request_state(pool, rid) == (RequestStatus.DONE, executor.id)
-    assert [h[1] for h in await history(pool, rid)] == [
+    assert await request_state(db, rid) == (RequestStatus.DONE, executor.id)
+    assert [h[1] for h in await history(db, rid)] == [
         RequestStatus.IN_PROGRESS,
         RequestStatus.DONE,
     ]
@@ -461,9 +443,8 @@ async def test_an_executor_takes_then_finishes_with_a_report(
 async def test_an_admin_blocks_a_person_who_then_cannot_log_in(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    _, csrf = await logged_in(harness, client)
     executor = await add_person(harness.session_pool, EXECUTOR, Role.EXECUTOR)
-    csrf = await log_in(harness, client, ADMIN)
     link = await login_link(harness, EXECUTOR)
 
     blocked = await client.post(f"/people/{executor.id}/block", data={"csrf": csrf, "blocked": "1"})
@@ -474,20 +455,13 @@ async def test_an_admin_blocks_a_person_who_then_cannot_log_in(
 
 
 async def test_comment_reaches_the_author_and_a_note_does_not(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
-    csrf = await log_in(harness, client, ADMIN)
+    admin, csrf = await logged_in(harness, client)
+    rid = await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
-    await client.post(
-        f"/requests/{rid}/action", data={"csrf": csrf, "action": "note", "text": "Только нам"}
-    )
-    await client.post(
-        f"/requests/{rid}/action", data={"csrf": csrf, "action": "comment", "text": "Завтра"}
-    )
+    await post_action(client, csrf, rid, "note", text="Только нам")
+    await post_action(client, csrf, rid, "comment", text="Завтра")
 
     await harness.deliver_outbox()
     told = harness.pop(SendMessage)
@@ -500,74 +474,44 @@ async def test_comment_reaches_the_author_and_a_note_does_not(
 
 
 async def test_user_text_is_escaped_and_files_come_through_the_panel(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author, description="<script>alert(1)</script>")
-    async with pool() as session, session.begin():
-        photo = Attachment(
-            request_id=rid,
-            kind=AttachmentKind.PHOTO,
-            file_id="photo-file-id",
-            file_unique_id="photo-unique",
-        )
-        session.add(photo)
-    await log_in(harness, client, ADMIN)
+    await logged_in(harness, client)
+    rid = await add_request(db, author, description="<script>alert(1)</script>")
+    photo = await add_file(harness, rid, kind=AttachmentKind.PHOTO, file_id="photo-file-id")
 
     page = await client.get(f"/requests/{rid}")
 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     assert "<script>" not in page.text
     assert BOT_TOKEN not in page.text and "photo-file-id" not in page.text
-    image = await client.get(f"/requests/{rid}/files/{photo.id}")
+    image = await client.get(f"/requests/{rid}/files/{photo}")
     assert image.status_code == 200
     assert image.headers["content-type"] == "image/jpeg"
     assert image.content == b"fake-file-content"  # what the Bot API download returned
-    assert (await client.get(f"/requests/{rid}/files/{photo.id + 1}")).status_code == 404
+    assert (await client.get(f"/requests/{rid}/files/{photo + 1}")).status_code == 404
 
 
 async def test_a_photo_is_fetched_from_the_bot_api_once_then_cached(harness: Harness) -> None:
-    from bot.app import build_bot
-    from panel.app import create_panel_app
-
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    await add_person(pool, ADMIN, Role.ADMIN)
-    rid = await add_request(pool, author)
-    async with pool() as session, session.begin():
-        photo = Attachment(
-            request_id=rid,
-            kind=AttachmentKind.PHOTO,
-            file_id="real-photo-id",
-            file_unique_id="real-photo",
-        )
-        session.add(photo)
+    rid = await teachers_request(harness)
+    photo = await add_file(harness, rid, kind=AttachmentKind.PHOTO, file_id="real-photo-id")
     async with FakeBotAPI(BOT_TOKEN) as api:
         api.add_file("real-photo-id", b"\xff\xd8 jpeg bytes", "photos/file_7.jpg")
-        bot = build_bot(harness.settings.model_copy(update={"telegram_api_url": api.url}))
-        app = create_panel_app(harness.settings, pool, bot, harness.catalogue)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://panel.test") as http:
-            await log_in(harness, http, ADMIN)
+        async with admin_panel(api, harness) as http:
             page = (await http.get(f"/requests/{rid}")).text
             for _ in range(2):
-                image = await http.get(f"/requests/{rid}/files/{photo.id}")
+                image = await http.get(f"/requests/{rid}/files/{photo}")
                 assert image.content == b"\xff\xd8 jpeg bytes"
-        await bot.session.close()
         assert api.downloads == ["photos/file_7.jpg"]  # the second time from the cache
     assert api.url not in page and "photos/file_7.jpg" not in page
 
 
 async def test_search_by_number_opens_the_request(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await logged_in(harness, client)
     rid = await add_request(harness.session_pool, author, description="Сломан стул")
     await add_request(harness.session_pool, author, description="Течёт кран")
-    await log_in(harness, client, ADMIN)
 
     by_number = await client.get(f"/queue?q=%23{rid}")
     assert by_number.status_code == 303 and by_number.headers["location"] == f"/requests/{rid}"
@@ -576,13 +520,11 @@ async def test_search_by_number_opens_the_request(
 
 
 async def test_queue_filters_by_place_and_bad_input_is_ignored(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await logged_in(harness, client)
     await add_request(harness.session_pool, author, location="Спортзал", description="Мяч")
     await add_request(harness.session_pool, author, location="каб. 12", description="Парта")
-    await log_in(harness, client, ADMIN)
 
     gym = (await client.get("/queue?queue=new&place=спорт")).text
     assert "Мяч" in gym and "Парта" not in gym
@@ -593,23 +535,20 @@ async def test_queue_filters_by_place_and_bad_input_is_ignored(
 
 
 async def test_the_total_counts_what_the_queue_lists_filtered_or_not(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, db: Pool, author: User
 ) -> None:
-    pool = harness.session_pool
-    author = await add_person(pool, TEACHER)
-    admin = await add_person(pool, ADMIN, Role.ADMIN)
-    executor = await add_person(pool, EXECUTOR, Role.EXECUTOR)
+    admin, _ = await logged_in(harness, client)
+    executor = await add_person(db, EXECUTOR, Role.EXECUTOR)
     for place in ("Спортзал", "Спортзал", "каб. 12"):
-        await add_request(pool, author, location=place)
-    await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
-    await add_request(pool, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
+        await add_request(db, author, location=place)
+    await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=executor)
+    await add_request(db, author, status=RequestStatus.IN_PROGRESS, assignee=admin)
 
     def total(page: httpx.Response) -> int:
         found = re.search(r'<p class="total">([^<]*)</p>', page.text)
         assert found is not None
         return next(n for n in range(10) if found.group(1) == ru(harness, "web-total", count=n))
 
-    await log_in(harness, client, ADMIN)
     assert total(await client.get("/queue?queue=new")) == 3
     assert total(await client.get("/queue?queue=all")) == 5
     assert total(await client.get("/queue?queue=new&place=спорт")) == 2
@@ -621,15 +560,13 @@ async def test_the_total_counts_what_the_queue_lists_filtered_or_not(
 
 
 async def test_queue_filters_by_period_and_sorts_oldest_first(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await logged_in(harness, client)
     old = await add_request(harness.session_pool, author, description="Январская")
     fresh = await add_request(
         harness.session_pool, author, description="Сегодняшняя", created_at=utcnow()
     )
-    await log_in(harness, client, ADMIN)
     today = utcnow().astimezone(harness.settings.tz).date().isoformat()
 
     recent = (await client.get(f"/queue?queue=all&since={today}")).text
@@ -643,12 +580,10 @@ async def test_queue_filters_by_period_and_sorts_oldest_first(
 
 
 async def test_keyset_pages_show_every_request_once_in_either_order(
-    harness: Harness, client: httpx.AsyncClient
+    harness: Harness, client: httpx.AsyncClient, author: User
 ) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    await logged_in(harness, client)
     ids = [await add_request(harness.session_pool, author) for _ in range(30)]
-    await log_in(harness, client, ADMIN)
 
     for sort, expected in (("new", ids[::-1]), ("old", ids)):
         seen: list[int] = []
@@ -664,9 +599,8 @@ async def test_keyset_pages_show_every_request_once_in_either_order(
 async def test_an_admin_changes_a_role_as_in_the_bot(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+    _, csrf = await logged_in(harness, client)
     teacher = await add_person(harness.session_pool, TEACHER)
-    csrf = await log_in(harness, client, ADMIN)
 
     response = await client.post(
         f"/people/{teacher.id}/role", data={"csrf": csrf, "role": Role.EXECUTOR.value}
@@ -695,20 +629,19 @@ async def test_an_admin_changes_a_role_as_in_the_bot(
 async def test_an_admin_adds_and_hides_a_category(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    csrf = await log_in(harness, client, ADMIN)
+    _, csrf = await logged_in(harness, client)
 
-    added = await client.post("/categories", data={"csrf": csrf, "names": "Окна / Windows"})
-    assert added.headers["location"] == "/categories?result=done"
-    duplicate = await client.post("/categories", data={"csrf": csrf, "names": "Окна / Windows"})
-    assert duplicate.headers["location"] == "/categories?result=duplicate"
+    for result in ("done", "duplicate"):
+        added = await redirect_of(client, "/categories", csrf, names="Окна / Windows")
+        assert added == f"/categories?result={result}"
     page = (await client.get("/categories")).text
     assert "Окна / Windows" in page
 
 
-async def test_stats_chart_and_export_download(harness: Harness, client: httpx.AsyncClient) -> None:
-    author = await add_person(harness.session_pool, TEACHER)
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
+async def test_stats_chart_and_export_download(
+    harness: Harness, client: httpx.AsyncClient, author: User
+) -> None:
+    await logged_in(harness, client)
     await add_request(harness.session_pool, author, created_at=utcnow())
     rated = await add_request(harness.session_pool, author, status=RequestStatus.CLOSED)
     async with harness.session_pool() as session, session.begin():
@@ -717,7 +650,6 @@ async def test_stats_chart_and_export_download(harness: Harness, client: httpx.A
             .where(Request.id == rated)
             .values(rating=4, rating_comment="<script>x</script> спасибо", closed_at=utcnow())
         )
-    await log_in(harness, client, ADMIN)
 
     stats = await client.get("/stats")
     assert stats.status_code == 200 and ru(harness, "web-export") in stats.text
@@ -735,8 +667,7 @@ async def test_stats_chart_and_export_download(harness: Harness, client: httpx.A
 async def test_pages_carry_no_token_and_strict_headers(
     harness: Harness, client: httpx.AsyncClient
 ) -> None:
-    await add_person(harness.session_pool, ADMIN, Role.ADMIN)
-    csrf = await log_in(harness, client, ADMIN)
+    _, csrf = await logged_in(harness, client)
     page = await client.get("/queue")
     assert csrf_of(page.text) == csrf
     assert page.headers["referrer-policy"] == "no-referrer"

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pypdfium2
 import zxingcpp
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendDocument, SendMessage
 from aiogram.types import BufferedInputFile
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from bot.services import places as places_service
 from models import Place, Request, Role
 from tests.conftest import ADMIN, EXECUTOR, Harness
 from tests.staff import add_person, add_request, button_data, button_texts, on_card
-from tests.updates import document, message, press
+from tests.updates import document, message, press, spreadsheet
 from utils import callbacks
 from utils.callbacks import (
     OpenRequestCb,
@@ -30,17 +28,6 @@ from utils.callbacks import (
 
 CARD = 910
 LINK = re.compile(r"https://t\.me/zavhoz_bot\?start=(p-[A-Za-z0-9_-]{12})")
-
-
-def spreadsheet(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def qr_codes(pdf: bytes) -> list[str]:

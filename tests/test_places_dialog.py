@@ -11,7 +11,7 @@ from models import Action, Place, Request, RequestFollower, Role
 from models.queues import Queue
 from tests.conftest import ADMIN, EXECUTOR, OTHER_TEACHER, TEACHER, Harness
 from tests.staff import add_person, add_request, button_data, button_texts, on_card
-from tests.test_new_request import HEATING, shown, step, submit
+from tests.test_new_request import HEATING, shown, step, submit, walk_to_step
 from tests.updates import Person, message, press
 from utils.callbacks import (
     KEEP_TYPED,
@@ -86,10 +86,7 @@ async def test_an_unknown_or_hidden_link_says_so_and_starts_the_plain_dialog(
 
 async def test_typed_text_is_matched_against_the_catalogue(harness: Harness) -> None:
     rooms = await catalogue(harness, ROOM, "Кабинет 215", "Актовый зал")
-    await harness.feed(message(TEACHER, "/new"))
-    step(harness)
-    await harness.feed(press(TEACHER, DraftCategoryCb(id=HEATING)))
-    step(harness)
+    await walk_to_step(harness, 2)
 
     await harness.feed(message(TEACHER, "каб 214"))
     offer = harness.pop(SendMessage)
@@ -102,10 +99,7 @@ async def test_typed_text_is_matched_against_the_catalogue(harness: Harness) -> 
 
     # The same words as a room's name are taken at once; a typo is offered; the text as
     # typed can always be kept.
-    await harness.feed(message(TEACHER, "/new"))
-    step(harness)
-    await harness.feed(press(TEACHER, DraftCategoryCb(id=HEATING)))
-    step(harness)
+    await walk_to_step(harness, 2)
     await harness.feed(message(TEACHER, "Актовыйй зал"))
     offer = harness.pop(SendMessage)
     assert button_texts(offer.reply_markup)[0] == "📍 Актовый зал"

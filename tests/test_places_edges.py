@@ -21,8 +21,8 @@ from tests.staff import (
     on_card,
     said,
 )
-from tests.test_places_admin import LINK, qr_codes, spreadsheet
-from tests.updates import document, message, press, sticker
+from tests.test_places_admin import LINK, qr_codes
+from tests.updates import document, message, press, spreadsheet, sticker
 from utils.callbacks import (
     AdminMenuCb,
     PlaceAddCb,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+from collections.abc import Awaitable
 from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -132,6 +133,47 @@ async def job_row(pool: async_sessionmaker[AsyncSession], job_id: int) -> Planne
     return job
 
 
+async def job_state(
+    pool: async_sessionmaker[AsyncSession], job_id: int
+) -> tuple[PlannedStatus, datetime | None]:
+    """The job's status and the moment its next occurrence is due."""
+    row = await job_row(pool, job_id)
+    return row.status, row.next_run_at
+
+
+async def set_item(
+    pool: async_sessionmaker[AsyncSession],
+    item_id: int,
+    user: User,
+    *,
+    expected: ItemState = ItemState.OPEN,
+    state: ItemState = ItemState.DONE,
+    note: str | None = None,
+) -> checklist.ItemResult:
+    """One checklist change in its own session (by default: an open item ticked)."""
+    async with pool() as session:
+        return await checklist.set_item(
+            session, item_id=item_id, expected=expected, state=state, user=user, note=note
+        )
+
+
+class Wizard:
+    """The admin's planned-work wizard on one card: a button pressed, a line typed."""
+
+    def __init__(self, harness: Harness) -> None:
+        self.harness = harness
+        self.card = on_card(ADMIN, 100)
+
+    async def press(self, data: Any) -> EditMessageText:
+        await self.harness.feed(press(ADMIN, data, self.card))
+        self.harness.pop(AnswerCallbackQuery)
+        return self.harness.pop(EditMessageText)
+
+    async def type(self, text: str) -> SendMessage:
+        await self.harness.feed(message(ADMIN, text))
+        return self.harness.pop(SendMessage)
+
+
 async def occur(harness: Harness, admin: User, executor: User | None) -> tuple[int, int]:
     """A job due at DUE, the scheduler's tick then, the executor's two messages read."""
     job_id = await make_job(harness, admin, executor)
@@ -150,12 +192,7 @@ async def test_admin_creates_a_daily_job_with_the_wizard(harness: Harness) -> No
     listing = harness.pop(SendMessage)
     assert listing.text == t("planned-list-empty")
     assert button_texts(listing.reply_markup) == [t("planned-list-new")]
-    card = on_card(ADMIN, 100)
-
-    async def step(data: Any) -> EditMessageText:
-        await harness.feed(press(ADMIN, data, card))
-        harness.pop(AnswerCallbackQuery)
-        return harness.pop(EditMessageText)
+    step = Wizard(harness).press
 
     asked = await step(PlannedListCb(new=True))
     assert asked.text == t("planned-ask-title", limit=100)
@@ -386,15 +423,7 @@ async def test_a_failed_item_needs_a_note_and_files_one_repair_request(harness: 
     assert told.text.startswith(text_of(t, "planned-notify-followup", number=followup.id))
     # A failed item with its note counts as settled: with the rest ticked, Done is allowed.
     for item in rest:
-        async with harness.session_pool() as session:
-            result = await checklist.set_item(
-                session,
-                item_id=item.id,
-                expected=ItemState.OPEN,
-                state=ItemState.DONE,
-                user=executor,
-            )
-        assert result.ok
+        assert (await set_item(harness.session_pool, item.id, executor)).ok
     await harness.feed(press(EXECUTOR, RequestActionCb(action=Action.FINISH, id=rid), card))
     harness.pop(AnswerCallbackQuery)
     assert harness.pop(SendMessage).chat_id == EXECUTOR.id  # the finish prompt
@@ -426,31 +455,19 @@ async def test_forged_checklist_presses_change_nothing(harness: Harness) -> None
 
 
 async def test_concurrent_ticks_lose_nothing(harness: Harness) -> None:
+    pool = harness.session_pool
     admin, executor = await people(harness)
     _, rid = await occur(harness, admin, executor)
     items = await items_of(harness.session_pool, rid)
 
-    async def tick(item_id: int, user: User) -> checklist.ItemResult:
-        async with harness.session_pool() as session:
-            return await checklist.set_item(
-                session, item_id=item_id, expected=ItemState.OPEN, state=ItemState.DONE, user=user
-            )
-
     # Different items at once: every tick is kept.
-    results = await asyncio.gather(*(tick(i.id, executor) for i in items))
+    results = await asyncio.gather(*(set_item(pool, i.id, executor) for i in items))
     assert all(r.ok for r in results)
     assert {i.state for i in await items_of(harness.session_pool, rid)} == {ItemState.DONE}
 
     # The same item at once, expecting "done" -> "open": one wins, the other sees it now.
-    async def untick(user: User) -> checklist.ItemResult:
-        async with harness.session_pool() as session:
-            return await checklist.set_item(
-                session,
-                item_id=items[0].id,
-                expected=ItemState.DONE,
-                state=ItemState.OPEN,
-                user=user,
-            )
+    def untick(user: User) -> Awaitable[checklist.ItemResult]:
+        return set_item(pool, items[0].id, user, expected=ItemState.DONE, state=ItemState.OPEN)
 
     both = await asyncio.gather(untick(executor), untick(admin))
     assert sorted(r.outcome for r in both) == [
@@ -485,8 +502,7 @@ async def test_the_list_shows_the_next_date_and_pause_resume_delete(harness: Har
 
     paused = await job(JobAction.PAUSE)
     assert t("planned-resume") in button_texts(paused.reply_markup)
-    row = await job_row(harness.session_pool, job_id)
-    assert (row.status, row.next_run_at) == (PlannedStatus.PAUSED, None)
+    assert await job_state(harness.session_pool, job_id) == (PlannedStatus.PAUSED, None)
     assert (await scheduler(harness).tick(next_run + timedelta(days=5))).planned == 0
 
     resumed = await job(JobAction.RESUME)
@@ -523,8 +539,7 @@ async def test_non_admins_cannot_touch_jobs(harness: Harness) -> None:
         assert answer.show_alert and answer.text == text_of(t, "button-outdated")
     await harness.feed(message(EXECUTOR, "/planned"))
     assert harness.pop(SendMessage).text == t("fallback-hint")
-    row = await job_row(harness.session_pool, job_id)
-    assert (row.status, row.next_run_at) == (PlannedStatus.ACTIVE, DUE)
+    assert await job_state(harness.session_pool, job_id) == (PlannedStatus.ACTIVE, DUE)
     # The service refuses on its own too (the web panel or a CLI would call it).
     async with harness.session_pool() as session:
         result = await service.delete_job(session, user=executor, job_id=job_id)
@@ -647,15 +662,7 @@ async def test_occurrences_and_ticks_on_the_embedded_sqlite(
         assert (await ticker.tick(DUE)).planned == 0
         [request] = await planned_requests(pool)
         item = (await items_of(pool, request.id))[0]
-        async with pool() as session:
-            ticked = await checklist.set_item(
-                session,
-                item_id=item.id,
-                expected=ItemState.OPEN,
-                state=ItemState.DONE,
-                user=executor,
-            )
-        assert ticked.ok
+        assert (await set_item(pool, item.id, executor)).ok
         assert (await items_of(pool, request.id))[0].state is ItemState.DONE
     finally:
         await engine.dispose()
@@ -664,16 +671,8 @@ async def test_occurrences_and_ticks_on_the_embedded_sqlite(
 async def test_wizard_monthly_on_the_last_friday_with_school_holidays(harness: Harness) -> None:
     t = harness.catalogue.translator("ru")
     await people(harness)
-    card = on_card(ADMIN, 100)
-
-    async def press_step(data: Any) -> EditMessageText:
-        await harness.feed(press(ADMIN, data, card))
-        harness.pop(AnswerCallbackQuery)
-        return harness.pop(EditMessageText)
-
-    async def type_step(text: str) -> SendMessage:
-        await harness.feed(message(ADMIN, text))
-        return harness.pop(SendMessage)
+    wizard = Wizard(harness)
+    press_step, type_step = wizard.press, wizard.type
 
     await press_step(PlannedListCb(new=True))
     await type_step("Аварийное освещение")

@@ -18,7 +18,16 @@ from bot.services import checklist
 from bot.services import planned as service
 from bot.services.onboarding import BindOutcome, bind_staff_chat
 from bot.services.staff_chat import StaffChatRoute
-from models import Category, ChatBinding, ItemState, PlannedJob, PlannedStatus, Priority, Request
+from models import (
+    Category,
+    ChatBinding,
+    ItemState,
+    PlannedJob,
+    PlannedStatus,
+    Priority,
+    Request,
+    User,
+)
 from models.schedule import Freq, Schedule
 from tests.conftest import ADMIN, TEACHER, Harness
 from tests.staff import add_person, add_request, button_data, button_texts, on_card
@@ -26,13 +35,15 @@ from tests.test_planned import (
     DUE,
     ITEMS,
     NOW,
+    Wizard,
     items_of,
-    job_row,
+    job_state,
     make_job,
     occur,
     people,
     planned_requests,
     scheduler,
+    set_item,
     text_of,
 )
 from tests.updates import message, press
@@ -67,6 +78,19 @@ def draft(**changes: Any) -> service.JobDraft:
 async def job_count(harness: Harness) -> int:
     async with harness.session_pool() as session:
         return int(await session.scalar(select(func.count(PlannedJob.id))) or 0)
+
+
+async def file_repair(harness: Harness, item_id: int, user: User) -> checklist.ItemResult:
+    """The repair request `user` files for a checklist item, as the bot's button does."""
+    async with harness.session_pool() as session:
+        return await checklist.file_followup(
+            session,
+            harness.dp["notifier"],
+            item_id=item_id,
+            user=user,
+            description="Заменить",
+            sla_hours=harness.settings.sla_hours(),
+        )
 
 
 # ------------------------------------------------------------------- the jobs
@@ -133,8 +157,7 @@ async def test_an_executor_reads_no_job_and_unknown_ids_are_not_found(harness: H
             assert (await change).outcome is JobOutcome.NOT_FOUND
         schedule = await service.job_schedule(session, user=admin, job_id=job_id)
     assert schedule == DAILY
-    row = await job_row(harness.session_pool, job_id)
-    assert (row.status, row.next_run_at) == (PlannedStatus.ACTIVE, DUE)
+    assert await job_state(harness.session_pool, job_id) == (PlannedStatus.ACTIVE, DUE)
 
 
 async def test_pausing_twice_or_resuming_an_active_job_changes_nothing(
@@ -152,8 +175,7 @@ async def test_pausing_twice_or_resuming_an_active_job_changes_nothing(
         JobOutcome.DONE,
         JobOutcome.UNCHANGED,
     )
-    row = await job_row(harness.session_pool, job_id)
-    assert (row.status, row.next_run_at) == (PlannedStatus.PAUSED, None)
+    assert await job_state(harness.session_pool, job_id) == (PlannedStatus.PAUSED, None)
 
 
 async def test_a_job_whose_stored_schedule_is_unreadable_stays_paused(harness: Harness) -> None:
@@ -174,8 +196,7 @@ async def test_a_job_whose_stored_schedule_is_unreadable_stays_paused(harness: H
         )
     assert schedule is None
     assert resumed.outcome is JobOutcome.NO_OCCURRENCE
-    row = await job_row(harness.session_pool, job_id)
-    assert (row.status, row.next_run_at) == (PlannedStatus.PAUSED, None)
+    assert await job_state(harness.session_pool, job_id) == (PlannedStatus.PAUSED, None)
 
 
 async def test_deleting_a_job_keeps_its_open_occurrence_and_stops_new_ones(
@@ -193,11 +214,7 @@ async def test_deleting_a_job_keeps_its_open_occurrence_and_stops_new_ones(
     assert (request.id, request.planned_job_id) == (rid, job_id)
     # The open occurrence can still be worked: its checklist ticks.
     item = (await items_of(harness.session_pool, rid))[0]
-    async with harness.session_pool() as session:
-        ticked = await checklist.set_item(
-            session, item_id=item.id, expected=ItemState.OPEN, state=ItemState.DONE, user=executor
-        )
-    assert ticked.ok
+    assert (await set_item(harness.session_pool, item.id, executor)).ok
     assert (await scheduler(harness).tick(DUE + timedelta(days=3))).planned == 0
 
 
@@ -208,15 +225,9 @@ async def test_failing_an_item_without_a_note_is_refused(harness: Harness) -> No
     item = (await items_of(harness.session_pool, rid))[0]
 
     for note in (None, "", "   "):
-        async with harness.session_pool() as session:
-            result = await checklist.set_item(
-                session,
-                item_id=item.id,
-                expected=ItemState.OPEN,
-                state=ItemState.FAILED,
-                user=executor,
-                note=note,
-            )
+        result = await set_item(
+            harness.session_pool, item.id, executor, state=ItemState.FAILED, note=note
+        )
         assert result.outcome is Outcome.NOTE_REQUIRED, note
     [stored, *_] = await items_of(harness.session_pool, rid)
     assert (stored.state, stored.note) == (ItemState.OPEN, None)
@@ -229,13 +240,8 @@ async def test_a_tick_on_an_item_already_ticked_is_stale_and_shows_it_now(
     _, rid = await occur(harness, admin, executor)
     item = (await items_of(harness.session_pool, rid))[0]
 
-    async def tick() -> checklist.ItemResult:
-        async with harness.session_pool() as session:
-            return await checklist.set_item(
-                session, item_id=item.id, expected=ItemState.OPEN, state=ItemState.DONE, user=admin
-            )
-
-    first, second = await tick(), await tick()
+    first = await set_item(harness.session_pool, item.id, admin)
+    second = await set_item(harness.session_pool, item.id, admin)
     assert (first.outcome, second.outcome) == (Outcome.DONE, Outcome.STALE)
     assert second.card is not None
     assert second.card.items[0].state is ItemState.DONE
@@ -253,17 +259,8 @@ async def test_a_checklist_not_in_work_is_read_only(harness: Harness) -> None:
     async with harness.session_pool() as session:
         card = await checklist.checklist(session, request_id=rid, user=admin)
         context = await checklist.item_context(session, item_id=item.id, user=admin)
-        ticked = await checklist.set_item(
-            session, item_id=item.id, expected=ItemState.OPEN, state=ItemState.DONE, user=admin
-        )
-        filed = await checklist.file_followup(
-            session,
-            harness.dp["notifier"],
-            item_id=item.id,
-            user=admin,
-            description="Заменить",
-            sla_hours=harness.settings.sla_hours(),
-        )
+    ticked = await set_item(harness.session_pool, item.id, admin)
+    filed = await file_repair(harness, item.id, admin)
     assert card is not None and not card.editable
     assert context is None
     assert (ticked.outcome, filed.outcome) == (Outcome.FORBIDDEN, Outcome.FORBIDDEN)
@@ -276,15 +273,7 @@ async def test_a_repair_is_filed_only_for_a_failed_item(harness: Harness) -> Non
     _, rid = await occur(harness, admin, executor)
     item = (await items_of(harness.session_pool, rid))[0]
 
-    async with harness.session_pool() as session:
-        filed = await checklist.file_followup(
-            session,
-            harness.dp["notifier"],
-            item_id=item.id,
-            user=executor,
-            description="Заменить",
-            sla_hours=harness.settings.sla_hours(),
-        )
+    filed = await file_repair(harness, item.id, executor)
     assert filed.outcome is Outcome.NOT_FAILED and filed.followup_id is None
     async with harness.session_pool() as session:
         total = await session.scalar(select(func.count(Request.id)))
@@ -303,11 +292,12 @@ async def test_a_request_without_a_checklist_has_none(harness: Harness) -> None:
 async def test_an_admin_opens_a_checklist_not_in_work_without_item_buttons(
     harness: Harness,
 ) -> None:
-    t = harness.catalogue.translator("ru")
     admin, _ = await people(harness)
     _, rid = await occur(harness, admin, None)
 
     await harness.feed(press(ADMIN, ChecklistCb(id=rid), on_card(ADMIN, 500)))
+
+    t = harness.catalogue.translator("ru")
 
     harness.pop(AnswerCallbackQuery)
     shown = harness.pop(SendMessage)
@@ -343,12 +333,7 @@ async def test_the_job_list_pages_by_ten(harness: Harness) -> None:
 async def test_wizard_weekly_on_chosen_days(harness: Harness) -> None:
     t = harness.catalogue.translator("ru")
     await people(harness)
-    card = on_card(ADMIN, 100)
-
-    async def press_step(data: Any) -> EditMessageText:
-        await harness.feed(press(ADMIN, data, card))
-        harness.pop(AnswerCallbackQuery)
-        return harness.pop(EditMessageText)
+    press_step = Wizard(harness).press
 
     await press_step(PlannedListCb(new=True))
     await harness.feed(message(ADMIN, "Обход крыши"))

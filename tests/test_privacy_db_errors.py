@@ -9,68 +9,23 @@ that shape in case an error comes from somewhere else.
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
-from collections.abc import AsyncIterator, Iterator
-from typing import Any, cast
+from collections.abc import AsyncIterator
 
 import pytest
 import sentry_sdk
 import structlog
-from sentry_sdk.envelope import Envelope
-from sentry_sdk.transport import Transport
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.logging import configure_logging, mask_text
+from bot.logging import mask_text
 from bot.sentry import init_sentry
-from bot.settings import LogFormat
 from database.engine import create_engine, create_session_pool
 from models import User
+from tests.logs_support import RecordingTransport
 
 DSN = "https://public@sentry.example.invalid/1"
 SECRET = "Ключ от серверной лежит под ковриком"
 log = structlog.get_logger("tests.privacy")
-
-
-class RecordingTransport(Transport):
-    def __init__(self) -> None:
-        super().__init__()
-        self.envelopes: list[Envelope] = []
-
-    def capture_envelope(self, envelope: Envelope) -> None:
-        self.envelopes.append(envelope)
-
-    def dump(self) -> str:
-        events = [env.get_event() for env in self.envelopes]
-        raw = b"".join(env.serialize() for env in self.envelopes).decode()
-        return raw + "\n".join(json.dumps(e, ensure_ascii=False) for e in events if e)
-
-    def events(self) -> list[dict[str, Any]]:
-        found = (env.get_event() for env in self.envelopes)
-        return [cast(dict[str, Any], e) for e in found if e is not None]
-
-
-@pytest.fixture
-def transport() -> Iterator[RecordingTransport]:
-    recording = RecordingTransport()
-    with sentry_sdk.isolation_scope():
-        yield recording
-        sentry_sdk.get_client().close()
-    sentry_sdk.get_global_scope().set_client(None)
-
-
-@pytest.fixture
-def json_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    root_level = root.level
-    configure_logging("INFO", LogFormat.JSON)
-    yield
-    for handler in [h for h in root.handlers if h.get_name() == "zavhoz"]:
-        root.removeHandler(handler)
-    root.setLevel(root_level)
-    logging.getLogger("sqlalchemy.engine").setLevel(logging.NOTSET)
-    structlog.reset_defaults()
 
 
 @pytest.fixture
@@ -111,7 +66,7 @@ async def test_integrity_error_leaves_no_user_text_in_logs_or_sentry(
     err = capsys.readouterr().err
     assert "IntegrityError" in err and "users_telegram_id" in err  # still debuggable
     assert SECRET not in err and "secret_keeper" not in err
-    assert transport.events()  # the log line made an event (the capture is deduplicated)
+    assert transport.events  # the log line made an event (the capture is deduplicated)
     dump = transport.dump()
     assert "IntegrityError" in dump
     assert SECRET not in dump and "secret_keeper" not in dump

@@ -29,7 +29,7 @@ from bot.services.places import PlaceFields
 from models import Priority, RequestStatus, utcnow
 from models.reports import ExportPeriod, period_bounds
 from tests.conftest import ADMIN, TEACHER, Harness
-from tests.reports_data import add_extras, add_request, seed_people
+from tests.reports_data import add_extras, add_request, assigned_request, seed_people
 from tests.updates import message, press
 from utils.callbacks import ExportCb
 from utils.i18n import Catalogue
@@ -77,16 +77,15 @@ async def test_export_workbook_every_column_and_the_summary(
     monkeypatch.chdir(tmp_path)  # nothing may be written into the working directory
     people = await seed_people(harness.session_pool)
     created = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-    closed = await add_request(
+    closed = await assigned_request(
         harness.session_pool,
-        author_id=people.teacher.id,
+        people,
+        created,
+        status=RequestStatus.CLOSED,
         category_id=2,
         location="каб. 12",
         description='=HYPERLINK("http://evil")\x07 течёт',
         priority=Priority.HIGH,
-        status=RequestStatus.CLOSED,
-        assignee_id=people.executor.id,
-        created_at=created,
         first_response_at=created + timedelta(hours=1),
         done_at=created + timedelta(hours=5, minutes=30),
         closed_at=created + timedelta(days=1, hours=8, minutes=30),

@@ -30,7 +30,7 @@ from models import (
 from models.queues import Queue
 from models.sla import DEFAULT_SLA_HOURS, deadline_fields
 from tests.conftest import ADMIN, EXECUTOR, OTHER_TEACHER, TEACHER, Harness
-from tests.reports_data import People, add_request, seed_people
+from tests.reports_data import People, add_request, assigned_request, seed_people
 from tests.updates import press
 from utils.callbacks import QueueCb, RequestActionCb
 
@@ -74,33 +74,22 @@ async def get_request(db: async_sessionmaker[AsyncSession], request_id: int) -> 
 async def test_overdue_reminder_once_then_admins_once_a_day_later(harness: Harness) -> None:
     db = harness.session_pool
     people = await seed_people(db)
-    assigned = await add_request(
-        db,
-        author_id=people.teacher.id,
-        status=RequestStatus.IN_PROGRESS,
-        assignee_id=people.executor.id,
-        created_at=NOW - timedelta(hours=80),  # normal: due 72 h later, 8 h ago
-    )
+    # normal: due 72 h later, 8 h ago
+    assigned = await assigned_request(db, people, NOW - timedelta(hours=80))
     unassigned = await add_request(
         db, author_id=people.teacher.id, created_at=NOW - timedelta(hours=73)
     )
-    resolved = await add_request(
-        db,
-        author_id=people.teacher.id,
-        status=RequestStatus.IN_PROGRESS,
-        assignee_id=people.executor.id,
-        priority=Priority.URGENT,
-        created_at=NOW - timedelta(hours=5),
+    resolved = await assigned_request(
+        db, people, NOW - timedelta(hours=5), priority=Priority.URGENT
     )
     later = await add_request(  # due in 62 hours
         db, author_id=people.teacher.id, created_at=NOW - timedelta(hours=10)
     )
-    await add_request(  # done late: nothing to chase
+    await assigned_request(  # done late: nothing to chase
         db,
-        author_id=people.teacher.id,
+        people,
+        NOW - timedelta(hours=100),
         status=RequestStatus.DONE,
-        assignee_id=people.executor.id,
-        created_at=NOW - timedelta(hours=100),
         done_at=NOW - timedelta(hours=1),
     )
     scheduler = make_scheduler(harness)
@@ -162,13 +151,7 @@ def card_actions(markup: object) -> set[Action]:
 async def test_an_overdue_reminder_to_an_executor_has_executor_buttons(harness: Harness) -> None:
     db = harness.session_pool
     people = await seed_people(db)
-    await add_request(
-        db,
-        author_id=people.teacher.id,
-        status=RequestStatus.IN_PROGRESS,
-        assignee_id=people.executor.id,
-        created_at=NOW - timedelta(hours=80),
-    )
+    await assigned_request(db, people, NOW - timedelta(hours=80))
     await add_request(db, author_id=people.teacher.id, created_at=NOW - timedelta(hours=73))
 
     assert await make_scheduler(harness).tick(NOW) == TickResult(reminded=2)
@@ -224,13 +207,7 @@ async def test_digest_once_a_day_at_digest_time_and_after_a_restart(harness: Har
     await add_request(  # new, but older than yesterday's digest
         db, author_id=people.teacher.id, created_at=morning - timedelta(hours=25)
     )
-    await add_request(
-        db,
-        author_id=people.teacher.id,
-        status=RequestStatus.IN_PROGRESS,
-        assignee_id=people.executor.id,
-        created_at=morning - timedelta(days=5),  # overdue
-    )
+    await assigned_request(db, people, morning - timedelta(days=5))  # overdue
     await add_request(
         db,
         author_id=people.other.id,
@@ -342,12 +319,12 @@ async def test_auto_close_after_days_without_an_answer(harness: Harness) -> None
 
     async def done(author: User, days_ago: float) -> Request:
         finished = NOW - timedelta(days=days_ago)
-        return await add_request(
+        return await assigned_request(
             db,
-            author_id=author.id,
+            people,
+            finished - timedelta(days=1),
+            author=author,
             status=RequestStatus.DONE,
-            assignee_id=people.executor.id,
-            created_at=finished - timedelta(days=1),
             first_response_at=finished - timedelta(hours=20),
             done_at=finished,
         )
@@ -390,31 +367,24 @@ async def test_auto_close_after_days_without_an_answer(harness: Harness) -> None
 # ------------------------------------------------------------------------ concurrency
 async def seed_for_two_schedulers(db: async_sessionmaker[AsyncSession], people: People) -> None:
     for _ in range(6):  # overdue, assigned: the executor is reminded
-        await add_request(
-            db,
-            author_id=people.teacher.id,
-            status=RequestStatus.IN_PROGRESS,
-            assignee_id=people.executor.id,
-            created_at=NOW - timedelta(hours=75),
-        )
+        await assigned_request(db, people, NOW - timedelta(hours=75))
     for _ in range(3):  # overdue, nobody assigned: both admins are reminded
         await add_request(db, author_id=people.teacher.id, created_at=NOW - timedelta(hours=74))
     for _ in range(3):  # reminded 25 h ago, still overdue: both admins, escalation
-        await add_request(
+        await assigned_request(
             db,
-            author_id=people.teacher.id,
+            people,
+            NOW - timedelta(hours=200),
             status=RequestStatus.ON_HOLD,
-            assignee_id=people.executor.id,
-            created_at=NOW - timedelta(hours=200),
             overdue_reminded_at=NOW - timedelta(hours=25),
         )
     for _ in range(3):  # done 8 days ago: auto-closed, the author is told
-        await add_request(
+        await assigned_request(
             db,
-            author_id=people.other.id,
+            people,
+            NOW - timedelta(days=9),
+            author=people.other,
             status=RequestStatus.DONE,
-            assignee_id=people.executor.id,
-            created_at=NOW - timedelta(days=9),
             done_at=NOW - timedelta(days=8),
         )
 

@@ -15,9 +15,8 @@ from aiogram.methods import SendMessage
 
 from bot.scheduler import Scheduler, TickResult
 from bot.services.notifications import Notifier
-from models import RequestStatus
 from tests.conftest import ADMIN, EXECUTOR, Harness
-from tests.reports_data import add_request, seed_people
+from tests.reports_data import add_request, assigned_request, seed_people
 
 NOW = datetime(2026, 3, 18, 6, 0, tzinfo=UTC)
 
@@ -50,13 +49,7 @@ async def test_a_card_that_cannot_be_drawn_does_not_stop_the_other_reminders(
     oldest = await add_request(  # first in line: overdue the longest
         db, author_id=people.teacher.id, created_at=NOW - timedelta(hours=200)
     )
-    assigned = await add_request(
-        db,
-        author_id=people.teacher.id,
-        status=RequestStatus.IN_PROGRESS,
-        assignee_id=people.executor.id,
-        created_at=NOW - timedelta(hours=80),
-    )
+    assigned = await assigned_request(db, people, NOW - timedelta(hours=80))
     unassigned = await add_request(
         db, author_id=people.teacher.id, created_at=NOW - timedelta(hours=75)
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.conftest import TEST_REDIS_URL
 from tests.fake_bot_api import FakeBotAPI
+from tests.ops_support import process_env
 from tests.process import bot_env, bot_process, output_of
 
 TOKEN = "123456:SMOKE-TEST-TOKEN"
@@ -53,13 +54,7 @@ async def answer_start(api: FakeBotAPI, env: dict[str, str], cwd: Path) -> dict[
 
 async def test_postgres_and_redis(database_url: str, clean_state: None, tmp_path: Path) -> None:
     async with FakeBotAPI(TOKEN) as api:
-        env = bot_env(
-            BOT_TOKEN=TOKEN,
-            TELEGRAM_API_URL=api.url,
-            DATABASE_URL=database_url,
-            REDIS_URL=TEST_REDIS_URL,
-            LOG_FORMAT="json",
-        )
+        env = process_env(api, database_url, TEST_REDIS_URL)
         params = await answer_start(api, env, tmp_path)
     assert "Нина" in params["text"]
     assert reply_buttons(params) == ["📝 Новая заявка", "📋 Мои заявки", "❓ Помощь"]

@@ -26,6 +26,7 @@ from aiogram.methods import (
     SendPhoto,
     SetMyCommands,
 )
+from aiogram.types import Message
 from redis.asyncio.connection import Connection
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -46,7 +47,7 @@ from tests.staff import (
 )
 from tests.test_new_request import HEATING, shown, step
 from tests.test_new_request import button_data as data_with_prefix
-from tests.updates import message, photo, press
+from tests.updates import Person, message, photo, press
 from utils.callbacks import (
     AssignToCb,
     CancelConfirmCb,
@@ -219,6 +220,21 @@ def said(method: SendMessage | EditMessageText | AnswerCallbackQuery) -> str:
     return method.text
 
 
+async def card_button(
+    harness: Harness,
+    meter: Meter,
+    flow: str,
+    person: Person,
+    action: Action,
+    request_id: int,
+    card: Message | None = None,
+) -> None:
+    """`person` presses `action` on the request's card, measured as `flow`; the answer read."""
+    async with meter.measure(flow):
+        await harness.feed(press(person, RequestActionCb(action=action, id=request_id), card))
+    harness.pop(AnswerCallbackQuery)
+
+
 def rows_on_page(text: str) -> int:
     return sum(1 for line in text.splitlines() if "<b>#" in line)
 
@@ -229,21 +245,15 @@ async def test_start_and_main_menu(harness: Harness, meter: Meter) -> None:
     await add_person(pool, TEACHER)
     await add_person(pool, EXECUTOR, Role.EXECUTOR)
 
-    async with meter.measure("start: known user"):
-        await harness.feed(message(TEACHER, "/start"))
-    assert "Мария Учителева" in said(harness.pop(SendMessage))
-
-    async with meter.measure("start: new user"):
-        await harness.feed(message(ADMIN, "/start"))
-    assert "Анна Админова" in said(harness.pop(SendMessage))
-
-    async with meter.measure("menu: help"):
-        await harness.feed(message(TEACHER, "❓ Помощь"))
-    assert "/new" in said(harness.pop(SendMessage))
-
-    async with meter.measure("menu: my requests (none)"):
-        await harness.feed(message(TEACHER, "📋 Мои заявки"))
-    assert "пока нет заявок" in said(harness.pop(SendMessage))
+    for flow, person, text, answered in [
+        ("start: known user", TEACHER, "/start", "Мария Учителева"),
+        ("start: new user", ADMIN, "/start", "Анна Админова"),
+        ("menu: help", TEACHER, "❓ Помощь", "/new"),
+        ("menu: my requests (none)", TEACHER, "📋 Мои заявки", "пока нет заявок"),
+    ]:
+        async with meter.measure(flow):
+            await harness.feed(message(person, text))
+        assert answered in said(harness.pop(SendMessage)), flow
 
     async with meter.measure("menu: my tasks (none)"):
         await harness.feed(message(EXECUTOR, "🛠 Мои задачи"))
@@ -376,9 +386,7 @@ async def test_author_comment_and_cancel(harness: Harness, meter: Meter) -> None
         await harness.feed(message(TEACHER, "Стало хуже, вода на полу"))
     assert "отправлен" in said(harness.pop(SendMessage))
 
-    async with meter.measure("author: cancel button"):
-        await harness.feed(press(TEACHER, RequestActionCb(action=Action.CANCEL, id=rid)))
-    harness.pop(AnswerCallbackQuery)
+    await card_button(harness, meter, "author: cancel button", TEACHER, Action.CANCEL, rid)
     assert f"Отменить заявку #{rid}?" in said(harness.pop(EditMessageText))
 
     async with meter.measure("author: cancel confirmed"):
@@ -427,9 +435,7 @@ async def test_take_assign_reject(harness: Harness, meter: Meter) -> None:
     assert await request_state(pool, taken) == (RequestStatus.IN_PROGRESS, admin.id)
 
     card = on_card(ADMIN, 777)
-    async with meter.measure("staff: assign picker"):
-        await harness.feed(press(ADMIN, RequestActionCb(action=Action.ASSIGN, id=assigned), card))
-    harness.pop(AnswerCallbackQuery)
+    await card_button(harness, meter, "staff: assign picker", ADMIN, Action.ASSIGN, assigned, card)
     names = button_texts(harness.pop(EditMessageReplyMarkup).reply_markup)
     assert "🛠 Иван Мастеров · 0" in names
 
@@ -440,9 +446,7 @@ async def test_take_assign_reject(harness: Harness, meter: Meter) -> None:
     assert await request_state(pool, assigned) == (RequestStatus.IN_PROGRESS, executor.id)
 
     card = on_card(ADMIN, 4242)
-    async with meter.measure("staff: reject button"):
-        await harness.feed(press(ADMIN, RequestActionCb(action=Action.REJECT, id=rejected), card))
-    harness.pop(AnswerCallbackQuery)
+    await card_button(harness, meter, "staff: reject button", ADMIN, Action.REJECT, rejected, card)
     assert "причину отказа" in said(harness.pop(SendMessage))
 
     async with meter.measure("staff: reject reason"):
@@ -460,14 +464,10 @@ async def test_executor_start_hold_resume_done(harness: Harness, meter: Meter) -
     rid = await add_request(pool, author)
     card = on_card(EXECUTOR, 9001)
 
-    async with meter.measure("executor: start"):
-        await harness.feed(press(EXECUTOR, RequestActionCb(action=Action.TAKE, id=rid), card))
-    harness.pop(AnswerCallbackQuery)
+    await card_button(harness, meter, "executor: start", EXECUTOR, Action.TAKE, rid, card)
     assert "🔧 В работе" in said(harness.pop(EditMessageText))
 
-    async with meter.measure("executor: hold button"):
-        await harness.feed(press(EXECUTOR, RequestActionCb(action=Action.HOLD, id=rid), card))
-    harness.pop(AnswerCallbackQuery)
+    await card_button(harness, meter, "executor: hold button", EXECUTOR, Action.HOLD, rid, card)
     assert f"Почему заявка #{rid} приостановлена" in said(harness.pop(SendMessage))
 
     async with meter.measure("executor: hold reason"):
@@ -475,14 +475,10 @@ async def test_executor_start_hold_resume_done(harness: Harness, meter: Meter) -
     assert "приостановлена" in said(harness.pop(SendMessage))
     assert "▶ Возобновить" in button_texts(harness.pop(EditMessageText).reply_markup)
 
-    async with meter.measure("executor: resume"):
-        await harness.feed(press(EXECUTOR, RequestActionCb(action=Action.RESUME, id=rid), card))
-    harness.pop(AnswerCallbackQuery)
+    await card_button(harness, meter, "executor: resume", EXECUTOR, Action.RESUME, rid, card)
     assert "✅ Выполнено" in button_texts(harness.pop(EditMessageText).reply_markup)
 
-    async with meter.measure("executor: done button"):
-        await harness.feed(press(EXECUTOR, RequestActionCb(action=Action.FINISH, id=rid), card))
-    harness.pop(AnswerCallbackQuery)
+    await card_button(harness, meter, "executor: done button", EXECUTOR, Action.FINISH, rid, card)
     assert f"Завершение заявки #{rid}" in said(harness.pop(SendMessage))
 
     await harness.feed(message(EXECUTOR, "Заменил смеситель"))

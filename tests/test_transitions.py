@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.notifications import Notifier
-from bot.services.transitions import Outcome, perform
+from bot.services.transitions import Outcome, TransitionResult, perform
 from models import (
     Action,
     OutboxMessage,
@@ -48,16 +48,19 @@ def notifier(catalogue: Catalogue) -> Notifier:
     return Notifier(catalogue, ZoneInfo("Europe/Moscow"))
 
 
+async def act(
+    harness: Harness, catalogue: Catalogue, user: User, action: Action, request_id: int
+) -> TransitionResult:
+    """`user` does `action` to the request: one service call in its own session."""
+    async with harness.session_pool() as session:
+        return await perform(
+            session, notifier(catalogue), request_id=request_id, action=action, user=user
+        )
+
+
 async def test_take_then_author_is_told(harness: Harness, catalogue: Catalogue) -> None:
     s = await seed(harness.session_pool)
-    async with harness.session_pool() as session:
-        result = await perform(
-            session,
-            notifier(catalogue),
-            request_id=s["req"].id,
-            action=Action.TAKE,
-            user=s["exec"],  # type: ignore[arg-type]
-        )
+    result = await act(harness, catalogue, s["exec"], Action.TAKE, s["req"].id)  # type: ignore[arg-type]
     assert result.ok and result.view is not None
     assert result.view.status is RequestStatus.IN_PROGRESS
     assert result.view.assignee is not None and result.view.assignee.full_name == "Exec"
@@ -80,11 +83,7 @@ async def test_two_admins_take_at_once_exactly_one_wins(
     s = await seed(harness.session_pool)
 
     async def take(user: User) -> Outcome:
-        async with harness.session_pool() as session:
-            res = await perform(
-                session, notifier(catalogue), request_id=s["req"].id, action=Action.TAKE, user=user
-            )
-            return res.outcome
+        return (await act(harness, catalogue, user, Action.TAKE, s["req"].id)).outcome
 
     for _ in range(5):
         outcomes = await asyncio.gather(take(s["admin1"]), take(s["admin2"]))  # type: ignore[arg-type]
@@ -107,14 +106,7 @@ async def test_requester_cannot_see_someone_elses_request(
     async with harness.session_pool() as session, session.begin():
         stranger = User(telegram_id=2001, full_name="Stranger", role=Role.USER)
         session.add(stranger)
-    async with harness.session_pool() as session:
-        result = await perform(
-            session,
-            notifier(catalogue),
-            request_id=s["req"].id,
-            action=Action.CANCEL,
-            user=stranger,
-        )
+    result = await act(harness, catalogue, stranger, Action.CANCEL, s["req"].id)
     assert result.outcome is Outcome.NOT_FOUND and result.view is None
     async with harness.session_pool() as session:
         req = await session.get(Request, s["req"].id)

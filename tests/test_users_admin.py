@@ -72,22 +72,21 @@ async def test_search_by_name_username_and_id(harness: Harness) -> None:
     await add_person(pool, ADMIN, Role.ADMIN)
     teacher = await add_person(pool, TEACHER)
     other = await add_person(pool, OTHER_TEACHER)
+
+    async def search(query: str) -> SendMessage:
+        await harness.feed(press(ADMIN, UserSearchCb()))
+        harness.pop(AnswerCallbackQuery)
+        harness.pop(SendMessage)  # the prompt to type a name
+        await harness.feed(message(ADMIN, query))
+        return harness.pop(SendMessage)
+
     for query, want in (
         ("учител", [teacher.id]),
         ("@olegteach", [other.id]),
         (str(TEACHER.id), [teacher.id]),
     ):
-        await harness.feed(press(ADMIN, UserSearchCb()))
-        harness.pop(AnswerCallbackQuery)
-        harness.pop(SendMessage)
-        await harness.feed(message(ADMIN, query))
-        found = harness.pop(SendMessage)
-        assert card_ids(found.reply_markup) == want, query
-    await harness.feed(press(ADMIN, UserSearchCb()))
-    harness.pop(AnswerCallbackQuery)
-    harness.pop(SendMessage)
-    await harness.feed(message(ADMIN, "никто"))
-    assert "Никого не нашлось" in harness.pop(SendMessage).text
+        assert card_ids((await search(query)).reply_markup) == want, query
+    assert "Никого не нашлось" in (await search("никто")).text
 
 
 async def test_promotion_gives_the_new_menu_and_commands_at_once(harness: Harness) -> None:

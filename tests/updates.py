@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from aiogram.types import (
     Update,
 )
 from aiogram.types import User as TgUser
+from openpyxl import Workbook
 
 _update_ids = itertools.count(1)
 _message_ids = itertools.count(1)
@@ -120,6 +122,18 @@ def document(
         file_size=file_size,
     )
     return _update(message=_message(person, document=doc, caption=caption))
+
+
+def spreadsheet(rows: list[list[object]]) -> bytes:
+    """The bytes of an .xlsx file with `rows` on its first sheet (to send as a document)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def sticker(person: Person) -> Update:

@@ -40,3 +40,14 @@ class FastForwardClock:
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+
+
+def busiest_window(stamps: list[float], width: float) -> int:
+    """The most calls in any half-open window [t, t + width)."""
+    stamps = sorted(stamps)
+    best, start = 0, 0
+    for end, stamp in enumerate(stamps):
+        while stamps[start] + width <= stamp:
+            start += 1
+        best = max(best, end - start + 1)
+    return best

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -210,33 +209,14 @@ def test_exc_info_is_left_for_the_exception_formatter() -> None:
 # --- the configured pipeline ---------------------------------------------------------
 
 
-@pytest.fixture
-def logging_state() -> Iterator[None]:
-    """Undo configure_logging(): the root handler it adds, levels, structlog, context."""
-    root = logging.getLogger()
-    names = ["aiogram.event", "sqlalchemy.engine", "sqlalchemy.pool", "aiohttp.access"]
-    levels = {name: logging.getLogger(name).level for name in names}
-    root_level = root.level
-    yield
-    for handler in [h for h in root.handlers if h.get_name() == "zavhoz"]:
-        root.removeHandler(handler)
-    root.setLevel(root_level)
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
-    structlog.reset_defaults()
-    structlog.contextvars.clear_contextvars()
-
-
 def json_lines(err: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in err.splitlines() if line.strip()]
 
 
-@pytest.mark.usefixtures("logging_state")
+@pytest.mark.usefixtures("json_logging")
 def test_stdlib_record_comes_out_as_json_with_the_token_masked(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    configure_logging("INFO", LogFormat.JSON)
-
     logging.getLogger("aiogram.dispatcher").info(
         "Failed to fetch updates - TelegramNetworkError: HTTP Client says - "
         "https://api.telegram.org/bot%s/getUpdates timed out",
@@ -253,9 +233,8 @@ def test_stdlib_record_comes_out_as_json_with_the_token_masked(
     assert stamp.utcoffset() == UTC.utcoffset(None)
 
 
-@pytest.mark.usefixtures("logging_state")
+@pytest.mark.usefixtures("json_logging")
 def test_structlog_event_masks_text_and_keeps_ids(capsys: pytest.CaptureFixture[str]) -> None:
-    configure_logging("INFO", LogFormat.JSON)
     log = structlog.get_logger("handlers.comments")
 
     log.info("comment_added", text="Позвоните +7 912 345-67-89", request_id=42)
@@ -271,11 +250,10 @@ def test_structlog_event_masks_text_and_keeps_ids(capsys: pytest.CaptureFixture[
     assert line["level"] == "info"
 
 
-@pytest.mark.usefixtures("logging_state")
+@pytest.mark.usefixtures("json_logging")
 def test_bound_context_is_on_every_line_including_stdlib_ones(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    configure_logging("INFO", LogFormat.JSON)
     log = structlog.get_logger("bot.updates")
 
     with structlog.contextvars.bound_contextvars(update_id=987654321, user_id=123456789):
@@ -297,11 +275,10 @@ def test_bound_context_is_on_every_line_including_stdlib_ones(
     assert "update_id" not in lines[3]
 
 
-@pytest.mark.usefixtures("logging_state")
+@pytest.mark.usefixtures("json_logging")
 def test_exception_text_is_masked_for_structlog_and_stdlib(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    configure_logging("INFO", LogFormat.JSON)
     log = structlog.get_logger("bot.sender")
 
     try:
@@ -322,9 +299,8 @@ def test_exception_text_is_masked_for_structlog_and_stdlib(
         assert "ValueError: cannot reach <phone> with token 123456789:***" in line["exception"]
 
 
-@pytest.mark.usefixtures("logging_state")
+@pytest.mark.usefixtures("json_logging")
 def test_stdlib_args_and_extra_are_masked(capsys: pytest.CaptureFixture[str]) -> None:
-    configure_logging("INFO", LogFormat.JSON)
 
     logging.getLogger("bot.legacy").warning(
         "contact from %s: %s",
@@ -356,30 +332,47 @@ def test_configuring_twice_does_not_duplicate_lines(capsys: pytest.CaptureFixtur
 
 
 @pytest.mark.usefixtures("logging_state")
+@pytest.mark.parametrize(
+    ("level", "emitted", "kept"),
+    [
+        pytest.param(
+            "INFO",
+            [
+                ("aiogram.event", "info", "Update id=1 is handled. Duration 3 ms by bot id=1"),
+                ("sqlalchemy.engine.Engine", "info", "SELECT users.phone FROM users"),
+                ("aiogram.event", "warning", "Update id=2 is not handled"),
+                (None, "debug", "debug_detail"),
+            ],
+            ["Update id=2 is not handled"],
+            id="noisy-loggers-quieted",
+        ),
+        pytest.param(
+            "warning",
+            [
+                (None, "info", "info_event"),
+                ("aiogram.dispatcher", "info", "Start polling"),
+                (None, "warning", "warning_event"),
+            ],
+            ["warning_event"],
+            id="warning-drops-info-from-both-worlds",
+        ),
+    ],
+)
 def test_noisy_loggers_are_quieted_and_level_is_honoured(
+    level: str,
+    emitted: list[tuple[str | None, str, str]],
+    kept: list[str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    configure_logging("INFO", LogFormat.JSON)
+    """Each line is logged by a stdlib logger of that name, or (None) by structlog."""
+    configure_logging(level, LogFormat.JSON)
 
-    logging.getLogger("aiogram.event").info("Update id=1 is handled. Duration 3 ms by bot id=1")
-    logging.getLogger("sqlalchemy.engine.Engine").info("SELECT users.phone FROM users")
-    logging.getLogger("aiogram.event").warning("Update id=2 is not handled")
-    structlog.get_logger("x").debug("debug_detail")
-
-    events = [line["event"] for line in json_lines(capsys.readouterr().err)]
-    assert events == ["Update id=2 is not handled"]
-
-
-@pytest.mark.usefixtures("logging_state")
-def test_warning_level_drops_info_from_both_worlds(capsys: pytest.CaptureFixture[str]) -> None:
-    configure_logging("warning", LogFormat.JSON)
-
-    structlog.get_logger("x").info("info_event")
-    logging.getLogger("aiogram.dispatcher").info("Start polling")
-    structlog.get_logger("x").warning("warning_event")
+    for name, method, event in emitted:
+        logger = structlog.get_logger("x") if name is None else logging.getLogger(name)
+        getattr(logger, method)(event)
 
     events = [line["event"] for line in json_lines(capsys.readouterr().err)]
-    assert events == ["warning_event"]
+    assert events == kept
 
 
 @pytest.mark.usefixtures("logging_state")

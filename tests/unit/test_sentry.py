@@ -6,7 +6,6 @@ import asyncio
 import importlib.metadata
 import json
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -14,12 +13,9 @@ import pytest
 import sentry_sdk
 import structlog
 from aiogram.types import Chat, Contact, Message, User
-from sentry_sdk.envelope import Envelope
-from sentry_sdk.transport import Transport
 
-from bot.logging import configure_logging
 from bot.sentry import bind_update_context, get_release, init_sentry, scrub_event
-from bot.settings import LogFormat
+from tests.logs_support import RecordingTransport
 
 if TYPE_CHECKING:
     from sentry_sdk.types import Event
@@ -39,55 +35,11 @@ SECRETS = [PHONE, PHONE_DIGITS, TEXT, "Течёт кран", FIRST_NAME, LAST_NA
 TOKEN_SECRET = BOT_TOKEN.split(":")[1]
 
 
-class RecordingTransport(Transport):
-    """Keeps every envelope instead of sending it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.envelopes: list[Envelope] = []
-
-    def capture_envelope(self, envelope: Envelope) -> None:
-        self.envelopes.append(envelope)
-
-    @property
-    def events(self) -> list[dict[str, Any]]:
-        events = (env.get_event() for env in self.envelopes)
-        return [cast(dict[str, Any], event) for event in events if event is not None]
-
-    def dump(self) -> str:
-        """Every byte that would have left the process, with non-ASCII unescaped."""
-        parts = [b"".join(env.serialize() for env in self.envelopes).decode()]
-        parts += [json.dumps(event, ensure_ascii=False) for event in self.events]
-        return "\n".join(parts)
-
-
 @pytest.fixture
-def transport() -> Iterator[RecordingTransport]:
-    """A Sentry client writing to a recording transport, torn down after the test."""
-    recording = RecordingTransport()
-    with sentry_sdk.isolation_scope():
-        yield recording
-        sentry_sdk.get_client().close()
-    # Back to the NonRecordingClient: Sentry is off for the next tests. (A DSN-less
-    # `sentry_sdk.init()` would leave a client that still reports itself active.)
-    sentry_sdk.get_global_scope().set_client(None)
-
-
-@pytest.fixture
-def json_logging() -> Iterator[None]:
-    """configure_logging() for the test, undone afterwards."""
-    root = logging.getLogger()
-    names = ["aiogram.event", "sqlalchemy.engine", "sqlalchemy.pool", "aiohttp.access"]
-    levels = {name: logging.getLogger(name).level for name in names}
-    root_level = root.level
-    configure_logging("INFO", LogFormat.JSON)
-    yield
-    for handler in [h for h in root.handlers if h.get_name() == "zavhoz"]:
-        root.removeHandler(handler)
-    root.setLevel(root_level)
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
-    structlog.reset_defaults()
+def sentry(transport: RecordingTransport, json_logging: None) -> RecordingTransport:
+    """Sentry on, after configure_logging(): what the logs send it lands in `transport`."""
+    init_sentry(DSN, "testing", transport=transport)
+    return transport
 
 
 def a_message() -> Message:
@@ -162,31 +114,27 @@ def test_exception_event_keeps_the_user_id_and_nothing_personal(
     assert event["extra"]["last_message"]["chat_id"] == 42
 
 
-@pytest.mark.usefixtures("json_logging")
 def test_stdlib_error_log_becomes_a_masked_event_with_masked_breadcrumbs(
-    transport: RecordingTransport,
+    sentry: RecordingTransport,
 ) -> None:
-    init_sentry(DSN, "testing", transport=transport)
     log = logging.getLogger("aiogram.dispatcher")
 
     log.info("contact from %s", PHONE)  # INFO (let through by configure_logging): a breadcrumb
     log.error("Failed to send to %s via bot%s", PHONE, BOT_TOKEN)
     sentry_sdk.flush()
 
-    [event] = transport.events
+    [event] = sentry.events
     assert event["level"] == "error"
     assert event["logger"] == "aiogram.dispatcher"
     assert "bot123456789:***" in event["logentry"]["formatted"]
     crumbs = event["breadcrumbs"]["values"]
     assert any(c.get("message") == "contact from <phone>" for c in crumbs)
-    assert_no_personal_data(transport.dump())
+    assert_no_personal_data(sentry.dump())
 
 
-@pytest.mark.usefixtures("json_logging")
 def test_structlog_error_is_titled_by_its_event_name_and_keeps_the_traceback(
-    transport: RecordingTransport,
+    sentry: RecordingTransport,
 ) -> None:
-    init_sentry(DSN, "testing", transport=transport)
     log = structlog.get_logger("bot.sender")
 
     log.info("outbox_picked", request_id=1234)  # becomes a breadcrumb
@@ -196,7 +144,7 @@ def test_structlog_error_is_titled_by_its_event_name_and_keeps_the_traceback(
         log.error("outbox_send_failed", text=TEXT, chat_id=42, exc_info=exc)
     sentry_sdk.flush()
 
-    [event] = transport.events
+    [event] = sentry.events
     # One issue per event name, not one per timestamp.
     assert event["logentry"]["message"] == "outbox_send_failed"
     assert event["extra"]["chat_id"] == 42
@@ -207,7 +155,7 @@ def test_structlog_error_is_titled_by_its_event_name_and_keeps_the_traceback(
     crumb = next(c for c in event["breadcrumbs"]["values"] if c["category"] == "bot.sender")
     assert crumb["message"] == "outbox_picked"
     assert crumb["data"]["request_id"] == 1234
-    assert_no_personal_data(transport.dump())
+    assert_no_personal_data(sentry.dump())
 
 
 def test_bind_update_context_tags_the_event(transport: RecordingTransport) -> None:

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
-
+from tests.updates import spreadsheet
 from utils.tabular import TableProblem, read_table
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_xlsx_with_russian_headers_in_any_order() -> None:
-    data = xlsx(
+    data = spreadsheet(
         [["Этаж", "Корпус", "Помещение"], [2, "А", 214], [None, None, None], [1, "", "Столовая"]]
     )
     assert read_table("rooms.xlsx", data) == [
