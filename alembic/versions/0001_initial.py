@@ -5,15 +5,11 @@ Revises:
 Create Date: 2026-11-23 18:18:02.068094
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 CATEGORIES = [

@@ -8,14 +8,10 @@ Revises: 0001
 Create Date: 2026-11-23 19:00:00
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "0002_triage"
 down_revision: str | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 INDEX = "ix_requests_fulltext"
 

@@ -4,15 +4,11 @@ Revision ID: 0003_outbox
 Revises: 0002_triage
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_outbox"
 down_revision: str | None = "0002_triage"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

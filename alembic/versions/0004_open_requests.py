@@ -8,15 +8,11 @@ Revision ID: 0004_open_requests
 Revises: 0003_outbox
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_open_requests"
 down_revision: str | None = "0003_outbox"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 OPEN = "status IN ('new', 'in_progress', 'on_hold')"
 

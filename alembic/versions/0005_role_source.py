@@ -7,15 +7,11 @@ Revision ID: 0005_role_source
 Revises: 0004_open_requests
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_role_source"
 down_revision: str | None = "0004_open_requests"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -8,15 +8,11 @@ Revision ID: 0006_setup
 Revises: 0005_role_source
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_setup"
 down_revision: str | None = "0005_role_source"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,15 +4,11 @@ Revision ID: 0007_panel
 Revises: 0006_setup
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_panel"
 down_revision: str | None = "0006_setup"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -7,15 +7,11 @@ Revision ID: 0008_places
 Revises: 0007_panel
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_places"
 down_revision: str | None = "0007_panel"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -4,15 +4,11 @@ Revision ID: 0009_planned
 Revises: 0008_places
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_planned"
 down_revision: str | None = "0008_places"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 UTC = sa.DateTime(timezone=True)
 

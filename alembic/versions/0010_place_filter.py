@@ -18,14 +18,10 @@ Revision ID: 0010_place_filter
 Revises: 0009_planned
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "0010_place_filter"
 down_revision: str | None = "0009_planned"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 INDEX = "ix_requests_location_trgm"
 STATISTICS = 1000
