@@ -63,6 +63,8 @@ class Catalogue:
 
     def get(self, language: str | None, key: str, /, **kwargs: Any) -> str:
         lang = self.resolve_language(language)
+        if not kwargs:
+            return self._plain(lang, key)
         args = {k: _prepare(v) for k, v in kwargs.items()}
         # fluent.runtime refuses a placeable over 2500 characters (and escaping makes text
         # longer): a long value goes in as a short placeholder and is put back afterwards.
@@ -74,6 +76,11 @@ class Catalogue:
         for k, slot in slots.items():
             text = text.replace(slot, long[k])
         return text
+
+    @cache  # noqa: B019 - one catalogue per process; its keys in each language are few
+    def _plain(self, language: str, key: str) -> str:
+        """A text without arguments: formatted once (buttons, titles, hints)."""
+        return self._core.get(key, language)
 
     def translator(self, language: str | None) -> Translator:
         return self._translators[self.resolve_language(language)]
