@@ -163,19 +163,21 @@ async def recent_locations(session: AsyncSession, author_id: int, limit: int = 5
     return [location for location, _ in rows.all()]
 
 
+_ID_BY_TOKEN = select(Request.id).where(
+    Request.client_token == bindparam("token"), Request.author_id == bindparam("author_id")
+)
+_COUNT_CREATED_SINCE = select(func.count(Request.id)).where(
+    Request.author_id == bindparam("author_id"), Request.created_at >= bindparam("since")
+)
+
+
 async def id_by_token(session: AsyncSession, author_id: int, token: str) -> int | None:
-    return await session.scalar(
-        select(Request.id).where(Request.client_token == token, Request.author_id == author_id)
-    )
+    return await session.scalar(_ID_BY_TOKEN, {"token": token, "author_id": author_id})
 
 
 async def count_created_since(session: AsyncSession, author_id: int, since: datetime) -> int:
-    count = await session.scalar(
-        select(func.count(Request.id)).where(
-            Request.author_id == author_id, Request.created_at >= since
-        )
-    )
-    return int(count or 0)
+    params = {"author_id": author_id, "since": since}
+    return int(await session.scalar(_COUNT_CREATED_SINCE, params) or 0)
 
 
 async def oldest_created_since(
@@ -188,20 +190,22 @@ async def oldest_created_since(
     )
 
 
+# The INSERT of a new request, once per dialect; the values come as its parameters.
+_INSERT_IF_NEW_TOKEN = {
+    name: dialect.insert(Request)
+    .on_conflict_do_nothing(index_elements=[Request.client_token])
+    .returning(Request.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
 async def insert_if_new_token(
     session: AsyncSession, values: dict[str, Any], *, actor_id: int | None, now: datetime
 ) -> int | None:
     """INSERT the request unless its client_token exists, and the first line of its
     history (filed, as NEW, by `actor_id`; None: the system); the new id, or None."""
     dialect = session.bind.dialect.name if session.bind is not None else "postgresql"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(Request)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[Request.client_token])
-        .returning(Request.id)
-    )
-    request_id = await session.scalar(stmt)
+    request_id: int | None = await session.scalar(_INSERT_IF_NEW_TOKEN[dialect], values)
     if request_id is not None:
         session.add(
             StatusChange(
