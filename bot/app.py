@@ -175,8 +175,7 @@ async def create_app(settings: Settings, metrics: Metrics | None = None) -> App:
     dispatcher = build_dispatcher(
         settings, session_pool=session_pool, catalogue=catalogue, redis=redis, metrics=metrics
     )
-    # With Redis, Telegram's limits are shared by every process (replicas).
-    sender = OutboxSender.from_settings(bot, session_pool, settings, redis=redis)
+    sender = OutboxSender.from_settings(bot, session_pool, settings, redis)
     wake_on_commit(session_pool, sender)
     return App(settings, engine, session_pool, redis, bot, dispatcher, catalogue, sender, metrics)
 

@@ -205,6 +205,12 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def replicated(self) -> bool:
+        """Several processes take updates: webhook replicas behind nginx. Polling is one
+        process (Telegram answers a second getUpdates consumer with 409 Conflict)."""
+        return self.webhook_url is not None
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

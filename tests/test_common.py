@@ -147,6 +147,27 @@ async def test_flooding_user_is_told_once_then_silence(harness: Harness) -> None
     harness.pop(SendMessage)
 
 
+async def test_webhook_replicas_share_each_users_bucket(harness: Harness) -> None:
+    """Replicas keep a user's bucket in Redis: three messages spread over two replicas
+    use it up, and the fourth is refused by whichever replica takes it."""
+    replicas = [
+        harness.build_dispatcher(
+            webhook_url="https://bot.example.org",
+            webhook_secret="s3cret",
+            rate_limit_per_second=0.01,
+            rate_limit_burst=3,
+        )
+        for _ in range(2)
+    ]
+    for i in range(3):
+        harness.dp = replicas[i % 2]
+        await harness.feed(message(TEACHER, "/help"))
+        assert not harness.pop(SendMessage).text.startswith("Слишком много")
+    harness.dp = replicas[1]
+    await harness.feed(message(TEACHER, "/help"))
+    assert harness.pop(SendMessage).text.startswith("Слишком много сообщений")
+
+
 async def test_bot_blocked_flag_follows_membership(harness: Harness) -> None:
     from datetime import UTC, datetime
 

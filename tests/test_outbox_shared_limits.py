@@ -22,7 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.sender.limits import SharedLimits
 from bot.sender.loop import OutboxSender
 from bot.services import outbox
+from bot.settings import Settings
 from models import OutboxMessage, OutboxStatus
+from tests.conftest import make_settings
 from tests.recording_session import RecordingSession, make_bot
 from tests.virtual_clock import VirtualClock, busiest_window
 
@@ -59,8 +61,16 @@ def grants(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, int]]:
     return granted
 
 
-async def send_everything(db: Pool, redis: Redis | None) -> list[tuple[float, SendMessage]]:
-    """Two senders on one database (and Redis): what both sent, stamped."""
+def settings(*, replicated: bool) -> Settings:
+    webhook = {"webhook_url": "https://bot.example.org", "webhook_secret": "s3cret"}
+    return make_settings("sqlite+aiosqlite://", **(webhook if replicated else {}))
+
+
+async def send_everything(
+    db: Pool, redis: Redis | None, *, replicated: bool = True
+) -> list[tuple[float, SendMessage]]:
+    """Two senders built as the bot builds them (`OutboxSender.from_settings`), on one
+    database and Redis: what both sent, stamped."""
     async with db() as session, session.begin():
         for n in range(60):
             outbox.enqueue(session, SendMessage(chat_id=30_000 + n, text=f"всем {n}"))
@@ -72,8 +82,14 @@ async def send_everything(db: Pool, redis: Redis | None) -> list[tuple[float, Se
     for _ in range(2):
         api = RecordingSession()
         api.clock = clock.now
-        sender = OutboxSender(
-            make_bot(api), db, clock=clock, rate_per_second=RATE, batch_size=8, redis=redis
+        sender = OutboxSender.from_settings(
+            make_bot(api),
+            db,
+            settings(replicated=replicated),
+            redis,
+            clock=clock,
+            rate_per_second=RATE,
+            batch_size=8,
         )
         senders.append((sender, api))
 
@@ -112,3 +128,13 @@ async def test_without_redis_each_sender_keeps_only_its_own_limits(db: Pool) -> 
     calls = await send_everything(db, None)
 
     assert busiest_window([stamp for stamp, _ in calls], 1.0) > RATE  # why Redis is needed
+
+
+async def test_one_polling_process_keeps_the_limits_without_redis(
+    db: Pool, redis: Redis, grants: list[tuple[float, int]]
+) -> None:
+    """Polling is one process, the only one that sends: its limits need no round trip.
+    (Two such senders, as here, do not happen: Telegram serves one getUpdates consumer.)"""
+    calls = await send_everything(db, redis, replicated=False)
+
+    assert grants == [] and len(calls) == 72

@@ -91,8 +91,12 @@ class OutboxSender:
         bot: Bot,
         session_pool: async_sessionmaker[AsyncSession],
         settings: Settings,
+        redis: Redis | None = None,
         **overrides: Any,
     ) -> OutboxSender:
+        """The sender these settings describe. Replicas (`settings.replicated`) share
+        Telegram's limits through `redis`; one polling process, the only one that sends,
+        keeps them in memory."""
         options: dict[str, Any] = {
             "retry_window": settings.outbox_retry_hours * 3600.0,
             "backoff_base": settings.outbox_backoff_base_seconds,
@@ -103,6 +107,7 @@ class OutboxSender:
             "private_rate_per_second": settings.outbox_private_rate_per_second,
             "group_rate_per_minute": settings.outbox_group_rate_per_minute,
             "lease_seconds": settings.outbox_lease_seconds,
+            "redis": redis if settings.replicated else None,
         }
         options.update(overrides)
         return cls(bot, session_pool, **options)
