@@ -19,7 +19,6 @@ from aiogram.types import (
     Update,
 )
 from aiogram.types import User as TgUser
-from openpyxl import Workbook
 
 _update_ids = itertools.count(1)
 _message_ids = itertools.count(1)
@@ -126,6 +125,10 @@ def document(
 
 def spreadsheet(rows: list[list[object]]) -> bytes:
     """The bytes of an .xlsx file with `rows` on its first sheet (to send as a document)."""
+    # Imported here: `make bench` imports this module and never needs openpyxl's ~20 MB
+    # (the benchmark reports the peak RSS).
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
