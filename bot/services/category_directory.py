@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from bot.services.directory import KeptFresh
-from database.engine import reading
 from database.repositories import categories as categories_repo
 from models import Category
 from models.views import CategoryChoice
@@ -45,14 +44,7 @@ class CategoryDirectory(KeptFresh[list[CategoryChoice]]):
     async def visible(self, session: AsyncSession) -> list[CategoryChoice]:
         """The visible categories in their order; read (in a unit of their own) when not
         known. Call it outside a transaction."""
-        if self._visible is not None:
-            return self._visible
-        began = self._generation
-        async with reading(session):
-            items = await self._read(session)
-        if began == self._generation:
-            self._visible = items
-        return items
+        return self._visible if self._visible is not None else await self.reload(session)
 
     def watch(self, session_pool: async_sessionmaker[AsyncSession]) -> None:
         """Forget the categories when a transaction of `session_pool` that wrote one commits.

@@ -16,6 +16,8 @@ import structlog
 from aiogram import Dispatcher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from database.engine import reading
+
 log = structlog.get_logger(__name__)
 
 REFRESH_SECONDS = 60.0
@@ -38,13 +40,15 @@ class KeptFresh(Generic[T]):
     def _changed(self) -> None:
         self._generation += 1
 
-    async def reload(self, session: AsyncSession) -> None:
-        """Read the catalogue again (after this process changed it)."""
+    async def reload(self, session: AsyncSession) -> T:
+        """Read the catalogue again (after this process changed it), in a read-only unit of
+        its own; what was read, kept unless a change came meanwhile."""
         began = self._generation
-        async with session.begin():
+        async with reading(session):
             items = await self._read(session)
         if began == self._generation:
             self._remember(items)
+        return items
 
     async def load(self, session_pool: async_sessionmaker[AsyncSession]) -> None:
         async with session_pool() as session:
