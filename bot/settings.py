@@ -95,8 +95,11 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/telegram/webhook"
-    db_pool_size: int = Field(default=10, ge=1)
-    db_max_overflow: int = Field(default=5, ge=0)
+    # Connections stay open: an overflow connection is closed the moment it is returned,
+    # so a load near the pool's size would open a new one (TLS, re-preparing every
+    # statement) for each update. See database.engine.create_engine.
+    db_pool_size: int = Field(default=20, ge=1)
+    db_max_overflow: int = Field(default=0, ge=0)
     redis_pool_size: int = Field(default=20, ge=1)
     max_concurrent_updates: int = Field(default=50, ge=1)
     shutdown_timeout: float = Field(default=10.0, gt=0)
