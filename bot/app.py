@@ -26,11 +26,7 @@ import sentry_sdk
 import structlog
 from aiogram import Bot, Dispatcher
 from aiohttp import web
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialWithJitterBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -42,6 +38,7 @@ from bot.http import HealthCheck, build_http_app, start_http_server
 from bot.logging import configure_logging
 from bot.metrics import Metrics, TelegramErrorCounter, count_created_requests, run_gauge_refresher
 from bot.middlewares.log_context import LogContextMiddleware
+from bot.redis_client import build_redis
 from bot.scheduler import Scheduler
 from bot.sender.loop import OutboxSender
 from bot.sender.wakeup import wake_on_commit
@@ -60,32 +57,6 @@ log = structlog.get_logger(__name__)
 #: Seconds the outbox sender always gets to finish its current message on shutdown,
 #: even when the updates in flight used up SHUTDOWN_TIMEOUT.
 SENDER_MIN_GRACE = 2.0
-
-
-def build_redis(settings: Settings) -> Redis | None:
-    """A Redis client that survives a Redis restart.
-
-    A broken connection is dropped and a command is retried twice on a new one after a
-    short backoff (tens of milliseconds), so a restart costs the updates of a few
-    seconds an apology, not the process; `health_check_interval` pings idle
-    connections before reuse.
-    """
-    if settings.redis_url is None:
-        return None
-    # A blocking pool: when every connection is busy (more updates in flight than
-    # REDIS_POOL_SIZE), a command waits for a free one instead of failing the update
-    # with MaxConnectionsError.
-    pool = BlockingConnectionPool.from_url(
-        settings.redis_url.get_secret_value(),
-        max_connections=settings.redis_pool_size,
-        timeout=5,
-        socket_timeout=5,
-        socket_connect_timeout=3,
-        health_check_interval=15,
-        retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), retries=2),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionError, OSError],
-    )
-    return Redis.from_pool(pool)  # the client owns the pool: aclose() closes it
 
 
 def health_checks(engine: AsyncEngine, redis: Redis | None) -> dict[str, HealthCheck]:

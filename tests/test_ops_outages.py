@@ -14,8 +14,8 @@ from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_redis
 from bot.dispatcher import build_dispatcher
+from bot.redis_client import build_redis
 from bot.sender.loop import OutboxSender
 from bot.services.outbox import enqueue
 from database.engine import create_engine, create_session_pool
