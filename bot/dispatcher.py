@@ -26,6 +26,7 @@ from bot.middlewares.throttling import (
 )
 from bot.services import category_directory, place_directory
 from bot.services.notifications import Notifier
+from bot.services.user_cache import EPOCH_DATA_KEY, EPOCH_KEY, UserCache
 from bot.settings import Settings
 from handlers import outbox_admin
 from utils.i18n import Catalogue
@@ -81,7 +82,15 @@ def build_dispatcher(
         redis=redis,
         disable_fsm=True,  # replaced by fsm.install: state read once, written once
     )
-    fsm.install(dp)
+    # The people, kept in memory between their updates while the users epoch (read with
+    # the dialog state, no extra round trip) stays: with Redis only (user_cache).
+    storage = dp.fsm.storage
+    users = (
+        UserCache.watching(session_pool, storage.redis)
+        if isinstance(storage, RedisStorage)
+        else None
+    )
+    fsm.install(dp, also_read={EPOCH_DATA_KEY: EPOCH_KEY} if users is not None else None)
     first_run.install(dp, notifier)  # staff chat binding, setup link (on startup)
     place_directory.install(dp)  # the visible places, in memory for the dialog
     category_directory.install(dp, session_pool)  # the visible categories, likewise
@@ -93,7 +102,7 @@ def build_dispatcher(
             on_refusal=metrics.rate_limit_refusals_total.inc if metrics is not None else None,
         )
     )
-    dp.update.outer_middleware(DatabaseMiddleware(session_pool, settings.admin_ids))
+    dp.update.outer_middleware(DatabaseMiddleware(session_pool, settings.admin_ids, users))
     dp.include_router(errors.get_router())
     dp.include_router(outbox_admin.get_router())  # admin-only, before the fallback
     dp.include_routers(*handlers.get_routers())

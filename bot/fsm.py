@@ -21,8 +21,15 @@ from aiogram import Bot, Dispatcher
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.state import State
-from aiogram.fsm.storage.base import DEFAULT_DESTINY, BaseStorage, StateType, StorageKey
+from aiogram.fsm.storage.base import (
+    DEFAULT_DESTINY,
+    BaseEventIsolation,
+    BaseStorage,
+    StateType,
+    StorageKey,
+)
 from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.fsm.strategy import FSMStrategy
 from aiogram.types import TelegramObject
 from pydantic import BaseModel, ValidationError
 
@@ -35,8 +42,13 @@ F = TypeVar("F", bound=BaseModel)
 class UpdateFSMContext(FSMContext):
     """One update's view of one dialog; `flush()` writes back what changed."""
 
-    def __init__(self, storage: BaseStorage, key: StorageKey) -> None:
+    def __init__(
+        self, storage: BaseStorage, key: StorageKey, also_read: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(storage, key)
+        self._also_keys = also_read or {}
+        #: Values of the `also_read` Redis keys, read in the same round trip (Redis only).
+        self.also_read: dict[str, Any] = {}
         self._state: str | None = _UNSET
         self._data: dict[str, Any] = _UNSET
         self._state_dirty = False
@@ -46,7 +58,7 @@ class UpdateFSMContext(FSMContext):
     async def _load(self) -> None:
         if self._state is not _UNSET and self._data is not _UNSET:
             return
-        state, data = await _read(self.storage, self.key)
+        state, data, self.also_read = await _read(self.storage, self.key, self._also_keys)
         if self._state is _UNSET:
             self._state = state
         if self._data is _UNSET:
@@ -109,18 +121,23 @@ class UpdateFSMContext(FSMContext):
         await _write(self.storage, self.key, state, data)
 
 
-async def _read(storage: BaseStorage, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+async def _read(
+    storage: BaseStorage, key: StorageKey, also: Mapping[str, str]
+) -> tuple[str | None, dict[str, Any], dict[str, Any]]:
     if not isinstance(storage, RedisStorage):
-        return await storage.get_state(key), await storage.get_data(key)
+        return await storage.get_state(key), await storage.get_data(key), {}
     build = storage.key_builder.build
-    state, data = await storage.redis.mget(build(key, "state"), build(key, "data"))
+    state, data, *others = await storage.redis.mget(
+        build(key, "state"), build(key, "data"), *also.values()
+    )
+    also_read = dict(zip(also, others, strict=True))
     if isinstance(state, bytes):
         state = state.decode("utf-8")
     if data is None:
-        return state, {}
+        return state, {}, also_read
     if isinstance(data, bytes):
         data = data.decode("utf-8")
-    return state, cast(dict[str, Any], storage.json_loads(data))
+    return state, cast(dict[str, Any], storage.json_loads(data)), also_read
 
 
 async def _write(storage: BaseStorage, key: StorageKey, state: Any, data: Any) -> None:
@@ -147,7 +164,22 @@ async def _write(storage: BaseStorage, key: StorageKey, state: Any, data: Any) -
 
 
 class UpdateFSMMiddleware(FSMContextMiddleware):
-    """aiogram's FSM middleware, handing out UpdateFSMContext and flushing it."""
+    """aiogram's FSM middleware, handing out UpdateFSMContext and flushing it.
+
+    `also_read` (update data key → Redis key): values read with the dialog state, in the
+    same round trip, and put into the update's data (with Redis only; e.g. the users epoch
+    of `bot.services.user_cache`).
+    """
+
+    def __init__(
+        self,
+        storage: BaseStorage,
+        events_isolation: BaseEventIsolation,
+        strategy: FSMStrategy = FSMStrategy.USER_IN_CHAT,
+        also_read: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(storage, events_isolation, strategy)
+        self.also_read = dict(also_read or {})
 
     def get_context(
         self,
@@ -163,7 +195,7 @@ class UpdateFSMMiddleware(FSMContextMiddleware):
             .get_context(bot, chat_id, user_id, thread_id, business_connection_id, destiny)
             .key
         )  # aiogram builds the key; only the context's class differs
-        return UpdateFSMContext(self.storage, key)
+        return UpdateFSMContext(self.storage, key, self.also_read)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: Data) -> Any:
         context = self.resolve_event_context(cast(Bot, data["bot"]), data)
@@ -173,19 +205,22 @@ class UpdateFSMMiddleware(FSMContextMiddleware):
         assert isinstance(context, UpdateFSMContext)
         async with self.events_isolation.lock(key=context.key):
             data.update({"state": context, "raw_state": await context.get_state()})
+            data.update(context.also_read)
             try:
                 return await handler(event, data)
             finally:
                 await context.flush()
 
 
-def install(dp: Dispatcher) -> None:
+def install(dp: Dispatcher, also_read: Mapping[str, str] | None = None) -> None:
     """Use UpdateFSMMiddleware in place of the FSM middleware aiogram registered.
 
     The dispatcher must have been created with `disable_fsm=True`; its `fsm` (storage,
     isolation, strategy) is kept and wrapped, in the same place among the middlewares.
     """
-    fsm = UpdateFSMMiddleware(dp.fsm.storage, dp.fsm.events_isolation, dp.fsm.strategy)
+    fsm = UpdateFSMMiddleware(
+        dp.fsm.storage, dp.fsm.events_isolation, dp.fsm.strategy, also_read=also_read
+    )
     dp.fsm = fsm
     dp.update.outer_middleware(fsm)
 

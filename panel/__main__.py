@@ -9,6 +9,8 @@ from __future__ import annotations
 from bot.client import build_bot
 from bot.event_loop import run_event_loop
 from bot.logging import configure_logging
+from bot.redis_client import build_redis
+from bot.services.user_cache import watch_epoch
 from bot.settings import Settings, load_settings
 from database import migrate
 from database.engine import create_engine, create_session_pool
@@ -25,16 +27,22 @@ async def run(settings: Settings) -> None:
         database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
     )
     bot = build_bot(settings)
+    redis = build_redis(settings)
+    session_pool = create_session_pool(engine)
+    # The bot keeps people in memory while the users epoch stays: a role or a block
+    # changed here must move it (bot.services.user_cache).
     try:
-        app = create_panel_app(
-            settings, create_session_pool(engine), bot, Catalogue(settings.default_language)
-        )
+        app = create_panel_app(settings, session_pool, bot, Catalogue(settings.default_language))
+        # Held by the app: the pool holds its watchers weakly.
+        app.state.users_epoch = watch_epoch(session_pool, redis) if redis is not None else None
         port = settings.panel_port or 8000
         server = build_server(app, settings.panel_host, port)
         stop_on_signals(server)
         await serve(server)
     finally:
         await bot.session.close()
+        if redis is not None:
+            await redis.aclose()
         await engine.dispose()
 
 

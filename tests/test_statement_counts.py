@@ -69,54 +69,54 @@ from utils.callbacks import (
 BUDGET: dict[str, tuple[int, int]] = {
     "start: known user": (1, 1),
     "start: new user": (2, 1),
-    "menu: help": (1, 1),
-    "menu: my requests (none)": (3, 1),
+    "menu: help": (0, 1),
+    "menu: my requests (none)": (2, 1),
     "menu: my tasks (none)": (2, 1),
     "menu: admin panel": (2, 1),
     "new request: menu button": (2, 2),
-    "new request: menu button, categories known": (1, 2),
-    "new request: category": (2, 2),
-    "new request: location": (1, 2),
-    "new request: description": (1, 2),
-    "new request: a photo": (1, 2),
-    "new request: done with photos": (1, 2),
-    "new request: priority": (1, 2),
-    "new request: submit": (11, 2),
+    "new request: menu button, categories known": (0, 2),
+    "new request: category": (1, 2),
+    "new request: location": (0, 2),
+    "new request: description": (0, 2),
+    "new request: a photo": (0, 2),
+    "new request: done with photos": (0, 2),
+    "new request: priority": (0, 2),
+    "new request: submit": (10, 2),
     "my requests: first page": (3, 1),
-    "my requests: next page": (3, 1),
-    "my requests: open a card": (4, 1),
-    "my requests: page of 3": (3, 1),
-    "my requests: page of 10": (3, 1),
+    "my requests: next page": (2, 1),
+    "my requests: open a card": (3, 1),
+    "my requests: page of 3": (2, 1),
+    "my requests: page of 10": (2, 1),
     "author: comment button": (4, 2),
-    "author: comment text": (5, 2),
-    "author: cancel button": (4, 1),
-    "author: cancel confirmed": (7, 1),
+    "author: comment text": (4, 2),
+    "author: cancel button": (3, 1),
+    "author: cancel confirmed": (6, 1),
     "author: fixed": (8, 1),
-    "author: rating": (3, 2),
+    "author: rating": (2, 2),
     "staff: take": (8, 1),
-    "staff: assign picker": (3, 1),
-    "staff: assign to executor": (10, 1),
-    "staff: reject button": (2, 2),
-    "staff: reject reason": (9, 2),
+    "staff: assign picker": (2, 1),
+    "staff: assign to executor": (9, 1),
+    "staff: reject button": (1, 2),
+    "staff: reject reason": (8, 2),
     "executor: start": (9, 1),
-    "executor: hold button": (2, 2),
-    "executor: hold reason": (9, 2),
-    "executor: resume": (9, 1),
-    "executor: done button": (2, 2),
-    "executor: done submitted": (7, 2),
+    "executor: hold button": (1, 2),
+    "executor: hold reason": (8, 2),
+    "executor: resume": (8, 1),
+    "executor: done button": (1, 2),
+    "executor: done submitted": (6, 2),
     "admin: queue page": (3, 1),
-    "admin: queue next page": (4, 1),
-    "admin: search by number": (4, 2),
-    "admin: search by words": (2, 2),
-    "admin: queue page of 3": (3, 1),
-    "admin: queue page of 10": (3, 1),
+    "admin: queue next page": (3, 1),
+    "admin: search by number": (3, 2),
+    "admin: search by words": (1, 2),
+    "admin: queue page of 3": (2, 1),
+    "admin: queue page of 10": (2, 1),
     "admin: users list": (2, 1),
-    "admin: change a role": (5, 1),
+    # A role change moves the users epoch before and after its COMMIT (user_cache).
+    "admin: change a role": (4, 3),
     "admin: /stats": (7, 1),
     "outbox: deliver 1": (4, 0),
     "outbox: deliver 20": (4, 0),
 }
-
 # What this run measured (all tests of the module add to it), for the failure table.
 MEASURED: dict[str, tuple[int, int]] = {}
 
@@ -192,6 +192,13 @@ class Meter:
                 elif got < allowed:
                     problems.append(f"{flow}: {got} {what}; budget can be lowered to {got}")
         assert not problems, "\n".join([*problems, "", table()])
+
+
+async def seen(harness: Harness, person: Any) -> None:
+    """`person` has written before, so the bot knows them (bot.services.user_cache): the
+    two pages of an N+1 check then cost the same for the same reason."""
+    await harness.feed(message(person, "/help"))
+    harness.pop(SendMessage)
 
 
 @pytest.fixture
@@ -358,6 +365,7 @@ async def test_my_requests_page_costs_the_same_for_3_and_10_rows(
     author = await add_person(pool, TEACHER)
     for _ in range(3):
         await add_request(pool, author)
+    await seen(harness, TEACHER)
     async with meter.measure("my requests: page of 3") as three:
         await harness.feed(message(TEACHER, "/my"))
     assert rows_on_page(said(harness.pop(SendMessage))) == 3
@@ -542,6 +550,7 @@ async def test_admin_queue_page_costs_the_same_for_3_and_10_rows(
 ) -> None:
     pool = harness.session_pool
     author, _ = await seed_many(harness, 3)
+    await seen(harness, ADMIN)
     async with meter.measure("admin: queue page of 3") as three:
         await harness.feed(press(ADMIN, QueueCb(q=Queue.NEW), on_card(ADMIN, PANEL)))
     harness.pop(AnswerCallbackQuery)

@@ -17,16 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.context import UpdateContext
 from bot.middlewares import Data, Handler
+from bot.services.user_cache import EPOCH_DATA_KEY, UserCache
 from bot.services.users import TelegramProfile, register_or_refresh
 from utils.i18n import Catalogue
 
 
 class DatabaseMiddleware(BaseMiddleware):
     def __init__(
-        self, session_pool: async_sessionmaker[AsyncSession], admin_ids: frozenset[int]
+        self,
+        session_pool: async_sessionmaker[AsyncSession],
+        admin_ids: frozenset[int],
+        users: UserCache | None = None,
     ) -> None:
         self.session_pool = session_pool
         self.admin_ids = admin_ids
+        self.users = users  # held here: the session pool's watcher list holds it weakly
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: Data) -> Any:
         catalogue: Catalogue = data["catalogue"]
@@ -50,6 +55,9 @@ class DatabaseMiddleware(BaseMiddleware):
                 admin_ids=self.admin_ids,
                 language=catalogue.resolve_language(from_user.language_code),
                 private_chat=chat is not None and chat.type == "private",
+                # Only with the epoch read for this very update (bot.fsm).
+                cache=self.users if EPOCH_DATA_KEY in data else None,
+                epoch=data.get(EPOCH_DATA_KEY),
             )
             t = catalogue.translator(user.language)
             data["user"] = user
