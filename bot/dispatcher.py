@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers
-from bot import errors, first_run, fsm
+from bot import errors, first_run, fsm, routing
 from bot.metrics import Metrics
 from bot.middlewares import log_context
 from bot.middlewares.database import DatabaseMiddleware
@@ -107,6 +107,7 @@ def build_dispatcher(
     dp.include_router(outbox_admin.get_router())  # admin-only, before the fallback
     dp.include_routers(*handlers.get_routers())
     run_sync_filters_inline(dp)
+    routing.index(dp)  # only the handlers an update could match are checked
     return dp
 
 
@@ -138,4 +139,5 @@ def _on_loop(function: Callable[..., Any]) -> Callable[..., Any]:
     async def call(*args: Any, **kwargs: Any) -> Any:
         return function(*args, **kwargs)
 
+    call.__wrapped__ = function  # type: ignore[attr-defined]  # bot.routing looks through it
     return call
