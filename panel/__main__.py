@@ -6,6 +6,9 @@ by the bot's outbox sender.
 
 from __future__ import annotations
 
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
 from bot.client import build_bot
 from bot.event_loop import run_event_loop
 from bot.logging import configure_logging
@@ -19,6 +22,15 @@ from panel.server import build_server, serve, stop_on_signals
 from utils.i18n import Catalogue
 
 
+def panel_sessions(engine: AsyncEngine, redis: Redis | None) -> async_sessionmaker[AsyncSession]:
+    """The panel's sessions. The bots keep people in memory while the users epoch stays:
+    a role or a block changed here moves it (bot.services.user_cache)."""
+    session_pool = create_session_pool(engine)
+    if redis is not None:
+        watch_epoch(session_pool, redis)
+    return session_pool
+
+
 async def run(settings: Settings) -> None:
     database_url = settings.database_url.get_secret_value()
     if settings.auto_migrate:
@@ -28,13 +40,10 @@ async def run(settings: Settings) -> None:
     )
     bot = build_bot(settings)
     redis = build_redis(settings)
-    session_pool = create_session_pool(engine)
-    # The bot keeps people in memory while the users epoch stays: a role or a block
-    # changed here must move it (bot.services.user_cache).
     try:
-        app = create_panel_app(settings, session_pool, bot, Catalogue(settings.default_language))
-        # Held by the app: the pool holds its watchers weakly.
-        app.state.users_epoch = watch_epoch(session_pool, redis) if redis is not None else None
+        app = create_panel_app(
+            settings, panel_sessions(engine, redis), bot, Catalogue(settings.default_language)
+        )
         port = settings.panel_port or 8000
         server = build_server(app, settings.panel_host, port)
         stop_on_signals(server)

@@ -76,9 +76,10 @@ def test_the_web_panel_is_a_service_of_its_own() -> None:
     services = compose()["services"]
     panel = services["panel"]
     assert panel["command"] == ["python", "-m", "panel"]
-    healthy(panel, "postgres")
+    healthy(panel, "postgres", "redis")  # its writes to people move the users epoch there
     env = panel["environment"]
     assert env["DATABASE_URL"] == services["bot"]["environment"]["DATABASE_URL"]
+    assert env["REDIS_URL"] == services["bot"]["environment"]["REDIS_URL"]
     assert env["PANEL_HOST"] == "0.0.0.0" and env["PANEL_PORT"] == "8000"
     assert env["PANEL_URL"].startswith("${PANEL_URL:-")
     assert "http://127.0.0.1:8000/login" in " ".join(panel["healthcheck"]["test"])

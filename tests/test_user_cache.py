@@ -21,6 +21,7 @@ from bot.services import user_cache
 from bot.services.user_cache import watch_epoch
 from database.engine import create_engine, create_session_pool
 from models import Role, User
+from panel.__main__ import panel_sessions
 from tests.conftest import ADMIN, TEACHER, Harness
 from tests.panel_support import client, logged_in
 from tests.staff import add_person
@@ -81,23 +82,20 @@ async def test_a_role_taken_away_in_the_web_panel_holds_on_the_next_update(
     assert await answer_to(harness, TEACHER, "/tasks") == refusal(harness)
 
 
-async def test_a_block_by_another_replica_holds_on_the_next_update(
+async def test_a_block_in_the_panels_own_process_holds_on_the_next_update(
     harness: Harness, database_url: str, redis: Redis
 ) -> None:
     await add_person(harness.session_pool, ADMIN, Role.ADMIN)
     assert await answer_to(harness, ADMIN, "/admin") != refusal(harness)
 
-    other_replica = create_engine(database_url, pool_size=1, max_overflow=0)
+    panel_process = create_engine(database_url, pool_size=1, max_overflow=0)
     try:
-        pool = create_session_pool(other_replica)
-        writer = watch_epoch(pool, redis)  # what every process's pool does
-        async with pool.begin() as session:
+        async with panel_sessions(panel_process, redis).begin() as session:  # python -m panel
             await session.execute(
                 update(User).where(User.telegram_id == ADMIN.id).values(is_blocked=True)
             )
-        del writer
     finally:
-        await other_replica.dispose()
+        await panel_process.dispose()
 
     blocked = harness.catalogue.get("ru", "user-blocked")
     assert await answer_to(harness, ADMIN, "/admin") == blocked
@@ -111,7 +109,7 @@ async def test_a_write_that_cannot_move_the_epoch_is_refused(
     unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
     try:
         pool = create_session_pool(other_replica)
-        writer = watch_epoch(pool, unreachable)
+        watch_epoch(pool, unreachable)
         with pytest.raises(RedisConnectionError):
             async with pool.begin() as session:
                 await session.execute(update(User).values(role=Role.USER))
@@ -119,7 +117,6 @@ async def test_a_write_that_cannot_move_the_epoch_is_refused(
             assert await session.scalar(select(User.role).where(User.id == teacher.id)) is (
                 Role.EXECUTOR
             )
-        del writer
     finally:
         await unreachable.aclose()
         await other_replica.dispose()

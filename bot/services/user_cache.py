@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
 from typing import Any, Final
 
 import structlog
@@ -70,14 +69,11 @@ class UsersEpoch:
 
 def watch_epoch(session_pool: async_sessionmaker[AsyncSession], redis: Redis) -> UsersEpoch:
     """Move the users epoch in `redis` around every commit of `session_pool` that changes
-    a user. One writer per pool: a later call (a new dispatcher on the pool) replaces the
-    earlier one, so a commit sets the epoch twice, not twice per dispatcher ever built.
-    The caller keeps the writer alive (the pool holds it weakly)."""
-    watchers = watching.watchers(session_pool, User)
-    for old in [w for w in watchers if isinstance(w, UsersEpoch)]:
-        watchers.discard(old)
+    a user, for as long as the pool lives. One writer per pool: a later call (a new
+    dispatcher on the pool) replaces the earlier one, so a commit sets the epoch twice,
+    not twice per dispatcher ever built."""
     writer = UsersEpoch(redis)
-    watchers.add(writer)
+    watching.hold(session_pool, User, writer)
     return writer
 
 
@@ -86,9 +82,7 @@ class UserCache:
 
     inserts_matter = False
 
-    def __init__(self, epoch: UsersEpoch, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self.epoch_writer = epoch  # kept alive with the cache
-        self._clock = clock
+    def __init__(self) -> None:
         self._epoch: Any = _UNKNOWN
         self._people: dict[int, tuple[float, dict[str, Any]]] = {}
 
@@ -96,7 +90,8 @@ class UserCache:
     def watching(cls, session_pool: async_sessionmaker[AsyncSession], redis: Redis) -> UserCache:
         """A cache for a process whose writes go through `session_pool`: they move the
         epoch in `redis` and empty the cache at once."""
-        cache = cls(watch_epoch(session_pool, redis))
+        watch_epoch(session_pool, redis)
+        cache = cls()
         watching.watch(session_pool, User, cache)
         return cache
 
@@ -108,7 +103,7 @@ class UserCache:
             self._epoch = epoch
             return None
         known = self._people.get(telegram_id)
-        if known is None or self._clock() - known[0] > TTL_SECONDS:
+        if known is None or time.monotonic() - known[0] > TTL_SECONDS:
             return None
         user = User(**known[1])
         make_transient_to_detached(user)  # persistent as if just loaded: no changes to flush
@@ -122,7 +117,7 @@ class UserCache:
         if len(self._people) >= MAX_PEOPLE:
             self._people.clear()
         self._people[user.telegram_id] = (
-            self._clock(),
+            time.monotonic(),
             {key: getattr(user, key) for key in _COLUMNS},
         )
 

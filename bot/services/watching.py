@@ -6,7 +6,8 @@ run through the session) calls `directory.committing()` just before its COMMIT a
 `directory.committed()` just after. The listeners sit on one subclass of the pool's
 session class, made the first time the pool is watched; every watcher of the pool (one
 per dispatcher; tests build many on one pool) is told, and a watcher that is gone is
-dropped (they are held weakly: the owner keeps its watcher alive).
+dropped (`watch` holds them weakly, the owner keeps its watcher alive; `hold` keeps one
+per class for as long as the pool's sessions live).
 
 `committing()` runs inside the commit: it may await (`sqlalchemy.util.await_only`), and
 an exception there aborts the COMMIT, so nothing is written that a watcher was not told.
@@ -34,13 +35,24 @@ class Watcher(Protocol):
     def committed(self) -> None: ...
 
 
+class _Registry:
+    def __init__(self) -> None:
+        self.weak: dict[type, WeakSet[Watcher]] = {}
+        self.held: dict[type, dict[type, Watcher]] = {}  # entity -> watcher class -> one
+
+    def told(self, entity: type) -> list[Watcher]:
+        return [*self.weak.get(entity, ()), *self.held.get(entity, {}).values()]
+
+
 def watch(session_pool: async_sessionmaker[AsyncSession], entity: type, watcher: Watcher) -> None:
-    watchers(session_pool, entity).add(watcher)
+    """Tell `watcher` (held weakly: its owner keeps it alive)."""
+    _registry(session_pool).weak.setdefault(entity, WeakSet()).add(watcher)
 
 
-def watchers(session_pool: async_sessionmaker[AsyncSession], entity: type) -> WeakSet[Watcher]:
-    """Who is told of `entity`'s writes on this pool (add or discard as needed)."""
-    return _registry(session_pool).setdefault(entity, WeakSet())
+def hold(session_pool: async_sessionmaker[AsyncSession], entity: type, watcher: Watcher) -> None:
+    """Tell `watcher` for as long as the pool's sessions live, in place of one of its class
+    held before (a new dispatcher on the same pool replaces the last one's)."""
+    _registry(session_pool).held.setdefault(entity, {})[type(watcher)] = watcher
 
 
 def _written(session: Session) -> set[tuple[type, bool]]:
@@ -54,13 +66,13 @@ def _pending(session: Session) -> set[tuple[type, bool]]:
     }
 
 
-def _registry(session_pool: async_sessionmaker[AsyncSession]) -> dict[type, WeakSet[Watcher]]:
+def _registry(session_pool: async_sessionmaker[AsyncSession]) -> _Registry:
     current: type[Session] = session_pool.kw.get("sync_session_class") or Session
     for cls in current.__mro__:
         known = cls.__dict__.get(_REGISTRY)
         if known is not None:
-            return cast("dict[type, WeakSet[Watcher]]", known)
-    registry: dict[type, WeakSet[Watcher]] = {}
+            return cast("_Registry", known)
+    registry = _Registry()
     watched: type[Session] = type("WatchedSession", (current,), {_REGISTRY: registry})
     session_pool.configure(sync_session_class=watched)
 
@@ -68,7 +80,7 @@ def _registry(session_pool: async_sessionmaker[AsyncSession]) -> dict[type, Weak
         return [
             watcher
             for entity, inserted in written
-            for watcher in list(registry.get(entity, ()))
+            for watcher in registry.told(entity)
             if watcher.inserts_matter or not inserted
         ]
 
