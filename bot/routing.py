@@ -61,8 +61,9 @@ class Keys:
             prefix = event.data.split(SEPARATOR, 1)[0] if event.data is not None else None
             return raw_state, prefix if prefix in self.callback_prefixes else None
         if isinstance(event, Message):
-            text = event.text or event.caption
-            return raw_state, bool(text) and text[0] in self.command_prefixes  # type: ignore[index]
+            # As Command reads it: the first word of the text or caption, spaces skipped.
+            first = (event.text or event.caption or "").lstrip()[:1]
+            return raw_state, first != "" and first in self.command_prefixes
         return raw_state, None
 
     @classmethod

@@ -77,7 +77,7 @@ def test_every_handler_left_out_would_have_refused_the_update() -> None:
     events: dict[str, list[Any]] = {
         "callback_query": [_callback(f"{p}:1") for p in sorted(keys.callback_prefixes)]
         + [_callback("forged:1")],
-        "message": [_message("/start"), _message("/new"), _message("Кабинет 12")],
+        "message": [_message(t) for t in ("/start", "/new", "  /help", "Кабинет 12")],
     }
     left_out = checked = 0
 
@@ -112,4 +112,5 @@ def test_unknown_callback_prefixes_share_one_key() -> None:
     forged = {keys.of(_callback(f"x{i}:1"), "Form:step") for i in range(100)}
     assert forged == {("Form:step", None)}  # the memos cannot be grown from outside
     assert keys.of(_message("/help"), None) == (None, True)
+    assert keys.of(_message("  /help"), None) == (None, True)  # Command skips the spaces
     assert keys.of(_message("Помощь"), None) == (None, False)
