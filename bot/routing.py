@@ -22,7 +22,6 @@ was (the whole suite runs on it; tests/unit/test_routing.py compares both ways).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Dispatcher, Router
@@ -48,13 +47,14 @@ def _changed() -> None:
     _generation += 1
 
 
-@dataclass(frozen=True)
 class Keys:
-    """What the keys are made of: the prefixes the handlers know. Any other callback
-    prefix (stale or forged data) is one key, so the memos stay as small as the code."""
+    """What the keys are made of: the prefixes the handlers know (every indexed router
+    shares one). Any other callback prefix (stale or forged data) is one key, so the
+    memos stay as small as the code."""
 
-    command_prefixes: str = "/"
-    callback_prefixes: frozenset[str] = frozenset()
+    def __init__(self) -> None:
+        self.command_prefixes = "/"
+        self.callback_prefixes: set[str] = set()
 
     def of(self, event: TelegramObject, raw_state: str | None) -> Key:
         if isinstance(event, CallbackQuery):
@@ -66,17 +66,13 @@ class Keys:
             return raw_state, first != "" and first in self.command_prefixes
         return raw_state, None
 
-    @classmethod
-    def known_to(cls, handlers: Iterable[HandlerObject]) -> Keys:
-        commands, callbacks = {"/"}, set()
-        for handler in handlers:
-            for item in handler.filters or ():
-                target = _target(item)
-                if isinstance(target, Command):
-                    commands.update(target.prefix)
-                elif isinstance(target, CallbackQueryFilter):
-                    callbacks.add(target.callback_data.__prefix__)
-        return cls("".join(sorted(commands)), frozenset(callbacks))
+    def learn(self, handler: HandlerObject) -> None:
+        for item in handler.filters or ():
+            target = _target(item)
+            if isinstance(target, Command):
+                self.command_prefixes = "".join(sorted({*self.command_prefixes, *target.prefix}))
+            elif isinstance(target, CallbackQueryFilter):
+                self.callback_prefixes.add(target.callback_data.__prefix__)
 
 
 def _target(item: FilterObject) -> Any:
@@ -100,7 +96,8 @@ def _state_admits(states: Iterable[Any], raw_state: str | None) -> bool:
 
 
 def _condition(item: FilterObject, event_name: str) -> Admits | None:
-    """A test on the key that the filter is sure to fail when it fails; None: none known."""
+    """A test on the key: where it says no, the filter would refuse the update. None when
+    the filter's answer is not read off the key."""
     target = _target(item)
     if isinstance(target, StateFilter):
         states = target.states
@@ -132,8 +129,10 @@ class IndexedObserver(TelegramEventObserver):
     _memo_generation = -1
 
     def register(self, *args: Any, **kwargs: Any) -> Any:
+        registered = super().register(*args, **kwargs)
+        _keys(self.router).learn(self.handlers[-1])  # a handler added after `index`
         _changed()
-        return super().register(*args, **kwargs)
+        return registered
 
     def candidates(self, key: Key) -> list[HandlerObject]:
         if self._memo_generation != _generation:
@@ -169,7 +168,6 @@ class IndexedRouter(Router):
 
     _reach: dict[tuple[str, Key], bool]
     _reach_generation = -1
-    _keys = Keys()
 
     def include_router(self, router: Router) -> Router:
         _changed()
@@ -198,14 +196,14 @@ class IndexedRouter(Router):
 
     async def propagate_event(self, update_type: str, event: TelegramObject, **kwargs: Any) -> Any:
         if update_type in INDEXED:
-            key = self._keys.of(event, kwargs.get("raw_state"))
+            key = _keys(self).of(event, kwargs.get("raw_state"))
             if not self.could_handle(update_type, key):
                 return UNHANDLED
         return await super().propagate_event(update_type, event, **kwargs)
 
 
 def _keys(router: Router) -> Keys:
-    return getattr(router, "_keys", Keys())
+    return router._keys  # type: ignore[attr-defined, no-any-return]  # set by index()
 
 
 def _tree(router: Router) -> Iterable[Router]:
@@ -217,8 +215,11 @@ def _tree(router: Router) -> Iterable[Router]:
 def index(dp: Dispatcher) -> None:
     """Index every router included in `dp` (call it once they all are)."""
     routers = [r for r in _tree(dp) if r is not dp]
-    handlers = [h for r in routers for name in INDEXED for h in r.observers[name].handlers]
-    keys = Keys.known_to(handlers)
+    keys = Keys()
+    for router in routers:
+        for name in INDEXED:
+            for handler in router.observers[name].handlers:
+                keys.learn(handler)
     for router in routers:
         if type(router) is Router:
             router.__class__ = IndexedRouter

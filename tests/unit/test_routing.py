@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import Dispatcher
 from aiogram.dispatcher.event.handler import HandlerObject
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -107,10 +108,33 @@ def test_every_handler_left_out_would_have_refused_the_update() -> None:
 
 
 def test_unknown_callback_prefixes_share_one_key() -> None:
-    keys = Keys(callback_prefixes=frozenset({"nr", "ro"}))
+    keys = Keys()
+    keys.callback_prefixes.update({"nr", "ro"})
     assert keys.of(_callback("nr:5"), None) == (None, "nr")
     forged = {keys.of(_callback(f"x{i}:1"), "Form:step") for i in range(100)}
     assert forged == {("Form:step", None)}  # the memos cannot be grown from outside
     assert keys.of(_message("/help"), None) == (None, True)
     assert keys.of(_message("  /help"), None) == (None, True)  # Command skips the spaces
     assert keys.of(_message("Помощь"), None) == (None, False)
+
+
+class LateCb(CallbackData, prefix="late"):
+    n: int
+
+
+def test_a_handler_registered_after_indexing_is_reached() -> None:
+    dp = _dispatcher()
+    router = next(r for r in _tree(dp) if isinstance(r, IndexedRouter))
+    key_before = router._keys.of(_callback("late:1"), None)  # type: ignore[attr-defined]
+    assert key_before == (None, None)  # unknown so far: the forged-data key
+
+    async def late(_query: CallbackQuery) -> None:
+        return None
+
+    router.callback_query.register(late, LateCb.filter())
+    key = router._keys.of(_callback("late:1"), None)  # type: ignore[attr-defined]
+    assert key == (None, "late")
+    observer = router.callback_query
+    assert isinstance(observer, IndexedObserver)
+    assert [h.callback for h in observer.candidates(key)] == [late]
+    assert router.could_handle("callback_query", key)
