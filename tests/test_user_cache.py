@@ -133,3 +133,22 @@ async def test_a_change_by_hand_in_the_database_is_seen_after_the_ttl(
     assert await answer_to(harness, TEACHER, "/tasks") != refusal(harness)  # kept, for now
     monkeypatch.setattr(user_cache, "TTL_SECONDS", -1.0)  # the minute has passed
     assert await answer_to(harness, TEACHER, "/tasks") == refusal(harness)
+
+
+async def test_a_change_in_a_savepoint_moves_the_epoch_once_the_transaction_commits(
+    harness: Harness, database_url: str, redis: Redis
+) -> None:
+    await add_person(harness.session_pool, TEACHER)
+    replica = create_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        pool = create_session_pool(replica)
+        watch_epoch(pool, redis)
+        async with pool.begin() as session:
+            async with session.begin_nested():
+                await session.execute(update(User).values(language="en"))
+            released = await redis.get(user_cache.EPOCH_KEY)
+        committed = await redis.get(user_cache.EPOCH_KEY)
+    finally:
+        await replica.dispose()
+    # Visible only now: a reader between the two must not keep the old row as current.
+    assert committed is not None and committed != released

@@ -93,19 +93,26 @@ def _registry(session_pool: async_sessionmaker[AsyncSession]) -> _Registry:
         if not state.is_select:
             _written(state.session).update((m.class_, state.is_insert) for m in state.all_mappers)
 
+    # A SAVEPOINT's release and rollback fire these events too; only the outermost
+    # transaction's COMMIT makes the writes visible, so the others are let pass.
     @event.listens_for(watched, "before_commit")
     def _before_commit(session: Session) -> None:
+        if session.in_nested_transaction():
+            return
         # The commit's own flush comes after this event: count what it will write.
         for watcher in set(told(_written(session) | _pending(session))):
             watcher.committing()
 
     @event.listens_for(watched, "after_commit")
     def _after_commit(session: Session) -> None:
+        if session.in_nested_transaction():
+            return
         for watcher in set(told(session.info.pop(_WROTE_KEY, set()))):
             watcher.committed()
 
     @event.listens_for(watched, "after_rollback")
     def _after_rollback(session: Session) -> None:
-        session.info.pop(_WROTE_KEY, None)
+        if not session.in_nested_transaction():  # a SAVEPOINT's: what came before stays
+            session.info.pop(_WROTE_KEY, None)
 
     return registry
