@@ -4,9 +4,10 @@ Loading the user was the largest single cost of an update (a statement, its ORM 
 the unit around it: about a tenth of the CPU). A person's row changes rarely, but a
 change of role or a block is authorization and must hold at once, in every process. So:
 
-- every transaction (of the bot, the web panel, any replica) that writes a user sets the
-  **users epoch**, a Redis key, to a new random value: just before its COMMIT (a Redis
-  that cannot be told aborts the write) and again just after it (`watching`);
+- every transaction (of the bot, the web panel, any replica) that changes a user sets
+  the **users epoch**, a Redis key, to a new random value: just before its COMMIT (a
+  Redis that cannot be told aborts the write) and again just after it (`watching`); a
+  new user moves nothing, nobody can have them in memory yet;
 - every update reads the epoch in the round trip that reads its dialog state (`bot.fsm`);
 - a process serves a person from memory only while the epoch is the one it read them
   under, and for at most `TTL_SECONDS` (a change made straight in the database, by hand,
