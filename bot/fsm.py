@@ -46,9 +46,9 @@ class UpdateFSMContext(FSMContext):
         self, storage: BaseStorage, key: StorageKey, also_read: Mapping[str, str] | None = None
     ) -> None:
         super().__init__(storage, key)
-        self._also_keys = also_read or {}
-        #: Values of the `also_read` Redis keys, read in the same round trip (Redis only).
-        self.also_read: dict[str, Any] = {}
+        self._also_read = also_read or {}
+        #: What the `also_read` Redis keys hold, read in the same round trip (Redis only).
+        self.also_values: dict[str, Any] = {}
         self._state: str | None = _UNSET
         self._data: dict[str, Any] = _UNSET
         self._state_dirty = False
@@ -58,7 +58,7 @@ class UpdateFSMContext(FSMContext):
     async def _load(self) -> None:
         if self._state is not _UNSET and self._data is not _UNSET:
             return
-        state, data, self.also_read = await _read(self.storage, self.key, self._also_keys)
+        state, data, self.also_values = await _read(self.storage, self.key, self._also_read)
         if self._state is _UNSET:
             self._state = state
         if self._data is _UNSET:
@@ -130,14 +130,14 @@ async def _read(
     state, data, *others = await storage.redis.mget(
         build(key, "state"), build(key, "data"), *also.values()
     )
-    also_read = dict(zip(also, others, strict=True))
+    values = dict(zip(also, others, strict=True))
     if isinstance(state, bytes):
         state = state.decode("utf-8")
     if data is None:
-        return state, {}, also_read
+        return state, {}, values
     if isinstance(data, bytes):
         data = data.decode("utf-8")
-    return state, cast(dict[str, Any], storage.json_loads(data)), also_read
+    return state, cast(dict[str, Any], storage.json_loads(data)), values
 
 
 async def _write(storage: BaseStorage, key: StorageKey, state: Any, data: Any) -> None:
@@ -205,7 +205,7 @@ class UpdateFSMMiddleware(FSMContextMiddleware):
         assert isinstance(context, UpdateFSMContext)
         async with self.events_isolation.lock(key=context.key):
             data.update({"state": context, "raw_state": await context.get_state()})
-            data.update(context.also_read)
+            data.update(context.also_values)
             try:
                 return await handler(event, data)
             finally:

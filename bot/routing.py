@@ -137,11 +137,10 @@ class IndexedObserver(TelegramEventObserver):
     def candidates(self, key: Key) -> list[HandlerObject]:
         if self._memo_generation != _generation:
             self._memo = {}
-            self._admits = {id(h): _admits(h, self.event_name) for h in self.handlers}
             self._memo_generation = _generation
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = [h for h in self.handlers if self._admits[id(h)](key)]
+            found = self._memo[key] = [h for h in self.handlers if _admits(h, self.event_name)(key)]
         return found
 
     async def trigger(self, event: TelegramObject, **kwargs: Any) -> Any:
@@ -206,15 +205,9 @@ def _keys(router: Router) -> Keys:
     return router._keys  # type: ignore[attr-defined, no-any-return]  # set by index()
 
 
-def _tree(router: Router) -> Iterable[Router]:
-    yield router
-    for sub in router.sub_routers:
-        yield from _tree(sub)
-
-
 def index(dp: Dispatcher) -> None:
     """Index every router included in `dp` (call it once they all are)."""
-    routers = [r for r in _tree(dp) if r is not dp]
+    routers = [r for r in dp.chain_tail if r is not dp]
     keys = Keys()
     for router in routers:
         for name in INDEXED:

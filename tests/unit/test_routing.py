@@ -19,7 +19,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.dispatcher import build_dispatcher
-from bot.routing import IndexedObserver, IndexedRouter, Keys, _tree
+from bot.routing import IndexedObserver, IndexedRouter, Keys
 from bot.settings import Settings
 from database.engine import create_session_pool
 from utils.i18n import Catalogue
@@ -70,7 +70,7 @@ async def _passes(handler: HandlerObject, event: Any, raw_state: str | None) -> 
 
 def test_every_handler_left_out_would_have_refused_the_update() -> None:
     dp = _dispatcher()
-    routers = [r for r in _tree(dp) if r is not dp]
+    routers = [r for r in dp.chain_tail if r is not dp]
     assert routers and all(isinstance(r, IndexedRouter) for r in routers)
     keys: Keys = routers[0]._keys  # type: ignore[attr-defined]
     assert len(keys.callback_prefixes) > 40  # every typed button was found
@@ -124,7 +124,7 @@ class LateCb(CallbackData, prefix="late"):
 
 def test_a_handler_registered_after_indexing_is_reached() -> None:
     dp = _dispatcher()
-    router = next(r for r in _tree(dp) if isinstance(r, IndexedRouter))
+    router = next(r for r in dp.chain_tail if isinstance(r, IndexedRouter))
     key_before = router._keys.of(_callback("late:1"), None)  # type: ignore[attr-defined]
     assert key_before == (None, None)  # unknown so far: the forged-data key
 
